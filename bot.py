@@ -1,0 +1,191 @@
+"""chibo-bot: the composition root and command line.
+
+load config -> engine and sessions (migrated) -> handlers -> channels and scheduler -> run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from channels.console import ConsoleChannel
+from core.clock import Clock, SystemClock
+from core.config import Config, ConfigError, load_config
+from core.i18n import Translator
+from core.logs import setup_logging
+from handlers.context import AppContext
+from handlers.registry import ROUTER
+from handlers.router import Dispatcher
+from models import Membership, Person, Supervision
+from models.db import make_engine, make_sessionmaker
+from models.migrate import upgrade
+from services.demo import seed_demo
+from services.roster import import_rows
+from services.roster_file import RosterError, parse_rows, read_table
+from services.text import fold
+
+log = logging.getLogger("chibo")
+
+
+class CliError(Exception):
+    """A clear message for the operator; exit code 1, no traceback."""
+
+
+@asynccontextmanager
+async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[AppContext]:
+    """Engine, migrations and shared parts for one process; disposes the engine on exit."""
+    engine = make_engine(config.database.url)
+    try:
+        try:
+            await upgrade(engine)
+        except (SQLAlchemyError, OSError) as exc:
+            raise CliError(f"cannot open the database: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+        yield AppContext(
+            config=config,
+            sessions=make_sessionmaker(engine),
+            clock=clock or SystemClock(),
+            tr=Translator(config.bot.language),
+        )
+    finally:
+        await engine.dispose()
+
+
+async def cmd_db_upgrade(config: Config, _args: argparse.Namespace) -> None:
+    async with open_app(config):
+        print("database is at the newest schema")
+
+
+async def cmd_import(config: Config, args: argparse.Namespace) -> None:
+    rows = parse_rows(read_table(Path(args.file)))
+    async with open_app(config) as app, app.sessions() as session:
+        try:
+            report = await import_rows(session, rows)
+        except RosterError:
+            await session.rollback()
+            raise
+        await session.commit()
+    print(f"imported {args.file}:")
+    for line in report.lines():
+        print(f"  {line}")
+
+
+async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
+    async with app.sessions() as session:
+        people = (
+            await session.execute(
+                select(Person.id, Person.full_name)
+                .where(Person.id.in_(select(Membership.person_id)) | Person.id.in_(select(Supervision.person_id)))
+                .order_by(Person.full_name)
+            )
+        ).all()
+    if not people:
+        raise CliError("nobody to chat as: import a roster first (python bot.py import FILE)")
+    if wanted is not None:
+        matches = [p for p in people if fold(p.full_name) == fold(wanted)]
+        if not matches:
+            matches = [p for p in people if fold(wanted) in fold(p.full_name).split()]
+        if not matches:
+            matches = [p for p in people if fold(wanted) in fold(p.full_name)]
+        if len(matches) != 1:
+            names = ", ".join(p.full_name for p in (matches or people)[:20])
+            raise CliError(f"--as {wanted!r} matches {len(matches)} people; choose one of: {names}")
+        return matches[0].id, matches[0].full_name
+    print("Chat as which person?")
+    for number, person in enumerate(people, start=1):
+        print(f"  {number}. {person.full_name}")
+    while True:
+        print("number: ", end="", flush=True)
+        answer = await asyncio.to_thread(sys.stdin.readline)
+        if not answer:
+            raise CliError("no person chosen")
+        if answer.strip().isdigit() and 1 <= int(answer) <= len(people):
+            chosen = people[int(answer) - 1]
+            return chosen.id, chosen.full_name
+        print(f"  type a number from 1 to {len(people)}")
+
+
+async def cmd_console(config: Config, args: argparse.Namespace, *, demo: bool = False) -> None:
+    async with open_app(config) as app:
+        if demo:
+            async with app.sessions() as session:
+                schedule = config.schedule
+                if await seed_demo(session, app.clock.now(), schedule.zone, schedule.days[0], schedule.default_time):
+                    await session.commit()
+                    print("seeded a demo committee and cell (Chi bộ Khu phố 1)")
+        person_id, name = await _pick_person(app, args.as_name)
+        console = ConsoleChannel(app, Dispatcher(app, ROUTER), person_id, name, sys.stdin, sys.stdout)
+        await console.run()
+
+
+async def cmd_run(config: Config, args: argparse.Namespace) -> None:
+    if not config.telegram.token:
+        print(
+            "No Telegram token configured: starting the console on the demo cell. "
+            "To connect Telegram, set TELEGRAM_BOT_TOKEN (or [telegram] token in config.toml) and run again."
+        )
+        args.as_name = getattr(args, "as_name", None)
+        await cmd_console(config, args, demo=True)
+        return
+    raise CliError("the Telegram channel is not available in this version")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bot.py",
+        description="chibo-bot: reminders, attendance and summaries for party-cell meetings.",
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="TOML configuration file (default: config.toml if present)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    run = sub.add_parser("run", help="run the bot on the configured chat platforms (console demo without a token)")
+    run.add_argument("--as", dest="as_name", help="in console demo mode, chat as this person")
+    run.set_defaults(func=cmd_run)
+    console = sub.add_parser("console", help="chat with the bot in this terminal as a chosen member")
+    console.add_argument("--as", dest="as_name", metavar="NAME", help='full name of the member, e.g. "Nguyễn Văn An"')
+    console.set_defaults(func=cmd_console)
+    importer = sub.add_parser(
+        "import", help="import or update a cell roster from .csv or .xlsx (the whole file or nothing)"
+    )
+    importer.add_argument("file", help="roster file with columns chi_bo, ho_ten and optional others")
+    importer.set_defaults(func=cmd_import)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_upgrade = db_sub.add_parser("upgrade", help="apply database migrations (also done at every start)")
+    db_upgrade.set_defaults(func=cmd_db_upgrade)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    setup_logging(config.secrets(), logging.WARNING if args.command in ("console", "import") else logging.INFO)
+    try:
+        asyncio.run(args.func(config, args))
+    except RosterError as exc:
+        print("import refused, nothing was changed:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

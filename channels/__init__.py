@@ -1,0 +1,1 @@
+"""Chat platforms at the edge: each turns platform events into `Incoming` and renders `Response`."""

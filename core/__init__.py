@@ -1,0 +1,1 @@
+"""Cross-cutting pieces every layer may use: configuration, clock, i18n, errors."""

@@ -1,0 +1,223 @@
+"""Configuration: one TOML file validated at start-up, secrets overridable from the environment.
+
+Every section is a frozen pydantic model that forbids unknown keys, so a typo stops start-up with
+a message naming the key instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_PATH = Path("config.toml")
+_OFFSET_RE = re.compile(r"^(\d+)\s*([dhm])$")
+_OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+class ConfigError(Exception):
+    """Start-up must stop; the message names the file, the key and the value."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_offset(text: str) -> timedelta:
+    """Parse a reminder offset such as "3d", "1d", "2h" or "30m"."""
+    match = _OFFSET_RE.match(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise ValueError(f"offset {text!r} must look like 3d, 12h or 30m (a positive number and d/h/m)")
+    return timedelta(**{_OFFSET_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def parse_clock_time(text: str) -> time:
+    """Parse "HH:MM" in 24-hour form."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError(f"time {text!r} must be HH:MM on a 24-hour clock, e.g. 19:30")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_day_window(text: str) -> tuple[int, ...]:
+    """Parse a window of days of the month: "3-5", "3,4,5" or "4"."""
+    days: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        bounds = part.split("-")
+        if len(bounds) > 2 or not all(b.isdigit() for b in bounds):
+            raise ValueError(f"meeting_days {text!r} must look like 3-5 or 3,4,5")
+        low, high = int(bounds[0]), int(bounds[-1])
+        if low > high:
+            raise ValueError(f"meeting_days {text!r}: range {part} runs backwards")
+        days.update(range(low, high + 1))
+    if not days or min(days) < 1 or max(days) > 28:
+        raise ValueError(f"meeting_days {text!r}: days must be 1-28 so that every month has them")
+    return tuple(sorted(days))
+
+
+class TelegramConfig(_Section):
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    admin_ids: list[int] = Field(default_factory=list)
+    invite_days: Annotated[int, Field(ge=1, le=365)] = 14
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"base_url {value!r} must start with http:// or https://")
+        return value
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: str) -> str:
+        if value and not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", value):
+            raise ValueError("token does not look like a Telegram bot token (digits:secret from BotFather)")
+        return value
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite+aiosqlite:///data/chibo.db"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "url must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (the async drivers we ship)"
+            )
+        return value
+
+
+class ScheduleConfig(_Section):
+    timezone: str = "Asia/Ho_Chi_Minh"
+    meeting_days: str = "3-5"
+    meeting_time: str = "19:30"
+    checkin_minutes: Annotated[int, Field(ge=10, le=720)] = 150
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone {value!r} does not exist (use an IANA name like Asia/Ho_Chi_Minh)") from None
+        return value
+
+    @field_validator("meeting_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_day_window(value)
+        return value
+
+    @field_validator("meeting_time")
+    @classmethod
+    def _time(cls, value: str) -> str:
+        parse_clock_time(value)
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> tuple[int, ...]:
+        return parse_day_window(self.meeting_days)
+
+    @property
+    def default_time(self) -> time:
+        return parse_clock_time(self.meeting_time)
+
+
+class RemindersConfig(_Section):
+    offsets: list[str] = Field(default_factory=lambda: ["3d", "1d", "2h"])
+
+    @field_validator("offsets")
+    @classmethod
+    def _offsets(cls, value: list[str]) -> list[str]:
+        parsed = [parse_offset(v) for v in value]
+        if len(set(parsed)) != len(parsed):
+            raise ValueError(f"offsets {value!r} repeat the same moment")
+        return value
+
+    @property
+    def deltas(self) -> list[timedelta]:
+        """Offsets before the meeting, largest first."""
+        return sorted((parse_offset(v) for v in self.offsets), reverse=True)
+
+
+class BotConfig(_Section):
+    language: str = "vi"
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in ("vi", "en"):
+            raise ValueError(f"language {value!r} must be vi or en")
+        return value
+
+
+class Config(_Section):
+    bot: BotConfig = BotConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
+    reminders: RemindersConfig = RemindersConfig()
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a log line."""
+        return [s for s in (self.telegram.token,) if s]
+
+
+_ENV_OVERRIDES = {
+    "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
+    "DATABASE_URL": ("database", "url"),
+}
+
+
+def _format_errors(source: str, error: ValidationError) -> str:
+    lines = [f"{source}: invalid configuration"]
+    for item in error.errors():
+        key = ".".join(str(p) for p in item["loc"])
+        if item["type"] == "extra_forbidden":
+            lines.append(f"  {key}: unknown key (see config.example.toml for the keys that exist)")
+            continue
+        message = item["msg"].removeprefix("Value error, ")
+        shown = item.get("input")
+        if key and "token" in key:
+            shown = "***"
+        lines.append(f"  {key} = {shown!r}: {message}")
+    return "\n".join(lines)
+
+
+def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
+    """Read the TOML file (built-in defaults when the default path is absent), then the environment."""
+    environ = dict(os.environ) if environ is None else environ
+    data: dict[str, Any] = {}
+    source = str(path or DEFAULT_CONFIG_PATH)
+    if path is not None and not path.exists():
+        raise ConfigError(f"{source}: no such file")
+    target = path or DEFAULT_CONFIG_PATH
+    if target.exists():
+        try:
+            data = tomllib.loads(target.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise ConfigError(f"{source}: not UTF-8 text") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    for variable, (section, key) in _ENV_OVERRIDES.items():
+        if environ.get(variable):
+            data.setdefault(section, {})
+            if not isinstance(data[section], dict):
+                break
+            data[section][key] = environ[variable]
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(source, exc)) from None

@@ -1,0 +1,66 @@
+"""User-facing text from Fluent catalogs (locales/<lang>/*.ftl).
+
+Catalog text is trusted HTML (only <b>, <i>, <code>); every argument is escaped before it is
+placed, so user-supplied names and opinions can never inject markup. The result is a `Markup`
+string that channels render: Telegram as HTML, the console and Zalo as plain text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentBundle, FluentResource
+from markupsafe import Markup, escape
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("vi", "en")
+
+
+class Translator:
+    """Formats catalog messages for one language; a missing key or argument is a bug, so it raises."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._bundle = _bundle(language)
+
+    def has(self, key: str) -> bool:
+        return self._bundle.has_message(key)
+
+    def t(self, key: str, **args: Any) -> Markup:
+        if not self._bundle.has_message(key):
+            raise LookupError(f"no message {key!r} in the {self.language} catalog")
+        message = self._bundle.get_message(key)
+        if message.value is None:
+            raise LookupError(f"message {key!r} has no value")
+        safe = {name: _escape_arg(value) for name, value in args.items()}
+        text, errors = self._bundle.format_pattern(message.value, safe)
+        if errors:
+            raise LookupError(f"message {key!r}: {errors[0]}")
+        # Catalog text is ours and every argument was escaped above.
+        return Markup(text)  # noqa: S704
+
+
+def _escape_arg(value: Any) -> Any:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return value
+    return str(escape(value))
+
+
+@cache
+def _bundle(language: str) -> FluentBundle:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    bundle = FluentBundle([language], use_isolating=False)
+    for path in sorted((LOCALES_DIR / language).glob("*.ftl")):
+        bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+    return bundle
+
+
+def catalog_keys(language: str) -> set[str]:
+    """Every message id of a language, for the catalog parity test."""
+    bundle = _bundle(language)
+    return set(bundle._messages)

@@ -1,0 +1,1 @@
+"""The conversation, platform-neutral: parse arguments, call a service, build the reply."""

@@ -1,0 +1,77 @@
+"""What a handler gets: the application's shared parts and the one update being handled."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.clock import Clock
+from core.config import Config
+from core.i18n import Translator
+from handlers.messages import Incoming, Keyboard, Response
+from services.people import Actor
+
+if TYPE_CHECKING:
+    from handlers.router import Command
+
+PENDING_TTL = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """Built once by bot.py; shared by every channel, handler and job."""
+
+    config: Config
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    tr: Translator
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question the bot asked and whose answer is the user's next plain message."""
+
+    name: str
+    data: dict[str, Any]
+    until: datetime
+
+
+@dataclass
+class Ctx:
+    """One update: the session is committed by the dispatcher when the handler returns."""
+
+    app: AppContext
+    session: AsyncSession
+    incoming: Incoming
+    actor: Actor | None
+    args: str = ""
+    # The bot's earlier question that this plain message answers, if any.
+    answering: Pending | None = None
+    # A question this handler asks; the user's next plain message goes to its follow-up.
+    expect: Pending | None = None
+    # Every registered command, for /help.
+    commands: Sequence[Command] = ()
+
+    @property
+    def now(self) -> datetime:
+        return self.app.clock.now()
+
+    def t(self, key: str, **args: Any) -> Markup:
+        return self.app.tr.t(key, **args)
+
+    def reply(self, key: str, buttons: Keyboard = (), **args: Any) -> Response:
+        return Response().say(self.t(key, **args), buttons)
+
+    def ask(self, name: str, **data: Any) -> None:
+        self.expect = Pending(name, data, self.now + PENDING_TTL)
+
+    def me(self) -> Actor:
+        """The actor, for handlers whose command requires a joined user (checked by the router)."""
+        if self.actor is None:
+            raise RuntimeError("handler needs a joined user but the router let a stranger through")
+        return self.actor

@@ -1,0 +1,76 @@
+"""Commands every joined person has: help, the next meeting, my own record."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from handlers import format as fmt
+from handlers.context import Ctx
+from handlers.messages import Response
+from handlers.router import Need, Router, allowed
+from models import Rsvp
+from services import meetings
+from services.errors import DomainError
+
+router = Router()
+
+
+@router.command("help", "trogiup", Need.ANYONE, in_groups=True)
+async def help_command(ctx: Ctx) -> Response:
+    """Lists only the commands this person's roles allow, so nobody is shown a door they cannot open."""
+    lines = [ctx.t("help-title")]
+    for command in ctx.commands:
+        if command.need is Need.ANYONE and command.name != "help" and ctx.actor is not None:
+            continue
+        if allowed(command.need, ctx.actor) and ctx.app.tr.has(command.help_key):
+            lines.append(ctx.t("help-line", vi=command.vi, en=command.name, text=ctx.t(command.help_key)))
+    if ctx.actor is None:
+        lines.append(ctx.t("err-not-joined"))
+    return Response().say(Markup("\n").join(lines))
+
+
+@router.command("next", "lichhop", Need.MEMBER)
+async def next_meeting(ctx: Ctx) -> Response:
+    membership = ctx.me().primary
+    assert membership is not None  # Need.MEMBER guarantees one
+    meeting = await meetings.current_meeting(ctx.session, membership.cell_id, ctx.now)
+    if meeting is None:
+        raise DomainError("next-none", cell=membership.cell.name)
+    zone = ctx.app.config.schedule.zone
+    answer = await meetings.my_answer(ctx.session, meeting.id, membership.person_id)
+    if answer is None or answer.rsvp is None:
+        mine = ctx.t("next-answer-none")
+    elif answer.rsvp is Rsvp.ATTEND:
+        mine = ctx.t("next-answer-attend")
+    else:
+        mine = ctx.t("next-answer-absent", reason=answer.reason or "")
+    return ctx.reply(
+        "next-meeting",
+        cell=membership.cell.name,
+        kind=ctx.t(f"kind-{meeting.kind.value}"),
+        when=fmt.when(ctx.app.tr, meeting.starts_at, zone),
+        place=meeting.place or ctx.t("unknown-place"),
+        agenda=meeting.agenda or ctx.t("no-agenda"),
+        answer=mine,
+    )
+
+
+@router.command("me", "cuatoi", Need.MEMBER)
+async def my_record(ctx: Ctx) -> Response:
+    membership = ctx.me().primary
+    assert membership is not None
+    zone = ctx.app.config.schedule.zone
+    year = ctx.now.astimezone(zone).year
+    record = await meetings.year_record(ctx.session, membership.person_id, membership.cell_id, year, zone)
+    return ctx.reply(
+        "me-record",
+        name=ctx.me().person.full_name,
+        cell=membership.cell.name,
+        role=ctx.t(f"role-{membership.role.value}"),
+        status=ctx.t(f"status-{membership.status.value}"),
+        year=str(year),
+        meetings=record.meetings,
+        present=record.present,
+        excused=record.excused,
+        unexcused=record.unexcused,
+    )

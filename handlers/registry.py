@@ -1,0 +1,23 @@
+"""Every command, button and follow-up of the bot, in one ordered place (help lists them in this order)."""
+
+from __future__ import annotations
+
+from handlers import general
+from handlers.router import Router
+
+
+def _merge(*routers: Router) -> Router:
+    merged = Router()
+    for router in routers:
+        for command in router.commands:
+            merged.command(
+                command.name, command.vi, command.need, in_groups=command.in_groups, aliases=command.aliases
+            )(command.func)
+        for prefix, (need, func) in router.buttons.items():
+            merged.button(prefix, need)(func)
+        for name, func in router.followups.items():
+            merged.followup(name)(func)
+    return merged
+
+
+ROUTER = _merge(general.router)

@@ -1,0 +1,222 @@
+"""Commands, buttons and follow-up answers, registered in one place and dispatched with the same
+rules for every channel: resolve the caller, check their role, run the handler in one database
+transaction, and turn any refusal into a Vietnamese reply instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from handlers.context import AppContext, Ctx, Pending
+from handlers.messages import ChatKind, Incoming, Response
+from models import Platform
+from services.errors import DomainError
+from services.people import Actor, find_actor
+from services.text import fold
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Ctx], Awaitable[Response]]
+_COMMAND_RE = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+class Need(StrEnum):
+    """Who may use a command; finer checks (which cell) happen in the handler's service call."""
+
+    ANYONE = "anyone"
+    MEMBER = "member"
+    SECRETARY = "secretary"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+def allowed(need: Need, actor: Actor | None) -> bool:
+    if need is Need.ANYONE:
+        return True
+    if actor is None:
+        return False
+    if need is Need.MEMBER:
+        return bool(actor.memberships)
+    if need is Need.SECRETARY:
+        return any(m.role.runs_meetings for m in actor.memberships)
+    if need is Need.SUPERVISOR:
+        return bool(actor.supervised) or actor.is_admin
+    return actor.is_admin
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    vi: str
+    need: Need
+    help_key: str
+    func: Handler
+    in_groups: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.vi, self.name, *self.aliases)
+
+
+@dataclass
+class Router:
+    commands: list[Command] = field(default_factory=list)
+    buttons: dict[str, tuple[Need, Handler]] = field(default_factory=dict)
+    followups: dict[str, Handler] = field(default_factory=dict)
+
+    def command(
+        self,
+        name: str,
+        vi: str,
+        need: Need,
+        *,
+        in_groups: bool = False,
+        aliases: tuple[str, ...] = (),
+    ) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            taken = {n for c in self.commands for n in c.names}
+            new = Command(name, vi, need, f"help-{name}", func, in_groups, aliases)
+            if taken & set(new.names):
+                raise ValueError(f"command name clash: {taken & set(new.names)}")
+            self.commands.append(new)
+            return func
+
+        return register
+
+    def button(self, prefix: str, need: Need = Need.MEMBER) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            if prefix in self.buttons:
+                raise ValueError(f"button prefix clash: {prefix}")
+            self.buttons[prefix] = (need, func)
+            return func
+
+        return register
+
+    def followup(self, name: str) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            self.followups[name] = func
+            return func
+
+        return register
+
+    def find(self, word: str) -> Command | None:
+        key = fold(word).replace(" ", "").replace("_", "")
+        for command in self.commands:
+            if key in (n.replace("_", "") for n in command.names):
+                return command
+        return None
+
+    def parse(self, text: str, *, bare: bool) -> tuple[Command, str] | None:
+        """Find the command a message names. `bare` also accepts text typed without the slash and
+        with spaces inside the name ("diem danh 4821", "điểm danh 4821"), as Zalo and the console do.
+        """
+        text = text.strip()
+        match = _COMMAND_RE.match(text)
+        if match:
+            command = self.find(match.group(1))
+            return (command, (match.group(2) or "").strip()) if command else None
+        if not bare:
+            return None
+        words = text.lstrip("/").split()
+        for size in (1, 2, 3):
+            if len(words) >= size:
+                command = self.find("".join(words[:size]))
+                if command:
+                    return command, " ".join(words[size:])
+        return None
+
+
+class Dispatcher:
+    """Runs one incoming action end to end. Channels call `handle` and render what it returns."""
+
+    def __init__(self, app: AppContext, router: Router) -> None:
+        self.app = app
+        self.router = router
+        self._pending: dict[tuple[Platform, str], Pending] = {}
+
+    def is_admin(self, incoming: Incoming) -> bool:
+        if incoming.platform is not Platform.TELEGRAM:
+            return False
+        return incoming.user_id.lstrip("-").isdigit() and int(incoming.user_id) in self.app.config.telegram.admin_ids
+
+    async def handle(self, incoming: Incoming) -> Response:
+        async with self.app.sessions() as session:
+            actor = await find_actor(session, incoming.platform, incoming.user_id, is_admin=self.is_admin(incoming))
+            ctx = Ctx(self.app, session, incoming, actor, commands=self.router.commands)
+            try:
+                handler = self._route(ctx)
+                if handler is None:
+                    return Response()
+                response = await handler(ctx)
+                await session.commit()
+            except DomainError as refusal:
+                await session.rollback()
+                ctx.expect = None
+                response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
+            except Exception:
+                await session.rollback()
+                log.exception("handler failed for %s update", incoming.platform)
+                ctx.expect = None
+                response = self._refusal(ctx, "err-internal")
+        self._remember(incoming, ctx.expect)
+        return response
+
+    def _refusal(self, ctx: Ctx, key: str, **args: Any) -> Response:
+        if ctx.incoming.button is not None:
+            return Response(toast=str(ctx.app.tr.t(key, **args).striptags()))
+        return ctx.reply(key, **args)
+
+    def _remember(self, incoming: Incoming, pending: Pending | None) -> None:
+        user = (incoming.platform, incoming.user_id)
+        if pending is None:
+            if incoming.button is None and incoming.text:
+                self._pending.pop(user, None)
+            return
+        self._pending[user] = pending
+
+    def _route(self, ctx: Ctx) -> Handler | None:
+        incoming = ctx.incoming
+        if incoming.button is not None:
+            prefix = incoming.button.split(":", 1)[0]
+            entry = self.router.buttons.get(prefix)
+            if entry is None:
+                return _static(Response(toast=str(ctx.t("err-stale-button").striptags())))
+            need, func = entry
+            if not allowed(need, ctx.actor):
+                key = "err-not-joined" if ctx.actor is None else "err-not-allowed"
+                return _static(Response(toast=str(ctx.t(key).striptags())))
+            return func
+        in_group = incoming.chat_kind is ChatKind.GROUP
+        parsed = self.router.parse(incoming.text, bare=incoming.platform is not Platform.TELEGRAM)
+        if parsed is None:
+            return self._plain_text(ctx, in_group)
+        command, ctx.args = parsed
+        if in_group and not command.in_groups:
+            return _static(ctx.reply("err-private-only"))
+        if not allowed(command.need, ctx.actor):
+            return _static(ctx.reply("err-not-joined" if ctx.actor is None else "err-not-allowed"))
+        return command.func
+
+    def _plain_text(self, ctx: Ctx, in_group: bool) -> Handler | None:
+        incoming = ctx.incoming
+        pending = self._pending.pop((incoming.platform, incoming.user_id), None)
+        if pending is not None and pending.until >= ctx.now and not in_group:
+            ctx.args = incoming.text.strip()
+            ctx.answering = pending
+            return self.router.followups[pending.name]
+        if in_group:
+            return None
+        return _static(ctx.reply("err-unknown-command" if ctx.actor else "err-not-joined"))
+
+
+def _static(response: Response) -> Handler:
+    async def answer(_ctx: Ctx) -> Response:
+        return response
+
+    return answer

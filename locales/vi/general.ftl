@@ -1,0 +1,62 @@
+# Chung: trợ giúp, lỗi, định dạng.
+help-title = <b>Các lệnh của đồng chí</b>
+help-line = /{ $vi } (/{ $en }) — { $text }
+help-help = danh sách lệnh
+help-next = cuộc họp sắp tới và câu trả lời của đồng chí
+help-me = tình hình dự họp của đồng chí trong năm
+
+err-not-joined = Đồng chí chưa kết nối với chi bộ. Hãy mở đường link mời hoặc gửi mã mời mà bí thư chi bộ đã gửi cho đồng chí.
+err-not-allowed = Lệnh này không dành cho vai trò của đồng chí.
+err-secretary-only = Chỉ bí thư hoặc phó bí thư chi bộ mới dùng được lệnh này.
+err-private-only = Vui lòng nhắn riêng cho bot để dùng lệnh này.
+err-unknown-command = Bot chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh.
+err-internal = Đã có lỗi khi xử lý yêu cầu, chưa có gì bị thay đổi. Vui lòng thử lại sau.
+err-stale-button = Nút này đã hết hiệu lực.
+
+next-none = Chi bộ { $cell } chưa có cuộc họp nào được lên lịch.
+next-meeting =
+    <b>Cuộc họp sắp tới — { $cell }</b>
+    Loại: { $kind }
+    Thời gian: { $when }
+    Địa điểm: { $place }
+    Nội dung: { $agenda }
+    Trả lời của đồng chí: { $answer }
+next-answer-none = chưa trả lời
+next-answer-attend = sẽ dự
+next-answer-absent = xin vắng ({ $reason })
+unknown-place = chưa báo
+no-agenda = chưa có
+
+me-record =
+    <b>{ $name }</b> — { $cell }
+    Vai trò: { $role }; { $status }
+    Năm { $year }: { $meetings } cuộc họp đã kết thúc
+    Có mặt: { $present }
+    Vắng có lý do: { $excused }
+    Vắng không lý do: { $unexcused }
+
+fmt-when = { $weekday }, { $date } lúc { $time }
+weekday-0 = Thứ Hai
+weekday-1 = Thứ Ba
+weekday-2 = Thứ Tư
+weekday-3 = Thứ Năm
+weekday-4 = Thứ Sáu
+weekday-5 = Thứ Bảy
+weekday-6 = Chủ Nhật
+
+kind-thuong_ky = sinh hoạt thường kỳ
+kind-chuyen_de = sinh hoạt chuyên đề
+kind-bat_thuong = họp bất thường
+role-bi_thu = bí thư
+role-pho_bi_thu = phó bí thư
+role-chi_uy_vien = chi ủy viên
+role-dang_vien = đảng viên
+status-chinh_thuc = đảng viên chính thức
+status-du_bi = đảng viên dự bị
+status-tam_thoi = sinh hoạt tạm thời
+status-mien_sinh_hoat = miễn sinh hoạt
+
+err-meeting-in-past = Thời gian họp đã qua. Vui lòng chọn một thời điểm trong tương lai.
+err-meeting-overlap = Chi bộ đã có một cuộc họp khác gần thời điểm này. Hãy chọn giờ khác hoặc hủy cuộc họp kia trước.
+
+console-welcome = Xin chào đồng chí { $name }. Gõ /trogiup để xem các lệnh, /thoat để thoát.

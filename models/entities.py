@@ -1,0 +1,282 @@
+"""The domain's tables. Uniqueness rules live here as constraints, not only in code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, str_enum
+from models.enums import (
+    JoinState,
+    MeetingKind,
+    MeetingState,
+    MemberRole,
+    MemberStatus,
+    OutboxState,
+    Outcome,
+    Platform,
+    Rsvp,
+)
+
+
+class Committee(Base):
+    """Đảng bộ / cấp ủy: the level above cells, with one chat where summaries go."""
+
+    __tablename__ = "committees"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    cells: Mapped[list[Cell]] = relationship(back_populates="committee")
+
+
+class Cell(Base):
+    """Chi bộ, with its monthly meeting rule."""
+
+    __tablename__ = "cells"
+    __table_args__ = (
+        UniqueConstraint("committee_id", "name"),
+        CheckConstraint("rule_day IS NULL OR (rule_day BETWEEN 1 AND 28)", name="rule_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    rule_day: Mapped[int | None] = mapped_column(Integer)
+    rule_time: Mapped[str | None] = mapped_column(String(5))
+    rule_place: Mapped[str | None] = mapped_column(String(300))
+    anonymous_opinions: Mapped[bool] = mapped_column(Boolean, default=False)
+    score_mode: Mapped[str] = mapped_column(String(16), default="rubric")
+    committee: Mapped[Committee] = relationship(back_populates="cells")
+
+
+class Person(Base):
+    """One human, whatever chat platforms they use: reports count people, not accounts."""
+
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(32), unique=True)
+    wants_reminders: Mapped[bool | None] = mapped_column(Boolean)
+    accounts: Mapped[list[Account]] = relationship(back_populates="person", cascade="all, delete-orphan")
+
+
+class Account(Base):
+    """A person's identity on one chat platform."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id"),
+        UniqueConstraint("person_id", "platform"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    person: Mapped[Person] = relationship(back_populates="accounts")
+
+
+class Membership(Base):
+    """A person's place in a cell: role and party status."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("person_id", "cell_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"), default=MemberRole.MEMBER)
+    status: Mapped[MemberStatus] = mapped_column(str_enum(MemberStatus, "member_status"), default=MemberStatus.FULL)
+    person: Mapped[Person] = relationship()
+    cell: Mapped[Cell] = relationship()
+
+
+class Supervision(Base):
+    """Cấp ủy viên theo dõi: follows a cell without being its member."""
+
+    __tablename__ = "supervisions"
+    __table_args__ = (UniqueConstraint("person_id", "cell_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    person: Mapped[Person] = relationship()
+    cell: Mapped[Cell] = relationship()
+
+
+class ChatLink(Base):
+    """A group chat bound to a cell (announcements, check-in) or to a committee (summaries)."""
+
+    __tablename__ = "chat_links"
+    __table_args__ = (
+        UniqueConstraint("platform", "chat_id"),
+        UniqueConstraint("platform", "cell_id"),
+        UniqueConstraint("platform", "committee_id"),
+        CheckConstraint("(cell_id IS NULL) <> (committee_id IS NULL)", name="one_owner"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    cell_id: Mapped[int | None] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"))
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"))
+
+
+class Meeting(Base):
+    """One meeting of one cell. `rule_month` makes rule-planned meetings idempotent per month."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("cell_id", "rule_month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[MeetingKind] = mapped_column(str_enum(MeetingKind, "meeting_kind"), default=MeetingKind.REGULAR)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    place: Mapped[str | None] = mapped_column(String(300))
+    agenda: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[MeetingState] = mapped_column(str_enum(MeetingState, "meeting_state"), default=MeetingState.PLANNED)
+    rule_month: Mapped[str | None] = mapped_column(String(7))
+    checkin_code: Mapped[str | None] = mapped_column(String(12))
+    checkin_requires_code: Mapped[bool] = mapped_column(Boolean, default=False)
+    checkin_opened_at: Mapped[datetime | None]
+    checkin_closes_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    summary_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    cell: Mapped[Cell] = relationship()
+
+
+class Attendance(Base):
+    """One member at one meeting: the RSVP, the check-in, and the settled outcome."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    rsvp: Mapped[Rsvp | None] = mapped_column(str_enum(Rsvp, "rsvp"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    rsvp_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
+    member_status: Mapped[MemberStatus | None] = mapped_column(str_enum(MemberStatus, "member_status"))
+    marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class Opinion(Base):
+    """Ý kiến: a short opinion a member sends for a meeting."""
+
+    __tablename__ = "opinions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+    person: Mapped[Person] = relationship()
+
+
+class MeetingScore(Base):
+    """The meeting's score against the configured rubric, or the 'bốn tốt' self-assessment."""
+
+    __tablename__ = "meeting_scores"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), unique=True)
+    mode: Mapped[str] = mapped_column(String(16))
+    parts: Mapped[dict[str, object]] = mapped_column(JSON)
+    total: Mapped[int | None] = mapped_column(Integer)
+    rating: Mapped[str] = mapped_column(String(32))
+    adjust_reason: Mapped[str | None] = mapped_column(String(500))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime]
+
+
+class PostedMessage(Base):
+    """A bot message we may edit later (check-in counter, committee summary)."""
+
+    __tablename__ = "posted_messages"
+    __table_args__ = (UniqueConstraint("meeting_id", "purpose", "platform", "chat_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(24))
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    """Every change a secretary makes to another person's record."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Invite(Base):
+    """An invite code: per member (person_id set, works once) or per cell (needs approval)."""
+
+    __tablename__ = "invites"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class JoinRequest(Base):
+    """Someone who used a cell code and picked a name: waits for the secretary."""
+
+    __tablename__ = "join_requests"
+    __table_args__ = (UniqueConstraint("platform", "external_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    external_id: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[JoinState] = mapped_column(str_enum(JoinState, "join_state"), default=JoinState.PENDING)
+    created_at: Mapped[datetime]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+
+
+class OutboxMessage(Base):
+    """A message that must go out, written in the same transaction as the state that caused it.
+
+    `key` is the idempotency key (meeting, kind, recipient): writing the same key twice is refused
+    by the database, so planning twice never sends twice.
+    """
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON)
+    not_before: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+    state: Mapped[OutboxState] = mapped_column(
+        str_enum(OutboxState, "outbox_state"), default=OutboxState.PENDING, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    external_message_id: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -1,0 +1,69 @@
+"""Closed sets of values stored as short ASCII strings (portable across SQLite and PostgreSQL)."""
+
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    ZALO = "zalo"
+    CONSOLE = "console"
+
+
+class MemberRole(StrEnum):
+    """Role inside the cell; import values are the same strings."""
+
+    SECRETARY = "bi_thu"
+    DEPUTY = "pho_bi_thu"
+    COMMITTEE_MEMBER = "chi_uy_vien"
+    MEMBER = "dang_vien"
+
+    @property
+    def runs_meetings(self) -> bool:
+        return self in (MemberRole.SECRETARY, MemberRole.DEPUTY)
+
+
+class MemberStatus(StrEnum):
+    FULL = "chinh_thuc"
+    PROBATIONARY = "du_bi"
+    TEMPORARY = "tam_thoi"
+    EXEMPT = "mien_sinh_hoat"
+
+
+class MeetingKind(StrEnum):
+    REGULAR = "thuong_ky"
+    THEMATIC = "chuyen_de"
+    EXTRAORDINARY = "bat_thuong"
+
+
+class MeetingState(StrEnum):
+    PLANNED = "planned"
+    CHECKIN_OPEN = "checkin_open"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Rsvp(StrEnum):
+    ATTEND = "attend"
+    ABSENT = "absent"
+
+
+class Outcome(StrEnum):
+    """The settled record once check-in closes."""
+
+    PRESENT = "present"
+    EXCUSED = "excused"
+    UNEXCUSED = "unexcused"
+
+
+class JoinState(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    UNDELIVERABLE = "undeliverable"
+    DROPPED = "dropped"
+    FAILED = "failed"

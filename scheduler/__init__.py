@@ -1,0 +1,1 @@
+"""APScheduler wiring and jobs: planning reminders, dispatching the outbox, weekly digests."""

@@ -1,0 +1,123 @@
+"""Meetings of a cell: which one is next, and a member's record over a year."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Attendance, Meeting, MeetingKind, MeetingState, Outcome
+from services.errors import DomainError
+
+ACTIVE_STATES = (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN)
+# A planned meeting stays "current" this long after its start, so a late check-in still finds it.
+CURRENT_GRACE = timedelta(hours=6)
+# Two meetings of one cell closer than this overlap (a meeting lasts 90-120 minutes).
+MEETING_SLOT = timedelta(hours=3)
+
+
+async def current_meeting(session: AsyncSession, cell_id: int, now: datetime) -> Meeting | None:
+    """The meeting whose check-in is open, else the next planned one (or one that just began)."""
+    open_meeting = await session.scalar(
+        select(Meeting)
+        .where(Meeting.cell_id == cell_id, Meeting.state == MeetingState.CHECKIN_OPEN)
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    if open_meeting is not None:
+        return open_meeting
+    return await session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.cell_id == cell_id,
+            Meeting.state == MeetingState.PLANNED,
+            Meeting.starts_at >= now - CURRENT_GRACE,
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+
+@dataclass(frozen=True)
+class YearRecord:
+    """A member's attendance over one calendar year, counted from settled meetings."""
+
+    year: int
+    meetings: int
+    present: int
+    excused: int
+    unexcused: int
+
+
+async def year_record(session: AsyncSession, person_id: int, cell_id: int, year: int, zone: ZoneInfo) -> YearRecord:
+    start = datetime(year, 1, 1, tzinfo=zone)
+    end = datetime(year + 1, 1, 1, tzinfo=zone)
+    outcomes = (
+        await session.scalars(
+            select(Attendance.outcome)
+            .join(Meeting)
+            .where(
+                Attendance.person_id == person_id,
+                Meeting.cell_id == cell_id,
+                Meeting.state == MeetingState.CLOSED,
+                Meeting.starts_at >= start,
+                Meeting.starts_at < end,
+            )
+        )
+    ).all()
+    counts = Counter(outcomes)
+    return YearRecord(
+        year=year,
+        meetings=len(outcomes),
+        present=counts[Outcome.PRESENT],
+        excused=counts[Outcome.EXCUSED],
+        unexcused=counts[Outcome.UNEXCUSED],
+    )
+
+
+async def my_answer(session: AsyncSession, meeting_id: int, person_id: int) -> Attendance | None:
+    return await session.scalar(
+        select(Attendance).where(Attendance.meeting_id == meeting_id, Attendance.person_id == person_id)
+    )
+
+
+async def schedule_meeting(
+    session: AsyncSession,
+    cell_id: int,
+    starts_at: datetime,
+    now: datetime,
+    *,
+    kind: MeetingKind = MeetingKind.REGULAR,
+    place: str | None = None,
+    agenda: str | None = None,
+    rule_month: str | None = None,
+) -> Meeting:
+    """Plan one meeting; refuses a time in the past and an overlap with the cell's other meetings."""
+    if starts_at <= now:
+        raise DomainError("err-meeting-in-past")
+    clash = await session.scalar(
+        select(Meeting.id).where(
+            Meeting.cell_id == cell_id,
+            Meeting.state.in_(ACTIVE_STATES),
+            Meeting.starts_at > starts_at - MEETING_SLOT,
+            Meeting.starts_at < starts_at + MEETING_SLOT,
+        )
+    )
+    if clash is not None:
+        raise DomainError("err-meeting-overlap")
+    meeting = Meeting(
+        cell_id=cell_id,
+        kind=kind,
+        starts_at=starts_at,
+        place=place,
+        agenda=agenda,
+        rule_month=rule_month,
+        created_at=now,
+    )
+    session.add(meeting)
+    await session.flush()
+    return meeting

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from core.config import ConfigError, load_config
+
+TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config(None, environ={})
+    assert config.schedule.timezone == "Asia/Ho_Chi_Minh"
+    assert config.schedule.days == (3, 4, 5)
+    assert config.schedule.meeting_time == "19:30"
+    assert config.schedule.checkin_minutes == 150
+    assert config.reminders.deltas == [timedelta(days=3), timedelta(days=1), timedelta(hours=2)]
+    assert config.database.url.startswith("sqlite+aiosqlite:///data/")
+    assert config.telegram.base_url == "https://api.telegram.org/bot"
+
+
+def test_example_config_is_valid() -> None:
+    example = Path(__file__).resolve().parent.parent / "config.example.toml"
+    config = load_config(example, environ={})
+    assert config.schedule.meeting_days == "3-5"
+
+
+def test_environment_overrides_secrets(tmp_path: Path) -> None:
+    path = write(tmp_path, '[telegram]\ntoken = ""\n[database]\nurl = "sqlite+aiosqlite:///x.db"\n')
+    config = load_config(path, environ={"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgresql+asyncpg://u@h/db"})
+    assert config.telegram.token == TOKEN
+    assert config.database.url == "postgresql+asyncpg://u@h/db"
+    assert config.secrets() == [TOKEN]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[schedule]\nmeeting_days = "3-32"\n', "schedule.meeting_days = '3-32'"),
+        ('[schedule]\nmeeting_days = "5-3"\n', "runs backwards"),
+        ('[schedule]\ntimezone = "Asia/Hanoi_City"\n', "schedule.timezone = 'Asia/Hanoi_City': timezone"),
+        ('[schedule]\nmeeting_time = "25:00"\n', "schedule.meeting_time = '25:00'"),
+        ('[schedule]\ncheckin_minutes = "many"\n', "schedule.checkin_minutes = 'many'"),
+        ("[schedule]\ncheckin_minutes = 0\n", "schedule.checkin_minutes = 0"),
+        ('[reminders]\noffsets = ["3x"]\n', "reminders.offsets = ['3x']"),
+        ('[reminders]\noffsets = ["1d", "24h"]\n', "repeat the same moment"),
+        ('[schedule]\nmeting_days = "3-5"\n', "schedule.meting_days: unknown key"),
+        ('[telegrm]\ntoken = "x"\n', "telegrm: unknown key"),
+        ('[telegram]\nadmin_ids = ["boss"]\n', "telegram.admin_ids.0 = 'boss'"),
+        ('[telegram]\nbase_url = "ftp://x"\n', "telegram.base_url = 'ftp://x'"),
+        ('[database]\nurl = "mysql://x"\n', "database.url = 'mysql://x'"),
+        ('[bot]\nlanguage = "fr"\n', "bot.language = 'fr'"),
+    ],
+)
+def test_bad_values_stop_start_up_naming_key_and_value(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), environ={})
+    assert expected in str(caught.value)
+    assert "Traceback" not in str(caught.value)
+
+
+def test_a_bad_token_is_refused_without_printing_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, '[telegram]\ntoken = "oops-secret-value"\n'), environ={})
+    assert "oops-secret-value" not in str(caught.value)
+    assert "telegram.token" in str(caught.value)
+
+
+def test_not_toml_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(write(tmp_path, "[schedule\n"), environ={})
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "absent.toml", environ={})
+    (tmp_path / "latin.toml").write_bytes(b'[bot]\nlanguage = "vi\xe9"\n')
+    with pytest.raises(ConfigError, match="not UTF-8"):
+        load_config(tmp_path / "latin.toml", environ={})
