@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv lock
+.PHONY: run test lint bench venv lock schema
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ bench: $(STAMP)
 # Re-pin every dependency after changing pyproject.toml.
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+# Before the first release only: rewrite the single initial migration from the models.
+schema: $(STAMP)
+	$(BIN)/python -m models.regenerate

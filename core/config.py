@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
 _OFFSET_RE = re.compile(r"^(\d+)\s*([dhm])$")
@@ -45,6 +45,18 @@ def parse_clock_time(text: str) -> time:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+def parse_date_range(text: str) -> tuple[date, date]:
+    """Parse "2027-02-05" or "2027-02-05..2027-02-10" (inclusive)."""
+    parts = text.strip().split("..")
+    try:
+        bounds = [date.fromisoformat(p.strip()) for p in parts]
+    except ValueError:
+        raise ValueError(f"date {text!r} must be YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD") from None
+    if len(bounds) > 2 or bounds[0] > bounds[-1]:
+        raise ValueError(f"date range {text!r} must be FIRST..LAST with FIRST not after LAST")
+    return bounds[0], bounds[-1]
+
+
 def parse_day_window(text: str) -> tuple[int, ...]:
     """Parse a window of days of the month: "3-5", "3,4,5" or "4"."""
     days: set[int] = set()
@@ -66,6 +78,10 @@ class TelegramConfig(_Section):
     base_url: str = "https://api.telegram.org/bot"
     admin_ids: list[int] = Field(default_factory=list)
     invite_days: Annotated[int, Field(ge=1, le=365)] = 14
+    # Outgoing limits (Telegram allows about 30 messages/s per bot, 20/min per group, 1/s per chat).
+    rate_per_second: Annotated[float, Field(gt=0, le=30)] = 25
+    group_per_minute: Annotated[int, Field(ge=1, le=20)] = 20
+    chat_per_second: Annotated[float, Field(gt=0, le=1)] = 1
 
     @field_validator("base_url")
     @classmethod
@@ -100,6 +116,25 @@ class ScheduleConfig(_Section):
     meeting_days: str = "3-5"
     meeting_time: str = "19:30"
     checkin_minutes: Annotated[int, Field(ge=10, le=720)] = 150
+    # Days on which no meeting may fall (Tết...): "2027-02-05" or a range "2027-02-05..2027-02-10".
+    skip_dates: list[str] = Field(default_factory=list)
+    # How many months ahead meetings are planned from each cell's monthly rule.
+    plan_months: Annotated[int, Field(ge=1, le=12)] = 2
+
+    @field_validator("skip_dates")
+    @classmethod
+    def _skip(cls, value: list[str]) -> list[str]:
+        for item in value:
+            parse_date_range(item)
+        return value
+
+    @property
+    def skipped(self) -> frozenset[date]:
+        days: set[date] = set()
+        for item in self.skip_dates:
+            first, last = parse_date_range(item)
+            days.update(first + timedelta(days=n) for n in range((last - first).days + 1))
+        return frozenset(days)
 
     @field_validator("timezone")
     @classmethod
@@ -137,6 +172,12 @@ class ScheduleConfig(_Section):
 
 class RemindersConfig(_Section):
     offsets: list[str] = Field(default_factory=lambda: ["3d", "1d", "2h"])
+    # /nhaclai may resend to non-answering members at most this often per meeting.
+    resend_minutes: Annotated[int, Field(ge=5, le=1440)] = 60
+    # The secretary is reminded once if no /tongket was made this long after check-in closed.
+    summary_after_hours: Annotated[int, Field(ge=1, le=168)] = 24
+    # How often the outbox dispatcher looks for due messages.
+    dispatch_seconds: Annotated[float, Field(gt=0, le=300)] = 5
 
     @field_validator("offsets")
     @classmethod
@@ -150,6 +191,115 @@ class RemindersConfig(_Section):
     def deltas(self) -> list[timedelta]:
         """Offsets before the meeting, largest first."""
         return sorted((parse_offset(v) for v in self.offsets), reverse=True)
+
+
+class DigestConfig(_Section):
+    # When supervisors get their weekly digest: a weekday (mon..sun) and HH:MM local time.
+    weekly: str = "mon 07:30"
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        parse_weekly(value)
+        return value
+
+    @property
+    def moment(self) -> tuple[int, time]:
+        return parse_weekly(self.weekly)
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_weekly(text: str) -> tuple[int, time]:
+    """Parse "mon 07:30" into (weekday 0-6, time)."""
+    parts = text.strip().lower().split()
+    if len(parts) != 2 or parts[0] not in WEEKDAYS:
+        raise ValueError(f"weekly {text!r} must look like 'mon 07:30' (mon, tue, wed, thu, fri, sat, sun)")
+    return WEEKDAYS.index(parts[0]), parse_clock_time(parts[1])
+
+
+class ScoringConfig(_Section):
+    """The meeting rubric (points per part) and rating thresholds; default: the common 100-point one."""
+
+    parts: dict[str, Annotated[int, Field(ge=1, le=100)]] = Field(
+        default_factory=lambda: {"chuan_bi": 15, "ty_le_du_hop": 20, "dien_bien": 45, "ket_thuc": 20}
+    )
+    # Minimum total for each rating, best first; below the last one the rating is "kem".
+    ratings: dict[str, Annotated[int, Field(ge=0, le=1000)]] = Field(
+        default_factory=lambda: {"tot": 90, "kha": 70, "trung_binh": 50}
+    )
+    # The part the bot proposes from check-ins.
+    attendance_part: str = "ty_le_du_hop"
+
+    @field_validator("ratings")
+    @classmethod
+    def _ratings(cls, value: dict[str, int]) -> dict[str, int]:
+        thresholds = list(value.values())
+        if thresholds != sorted(thresholds, reverse=True) or len(set(thresholds)) != len(thresholds):
+            raise ValueError(f"ratings {value!r} must go from the highest threshold down, without repeats")
+        return value
+
+    @property
+    def total(self) -> int:
+        return sum(self.parts.values())
+
+
+class ZaloConfig(_Section):
+    token: str = ""
+    base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    # "polling" (getUpdates) or "webhook" (the platform calls us; needs public_url).
+    mode: str = "polling"
+    # Secret the platform echoes in X-Bot-Api-Secret-Token on every webhook call (8-256 characters).
+    webhook_secret: str = ""
+    # Where our webhook and chart server listens, "host:port".
+    listen: str = "127.0.0.1:8443"
+    # The bot's public HTTPS address (webhook and digest charts); empty = none.
+    public_url: str = ""
+    rate_per_second: Annotated[float, Field(gt=0, le=50)] = 5
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]{8,}", value):
+            raise ValueError("token does not look like a Zalo bot token (bot_id:secret from Zalo Bot Manager)")
+        return value
+
+    @field_validator("mode")
+    @classmethod
+    def _mode(cls, value: str) -> str:
+        if value not in ("polling", "webhook"):
+            raise ValueError(f"mode {value!r} must be polling or webhook")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"base_url {value!r} must start with http:// or https://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value and not value.startswith("https://"):
+            raise ValueError(f"public_url {value!r} must be an https:// address")
+        return value.rstrip("/")
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if value and not 8 <= len(value) <= 256:
+            raise ValueError("webhook_secret must be 8 to 256 characters")
+        return value
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"listen {value!r} must be host:port, e.g. 127.0.0.1:8443")
+        return value
 
 
 class BotConfig(_Section):
@@ -169,15 +319,27 @@ class Config(_Section):
     database: DatabaseConfig = DatabaseConfig()
     schedule: ScheduleConfig = ScheduleConfig()
     reminders: RemindersConfig = RemindersConfig()
+    digest: DigestConfig = DigestConfig()
+    scoring: ScoringConfig = ScoringConfig()
+    zalo: ZaloConfig = ZaloConfig()
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Config:
+        if self.scoring.attendance_part not in self.scoring.parts:
+            raise ValueError(f"scoring.attendance_part {self.scoring.attendance_part!r} is not one of scoring.parts")
+        if self.zalo.mode == "webhook" and self.zalo.token and not (self.zalo.public_url and self.zalo.webhook_secret):
+            raise ValueError("zalo.mode = 'webhook' needs zalo.public_url and zalo.webhook_secret")
+        return self
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        return [s for s in (self.telegram.token,) if s]
+        return [s for s in (self.telegram.token, self.zalo.token, self.zalo.webhook_secret) if s]
 
 
 _ENV_OVERRIDES = {
     "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
     "DATABASE_URL": ("database", "url"),
+    "ZALO_BOT_TOKEN": ("zalo", "token"),
 }
 
 
@@ -189,8 +351,11 @@ def _format_errors(source: str, error: ValidationError) -> str:
             lines.append(f"  {key}: unknown key (see config.example.toml for the keys that exist)")
             continue
         message = item["msg"].removeprefix("Value error, ")
+        if not key:
+            lines.append(f"  {message}")
+            continue
         shown = item.get("input")
-        if key and "token" in key:
+        if key and ("token" in key or "secret" in key):
             shown = "***"
         lines.append(f"  {key} = {shown!r}: {message}")
     return "\n".join(lines)

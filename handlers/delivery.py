@@ -16,8 +16,32 @@ from models import Platform, PostedMessage
 log = logging.getLogger(__name__)
 
 
+class DeliveryError(Exception):
+    """A send failed; the subclass tells the outbox what to do next."""
+
+
+class RetryLater(DeliveryError):
+    """The platform asked us to slow down (Telegram 429): wait `retry_after` seconds, then retry."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after}s")
+        self.retry_after = retry_after
+
+
+class Undeliverable(DeliveryError):
+    """The recipient cannot get messages (blocked the bot, never started it, left the group)."""
+
+
+class TransientFailure(DeliveryError):
+    """A server error or timeout: retry a bounded number of times with backoff."""
+
+
 class Sender(Protocol):
-    """What a channel offers the rest of the bot: send and edit, nothing platform-specific."""
+    """What a channel offers the rest of the bot: send and edit, nothing platform-specific.
+
+    Implementations pass every call through the platform's rate limiter and raise the
+    DeliveryError subclasses above instead of their library's exceptions.
+    """
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         """Send and return the platform's message id."""

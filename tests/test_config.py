@@ -26,6 +26,15 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert config.reminders.deltas == [timedelta(days=3), timedelta(days=1), timedelta(hours=2)]
     assert config.database.url.startswith("sqlite+aiosqlite:///data/")
     assert config.telegram.base_url == "https://api.telegram.org/bot"
+    assert config.scoring.total == 100
+    assert config.digest.moment[0] == 0
+
+
+def test_skip_dates_expand_ranges(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, '[schedule]\nskip_dates = ["2027-02-05..2027-02-07", "2027-03-04"]\n'), environ={}
+    )
+    assert len(config.schedule.skipped) == 4
 
 
 def test_example_config_is_valid() -> None:
@@ -36,10 +45,18 @@ def test_example_config_is_valid() -> None:
 
 def test_environment_overrides_secrets(tmp_path: Path) -> None:
     path = write(tmp_path, '[telegram]\ntoken = ""\n[database]\nurl = "sqlite+aiosqlite:///x.db"\n')
-    config = load_config(path, environ={"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgresql+asyncpg://u@h/db"})
+    config = load_config(
+        path,
+        environ={
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DATABASE_URL": "postgresql+asyncpg://u@h/db",
+            "ZALO_BOT_TOKEN": "42:zalosecretvalue",
+        },
+    )
+    assert config.zalo.token == "42:zalosecretvalue"
     assert config.telegram.token == TOKEN
     assert config.database.url == "postgresql+asyncpg://u@h/db"
-    assert config.secrets() == [TOKEN]
+    assert config.secrets() == [TOKEN, "42:zalosecretvalue"]
 
 
 @pytest.mark.parametrize(
@@ -59,6 +76,17 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
         ('[telegram]\nbase_url = "ftp://x"\n', "telegram.base_url = 'ftp://x'"),
         ('[database]\nurl = "mysql://x"\n', "database.url = 'mysql://x'"),
         ('[bot]\nlanguage = "fr"\n', "bot.language = 'fr'"),
+        ('[schedule]\nskip_dates = ["2027-02-30"]\n', "schedule.skip_dates = ['2027-02-30']"),
+        ('[schedule]\nskip_dates = ["2027-02-10..2027-02-05"]\n', "FIRST not after LAST"),
+        ("[telegram]\nrate_per_second = 100\n", "telegram.rate_per_second = 100"),
+        ('[digest]\nweekly = "monday 7h"\n', "digest.weekly = 'monday 7h'"),
+        ("[scoring]\nratings = { tot = 50, kha = 70 }\n", "from the highest threshold down"),
+        ('[scoring]\nattendance_part = "xyz"\n', "scoring.attendance_part 'xyz' is not one of"),
+        ('[zalo]\nmode = "push"\n', "zalo.mode = 'push'"),
+        ('[zalo]\npublic_url = "http://x"\n', "zalo.public_url = 'http://x'"),
+        ('[zalo]\nwebhook_secret = "short"\n', "zalo.webhook_secret"),
+        ('[zalo]\nlisten = "nowhere"\n', "zalo.listen = 'nowhere'"),
+        ('[zalo]\ntoken = "1:abcdefghij"\nmode = "webhook"\n', "needs zalo.public_url and zalo.webhook_secret"),
     ],
 )
 def test_bad_values_stop_start_up_naming_key_and_value(tmp_path: Path, text: str, expected: str) -> None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:15:57.844953
+Create Date: 2026-11-23 19:25:02.409246
 """
 
 from alembic import op

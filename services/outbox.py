@@ -1,0 +1,59 @@
+"""The persistent outbox: messages that must go out, written in the same transaction as the state
+that caused them. The idempotency key (meeting, kind, recipient) is unique in the database, so
+planning the same reminder twice never sends it twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import OutboxMessage, OutboxState, Platform
+
+
+@dataclass(frozen=True)
+class Recipient:
+    platform: Platform
+    chat_id: str
+    person_id: int | None = None
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    to: Recipient,
+    text: str,
+    kind: str,
+    not_before: datetime,
+    buttons: list[list[list[str]]] | None = None,
+    meeting_id: int | None = None,
+    expires_at: datetime | None = None,
+) -> bool:
+    """Add one message unless its key exists already; returns whether it was added.
+
+    `text` is catalog markup (HTML subset, user text escaped); `buttons` rows of [label, data].
+    """
+    values = {
+        "key": key,
+        "platform": to.platform,
+        "chat_id": to.chat_id,
+        "person_id": to.person_id,
+        "meeting_id": meeting_id,
+        "kind": kind,
+        "text": text,
+        "buttons": buttons,
+        "not_before": not_before,
+        "expires_at": expires_at,
+        "state": OutboxState.PENDING,
+        "attempts": 0,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    result = await session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
