@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.config import Config
 from core.i18n import Translator
 from handlers.messages import Incoming, Keyboard, Response
+from models import Platform
 from services.people import Actor
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ class AppContext:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     tr: Translator
+    # Each running channel records its bot's username here at start, for deep links.
+    bot_names: dict[Platform, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

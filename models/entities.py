@@ -165,6 +165,8 @@ class Attendance(Base):
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
     member_status: Mapped[MemberStatus | None] = mapped_column(str_enum(MemberStatus, "member_status"))
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    # Wrong check-in codes typed; after a few the member must ask the secretary (codes are short).
+    code_failures: Mapped[int] = mapped_column(Integer, default=0)
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:25:02.409246
+Create Date: 2026-11-23 19:28:04.657948
 """
 
 from alembic import op
@@ -174,6 +174,7 @@ def upgrade() -> None:
     sa.Column('outcome', sa.Enum('present', 'excused', 'unexcused', name='outcome', native_enum=False, create_constraint=True, length=24), nullable=True),
     sa.Column('member_status', sa.Enum('chinh_thuc', 'du_bi', 'tam_thoi', 'mien_sinh_hoat', name='member_status', native_enum=False, create_constraint=True, length=24), nullable=True),
     sa.Column('marked_by_id', sa.Integer(), nullable=True),
+    sa.Column('code_failures', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['marked_by_id'], ['persons.id'], name=op.f('fk_attendances_marked_by_id_persons'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_attendances_meeting_id_meetings'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_attendances_person_id_persons'), ondelete='CASCADE'),
