@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import OutboxMessage, OutboxState, Platform
+from models.db import insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)
@@ -52,8 +51,5 @@ async def enqueue(
         "state": OutboxState.PENDING,
         "attempts": 0,
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = await session.execute(statement)
+    result = await session.execute(insert_ignoring_duplicates(session, OutboxMessage, values, ["key"]))
     return bool(getattr(result, "rowcount", 0))
