@@ -57,12 +57,17 @@ class Outgoing:
 
     `remember` asks the channel to record the sent message id as (meeting_id, purpose) so it can
     be edited later (the check-in counter, the committee summary).
+
+    `document` (file name, bytes) or `photo` (PNG bytes) turns the message into a file or a picture
+    with `text` as its caption, which callers keep under Telegram's 1,024-character caption limit.
     """
 
     text: Markup
     buttons: Keyboard = ()
     to: Address | None = None
     remember: tuple[int, str] | None = None
+    document: tuple[str, bytes] | None = None
+    photo: bytes | None = None
 
 
 @dataclass(frozen=True)
