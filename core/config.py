@@ -178,6 +178,9 @@ class RemindersConfig(_Section):
     summary_after_hours: Annotated[int, Field(ge=1, le=168)] = 24
     # How often the outbox dispatcher looks for due messages.
     dispatch_seconds: Annotated[float, Field(gt=0, le=300)] = 5
+    # How long a process holds the messages it is sending; after a crash they wait this long
+    # before another process (or the restarted one) sends them. Must exceed one send's timeout.
+    claim_seconds: Annotated[int, Field(ge=5, le=3600)] = 60
 
     @field_validator("offsets")
     @classmethod

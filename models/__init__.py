@@ -17,6 +17,7 @@ from models.entities import (
     OutboxMessage,
     Person,
     PostedMessage,
+    ReminderStep,
     Supervision,
 )
 from models.enums import (
@@ -56,6 +57,7 @@ __all__ = [
     "Person",
     "Platform",
     "PostedMessage",
+    "ReminderStep",
     "Rsvp",
     "Supervision",
 ]

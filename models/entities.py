@@ -282,3 +282,20 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     external_message_id: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class ReminderStep(Base):
+    """One step of a meeting's reminder plan that has been written to the outbox (or skipped on purpose).
+
+    The plan itself is derived from the meeting's time and the configured offsets every time the
+    dispatcher runs, so nothing lives only in memory; this marker, unique per (meeting, step),
+    makes writing each step happen once across ticks, restarts and processes.
+    """
+
+    __tablename__ = "reminder_steps"
+    __table_args__ = (UniqueConstraint("meeting_id", "step"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(64))
+    done_at: Mapped[datetime]
+    messages: Mapped[int] = mapped_column(Integer, default=0)
