@@ -31,7 +31,7 @@ class ConsoleChannel:
         self.name = name
         self.stdin = stdin
         self.stdout = stdout
-        self.origin = Address(Platform.CONSOLE, f"console-{person_id}")
+        self.origin = Address(Platform.CONSOLE, str(person_id))
         self.buttons: list[str] = []
         self._sent = 0
 

@@ -35,6 +35,15 @@ class AppContext:
     bot_names: dict[Platform, str] = field(default_factory=dict)
 
 
+def is_admin(config: Config, incoming: Incoming) -> bool:
+    """Committee administrators are Telegram user ids listed in `[telegram] admin_ids`."""
+    return (
+        incoming.platform is Platform.TELEGRAM
+        and incoming.user_id.isdigit()
+        and int(incoming.user_id) in config.telegram.admin_ids
+    )
+
+
 @dataclass(frozen=True)
 class Pending:
     """A question the bot asked and whose answer is the user's next plain message."""
@@ -69,6 +78,10 @@ class Ctx:
 
     def reply(self, key: str, buttons: Keyboard = (), **args: Any) -> Response:
         return Response().say(self.t(key, **args), buttons)
+
+    @property
+    def is_admin(self) -> bool:
+        return is_admin(self.app.config, self.incoming)
 
     def ask(self, name: str, **data: Any) -> None:
         self.expect = Pending(name, data, self.now + PENDING_TTL)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import general
+from handlers import attendance, general, meetings, onboarding, opinions
 from handlers.router import Router
 
 
@@ -17,7 +17,15 @@ def _merge(*routers: Router) -> Router:
             merged.button(prefix, need)(func)
         for name, func in router.followups.items():
             merged.followup(name)(func)
+        if router.stranger_text is not None:
+            merged.on_stranger_text(router.stranger_text)
     return merged
 
 
-ROUTER = _merge(general.router)
+ROUTER = _merge(
+    onboarding.router,
+    general.router,
+    attendance.router,
+    opinions.router,
+    meetings.router,
+)

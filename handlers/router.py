@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from handlers.context import AppContext, Ctx, Pending
+from handlers.context import AppContext, Ctx, Pending, is_admin
 from handlers.messages import ChatKind, Incoming, Response
 from models import Platform
 from services.errors import DomainError
@@ -69,6 +69,8 @@ class Router:
     commands: list[Command] = field(default_factory=list)
     buttons: dict[str, tuple[Need, Handler]] = field(default_factory=dict)
     followups: dict[str, Handler] = field(default_factory=dict)
+    # Plain text from someone not yet joined (e.g. an invite code typed on Zalo).
+    stranger_text: Handler | None = None
 
     def command(
         self,
@@ -105,6 +107,12 @@ class Router:
 
         return register
 
+    def on_stranger_text(self, func: Handler) -> Handler:
+        if self.stranger_text is not None:
+            raise ValueError("only one handler may take strangers' plain text")
+        self.stranger_text = func
+        return func
+
     def find(self, word: str) -> Command | None:
         key = fold(word).replace(" ", "").replace("_", "")
         for command in self.commands:
@@ -140,14 +148,16 @@ class Dispatcher:
         self.router = router
         self._pending: dict[tuple[Platform, str], Pending] = {}
 
-    def is_admin(self, incoming: Incoming) -> bool:
-        if incoming.platform is not Platform.TELEGRAM:
-            return False
-        return incoming.user_id.lstrip("-").isdigit() and int(incoming.user_id) in self.app.config.telegram.admin_ids
+    def awaiting(self, platform: Platform, user_id: str) -> bool:
+        """Whether the bot asked this user a question that their next plain message answers."""
+        pending = self._pending.get((platform, user_id))
+        return pending is not None and pending.until >= self.app.clock.now()
 
     async def handle(self, incoming: Incoming) -> Response:
         async with self.app.sessions() as session:
-            actor = await find_actor(session, incoming.platform, incoming.user_id, is_admin=self.is_admin(incoming))
+            actor = await find_actor(
+                session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
+            )
             ctx = Ctx(self.app, session, incoming, actor, commands=self.router.commands)
             try:
                 handler = self._route(ctx)
@@ -193,7 +203,10 @@ class Dispatcher:
                 return _static(Response(toast=str(ctx.t(key).striptags())))
             return func
         in_group = incoming.chat_kind is ChatKind.GROUP
-        parsed = self.router.parse(incoming.text, bare=incoming.platform is not Platform.TELEGRAM)
+        # Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
+        # for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me.
+        bare = incoming.platform is not Platform.TELEGRAM and not self.awaiting(incoming.platform, incoming.user_id)
+        parsed = self.router.parse(incoming.text, bare=bare)
         if parsed is None:
             return self._plain_text(ctx, in_group)
         command, ctx.args = parsed
@@ -212,6 +225,9 @@ class Dispatcher:
             return self.router.followups[pending.name]
         if in_group:
             return None
+        if ctx.actor is None and self.router.stranger_text is not None:
+            ctx.args = incoming.text.strip()
+            return self.router.stranger_text
         return _static(ctx.reply("err-unknown-command" if ctx.actor else "err-not-joined"))
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from models import Account, Cell, Membership, MemberStatus, Person, Platform, Supervision
 from services.errors import DomainError
+from services.text import fold
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,21 @@ async def actor_for(session: AsyncSession, person: Person, *, is_admin: bool = F
 
 
 async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:
-    """Members of a cell in roster order (by name), with their person loaded."""
-    return (
+    """Members of a cell in roster order, with their person and accounts loaded.
+
+    Sorted here rather than in SQL so the numbering is the same on every database: Vietnamese
+    lists go by given name (the last word), then the full name.
+    """
+    members = (
         await session.scalars(
             select(Membership)
             .where(Membership.cell_id == cell_id)
             .options(selectinload(Membership.person).selectinload(Person.accounts))
-            .join(Person)
-            .order_by(Person.full_name, Person.id)
         )
     ).all()
+    return sorted(members, key=lambda m: roster_key(m.person))
+
+
+def roster_key(person: Person) -> tuple[str, str, int]:
+    name = fold(person.full_name)
+    return (name.rsplit(" ", 1)[-1], name, person.id)

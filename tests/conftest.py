@@ -14,7 +14,11 @@ from core.config import Config
 from handlers.context import AppContext
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
+from tests.chat import Chat
 from tests.dbutil import BACKENDS, empty_tables, fresh_database, postgres_admin_url
+
+# A Telegram user id listed in [telegram] admin_ids in every test's configuration.
+ADMIN_ID = 7777
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -41,7 +45,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def config(db_url: str) -> Config:
-    return Config.model_validate({"database": {"url": db_url}})
+    return Config.model_validate({"database": {"url": db_url}, "telegram": {"admin_ids": [ADMIN_ID]}})
 
 
 @pytest.fixture
@@ -53,6 +57,11 @@ async def app(config: Config, clock: FakeClock) -> AsyncIterator[AppContext]:
 @pytest.fixture
 def dispatcher(app: AppContext) -> Dispatcher:
     return Dispatcher(app, ROUTER)
+
+
+@pytest.fixture
+def chat(dispatcher: Dispatcher) -> Chat:
+    return Chat(dispatcher)
 
 
 @pytest.fixture

@@ -41,9 +41,17 @@ async def test_member_dialog(app: AppContext) -> None:
 
 async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     world = await build_world(app)
-    answer = await ConsoleDialog(app, world.people["Lê Văn Cường"]).say("/help")
-    listed = {line.split()[0] for line in answer.splitlines() if line.startswith("/")}
-    assert listed == {"/trogiup", "/lichhop", "/cuatoi"}
+    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/diemdanh", "/ykien"}
+
+    async def listed(name: str) -> set[str]:
+        answer = await ConsoleDialog(app, world.people[name]).say("/help")
+        return {line.split()[0] for line in answer.splitlines() if line.startswith("/")}
+
+    assert await listed("Lê Văn Cường") == member_commands
+    secretary = await listed("Nguyễn Văn An")
+    assert member_commands < secretary
+    assert {"/datlich", "/modiemdanh", "/diemdanhho", "/moi"} <= secretary
+    assert "/lichhop" not in await listed("Võ Thị Giang")  # a supervisor is not a member
 
 
 async def test_no_meeting_planned(app: AppContext) -> None:

@@ -1,0 +1,231 @@
+"""Answers, check-in and the settled record: the members' side and the secretary's side."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+from sqlalchemy import select
+
+from handlers.common import find_member, meeting_by_id, meeting_of, member_cell, secretary_cell
+from handlers.context import Ctx
+from handlers.messages import Address, Button, ChatKind, Edit, Outgoing, Response
+from handlers.router import Need, Router
+from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
+from services import attendance, chats, meetings
+from services.attendance import CheckIn, Tally
+from services.errors import DomainError
+from services.people import cell_members
+from services.text import fold
+
+router = Router()
+
+
+def _toast(ctx: Ctx, key: str, **args: object) -> Response:
+    return Response(toast=str(ctx.t(key, **args).striptags()))
+
+
+# ---- answering before the meeting -------------------------------------------------------
+
+
+@router.button("rsvp")
+async def rsvp_button(ctx: Ctx) -> Response:
+    _, meeting_id, choice = (ctx.incoming.button or "").split(":")
+    meeting = await meeting_by_id(ctx, meeting_id)
+    person_id = ctx.me().person.id
+    if choice == "yes":
+        await attendance.answer(ctx.session, meeting, person_id, Rsvp.ATTEND, None, ctx.now)
+        return _toast(ctx, "rsvp-yes-done")
+    if meeting.state is not MeetingState.PLANNED or ctx.now >= meeting.starts_at:
+        raise DomainError("rsvp-too-late")
+    ctx.ask("absent-reason", meeting_id=meeting.id)
+    private = Address(ctx.incoming.platform, ctx.incoming.user_id)
+    response = _toast(ctx, "rsvp-no-ask-toast")
+    response.messages.append(Outgoing(ctx.t("rsvp-no-ask"), to=private))
+    return response
+
+
+@router.followup("absent-reason")
+async def absent_reason(ctx: Ctx) -> Response:
+    assert ctx.answering is not None
+    meeting = await ctx.session.get(Meeting, ctx.answering.data["meeting_id"])
+    if meeting is None:
+        raise DomainError("err-no-meeting")
+    await attendance.answer(ctx.session, meeting, ctx.me().person.id, Rsvp.ABSENT, ctx.args, ctx.now)
+    return ctx.reply("absent-done")
+
+
+@router.command("absent", "vang", Need.MEMBER)
+async def absent(ctx: Ctx) -> Response:
+    membership = member_cell(ctx)
+    if not ctx.args.strip():
+        raise DomainError("absent-usage")
+    meeting = await meeting_of(ctx, membership.cell_id)
+    await attendance.answer(ctx.session, meeting, membership.person_id, Rsvp.ABSENT, ctx.args, ctx.now)
+    return ctx.reply("absent-done")
+
+
+# ---- check-in ---------------------------------------------------------------------------
+
+
+def _counter(ctx: Ctx, count: Tally, *, closed: bool = False) -> Markup:
+    key = "checkin-counter-closed" if closed else "checkin-counter"
+    text = ctx.t(key, present=count.present, counted=count.counted)
+    if count.present_exempt:
+        text += ctx.t("checkin-counter-exempt", exempt=count.present_exempt)
+    return text
+
+
+async def _counter_edits(ctx: Ctx, meeting: Meeting, *, closed: bool = False) -> list[Edit]:
+    """New text for every group message showing this meeting's check-in counter."""
+    posted = (
+        await ctx.session.scalars(
+            select(PostedMessage).where(PostedMessage.meeting_id == meeting.id, PostedMessage.purpose == "checkin")
+        )
+    ).all()
+    if not posted:
+        return []
+    count = await attendance.tally(ctx.session, meeting)
+    body = ctx.t("checkin-post-closed" if closed else "checkin-post", counter=_counter(ctx, count, closed=closed))
+    buttons = () if closed else ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
+    return [Edit(Address(p.platform, p.chat_id), p.message_id, body, buttons, throttled=not closed) for p in posted]
+
+
+async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_code: bool) -> Response:
+    code = await attendance.open_checkin(
+        ctx.session, meeting, ctx.now, ctx.app.config.schedule.checkin_minutes, requires_code=requires_code
+    )
+    count = await attendance.tally(ctx.session, meeting)
+    post = ctx.t("checkin-post", counter=_counter(ctx, count))
+    if requires_code:
+        post += ctx.t("checkin-post-code-hint")
+    button = ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
+    groups = await chats.cell_groups(ctx.session, membership.cell_id)
+    response = Response()
+    for group in groups:
+        response.messages.append(
+            Outgoing(post, button, to=Address(group.platform, group.chat_id), remember=(meeting.id, "checkin"))
+        )
+    key = "checkin-opened-code" if requires_code else "checkin-opened"
+    minutes = ctx.app.config.schedule.checkin_minutes
+    reply = ctx.t(key, code=code, minutes=minutes)
+    if not groups:
+        reply += ctx.t("checkin-no-group")
+    if ctx.incoming.chat_kind is ChatKind.GROUP:
+        # The code is for the room: show it to the secretary privately, not to the group.
+        private = Address(ctx.incoming.platform, ctx.incoming.user_id)
+        response.messages.append(Outgoing(reply, to=private))
+    else:
+        response.say(reply)
+    return response
+
+
+@router.command("opencheckin", "modiemdanh", Need.SECRETARY, in_groups=True)
+async def open_checkin(ctx: Ctx) -> Response:
+    membership = await secretary_cell(ctx)
+    flag = fold(ctx.args.strip())
+    if flag not in ("", "ma", "code"):
+        raise DomainError("checkin-open-usage")
+    meeting = await meeting_of(ctx, membership.cell_id)
+    return await _open(ctx, membership, meeting, requires_code=bool(flag))
+
+
+@router.button("open", Need.SECRETARY)
+async def open_button(ctx: Ctx) -> Response:
+    meeting = await meeting_by_id(ctx, (ctx.incoming.button or "").split(":")[1])
+    membership = ctx.me().membership_in(meeting.cell_id)
+    if membership is None or not membership.role.runs_meetings:
+        raise DomainError("err-secretary-only")
+    response = await _open(ctx, membership, meeting, requires_code=False)
+    response.toast = str(ctx.t("checkin-opened-toast").striptags())
+    return response
+
+
+@router.button("ci")
+async def checkin_button(ctx: Ctx) -> Response:
+    meeting = await meeting_by_id(ctx, (ctx.incoming.button or "").split(":")[1])
+    if not attendance.is_open(meeting, ctx.now):
+        raise DomainError("checkin-closed")
+    if meeting.checkin_requires_code:
+        return _toast(ctx, "checkin-needs-code")
+    result = await attendance.check_in(ctx.session, meeting, ctx.me().person.id, ctx.now, code=None)
+    if result is CheckIn.ALREADY:
+        return _toast(ctx, "checkin-already")
+    response = _toast(ctx, "checkin-done")
+    response.edits = await _counter_edits(ctx, meeting)
+    return response
+
+
+@router.command("checkin", "diemdanh", Need.MEMBER)
+async def checkin_command(ctx: Ctx) -> Response:
+    membership = member_cell(ctx)
+    code = ctx.args.strip()
+    if not code:
+        raise DomainError("checkin-usage")
+    meeting = await meeting_of(ctx, membership.cell_id)
+    result = await attendance.check_in(ctx.session, meeting, membership.person_id, ctx.now, code=code)
+    if result is CheckIn.WRONG_CODE:
+        return ctx.reply("checkin-wrong-code")
+    if result is CheckIn.LOCKED:
+        return ctx.reply("checkin-locked")
+    if result is CheckIn.ALREADY:
+        return ctx.reply("checkin-already")
+    response = ctx.reply("checkin-done")
+    response.edits = await _counter_edits(ctx, meeting)
+    return response
+
+
+@router.command("closecheckin", "dongdiemdanh", Need.SECRETARY, in_groups=True)
+async def close_checkin(ctx: Ctx) -> Response:
+    membership = await secretary_cell(ctx)
+    meeting = await meeting_of(ctx, membership.cell_id)
+    count = await attendance.close_checkin(ctx.session, meeting, ctx.now)
+    response = ctx.reply("checkin-closed-done", counter=_counter(ctx, count, closed=True))
+    response.edits = await _counter_edits(ctx, meeting, closed=True)
+    return response
+
+
+# ---- the secretary acting for a member --------------------------------------------------
+
+
+async def _recent_meeting(ctx: Ctx, cell_id: int) -> Meeting:
+    """The meeting a mark is about: the current one once it is near, else the one that closed last."""
+    meeting = await meetings.current_meeting(ctx.session, cell_id, ctx.now)
+    if meeting is None or (
+        meeting.state is MeetingState.PLANNED and ctx.now < meeting.starts_at - attendance.OPEN_EARLY
+    ):
+        meeting = await meetings.last_closed_meeting(ctx.session, cell_id) or meeting
+    if meeting is None:
+        raise DomainError("err-no-meeting")
+    return meeting
+
+
+@router.command("mark", "diemdanhho", Need.SECRETARY)
+async def mark(ctx: Ctx) -> Response:
+    membership = await secretary_cell(ctx)
+    roster = await cell_members(ctx.session, membership.cell_id)
+    words = ctx.args.split()
+    verbs = {"co": True, "comat": True, "present": True, "vang": False, "absent": False}
+    verb_at = next((i for i, w in enumerate(words) if fold(w) in verbs), None)
+    if verb_at is None or verb_at == 0:
+        listing = Markup("\n").join(
+            ctx.t("mark-roster-line", number=n, name=m.person.full_name) for n, m in enumerate(roster, start=1)
+        )
+        return ctx.reply("mark-usage", roster=listing)
+    who = " ".join(words[:verb_at])
+    present = verbs[fold(words[verb_at])]
+    reason = " ".join(words[verb_at + 1 :]) or None
+    subject = find_member(roster, who)
+    meeting = await _recent_meeting(ctx, membership.cell_id)
+    await attendance.mark(
+        ctx.session,
+        meeting,
+        actor_id=membership.person_id,
+        membership=subject,
+        present=present,
+        reason=reason,
+        now=ctx.now,
+    )
+    key = "mark-present-done" if present else ("mark-excused-done" if reason else "mark-unexcused-done")
+    response = ctx.reply(key, name=subject.person.full_name)
+    if meeting.state is MeetingState.CHECKIN_OPEN:
+        response.edits = await _counter_edits(ctx, meeting)
+    return response

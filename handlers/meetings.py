@@ -1,0 +1,145 @@
+"""Scheduling: one-off and thematic meetings, the monthly rule, the agenda."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from handlers.announce import announcement
+from handlers.common import meeting_of, secretary_cell
+from handlers.context import Ctx
+from handlers.messages import Address, Outgoing, Response
+from handlers.router import Need, Router
+from models import Cell, Meeting, MeetingKind, Membership
+from services import chats, meetings
+from services.errors import DomainError
+from services.text import fold
+
+router = Router()
+AGENDA_MAX = 2000
+PLACE_MAX = 300
+_DATE = re.compile(r"^(?:(\d{1,2})/(\d{1,2})(?:/(\d{4}))?|(\d{4})-(\d{2})-(\d{2}))$")
+_TIME = re.compile(r"^(\d{1,2})[:hg](\d{2})$")
+
+
+def parse_date(text: str, today: date) -> date:
+    """dd/mm, dd/mm/yyyy or yyyy-mm-dd; a date without a year means its next occurrence."""
+    match = _DATE.match(text)
+    if not match:
+        raise DomainError("schedule-bad-date", text=text)
+    if match.group(4):
+        year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
+    else:
+        day, month = int(match.group(1)), int(match.group(2))
+        year = int(match.group(3)) if match.group(3) else today.year
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise DomainError("schedule-no-such-date", text=text) from None
+    if not match.group(3) and not match.group(4) and found < today:
+        found = found.replace(year=year + 1)
+    return found
+
+
+def parse_time(text: str) -> time:
+    match = _TIME.match(text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise DomainError("schedule-bad-time", text=text)
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def _clip(text: str, limit: int, key: str) -> str | None:
+    text = " ".join(text.split())
+    if len(text) > limit:
+        raise DomainError(key, limit=limit)
+    return text or None
+
+
+async def _announce(ctx: Ctx, membership: Membership, meeting: Meeting) -> Response:
+    """Tell the secretary, and post the announcement with RSVP buttons in the cell's groups."""
+    zone = ctx.app.config.schedule.zone
+    cell = await ctx.session.get(Cell, membership.cell_id)
+    assert cell is not None
+    text, buttons = announcement(ctx.app.tr, zone, meeting, cell.name)
+    response = Response()
+    groups = await chats.cell_groups(ctx.session, cell.id)
+    for group in groups:
+        response.messages.append(Outgoing(text, buttons, to=Address(group.platform, group.chat_id)))
+    response.say(ctx.t("schedule-done") + "\n" + text)
+    if not groups:
+        response.say(ctx.t("schedule-no-group"))
+    return response
+
+
+async def _one_meeting(ctx: Ctx, membership: Membership, words: list[str], kind: MeetingKind) -> Response:
+    zone: ZoneInfo = ctx.app.config.schedule.zone
+    if len(words) < 2:
+        raise DomainError("schedule-usage")
+    day = parse_date(words[0], ctx.now.astimezone(zone).date())
+    at = parse_time(words[1])
+    rest = " ".join(words[2:])
+    if kind is MeetingKind.THEMATIC:
+        if not rest:
+            raise DomainError("schedule-thematic-topic")
+        place, agenda = None, _clip(rest, AGENDA_MAX, "agenda-too-long")
+    else:
+        place, agenda = _clip(rest, PLACE_MAX, "schedule-place-too-long"), None
+    starts = datetime.combine(day, at, tzinfo=zone)
+    meeting = await meetings.schedule_meeting(
+        ctx.session, membership.cell_id, starts, ctx.now, kind=kind, place=place, agenda=agenda
+    )
+    return await _announce(ctx, membership, meeting)
+
+
+@router.command("schedule", "datlich", Need.SECRETARY)
+async def schedule(ctx: Ctx) -> Response:
+    membership = await secretary_cell(ctx)
+    words = ctx.args.split()
+    if not words:
+        raise DomainError("schedule-usage")
+    head = fold(words[0])
+    if head in ("hangthang", "monthly"):
+        return await _monthly(ctx, membership, words[1:], confirmed=False)
+    if head in ("chuyende", "thematic"):
+        return await _one_meeting(ctx, membership, words[1:], MeetingKind.THEMATIC)
+    return await _one_meeting(ctx, membership, words, MeetingKind.REGULAR)
+
+
+async def _monthly(ctx: Ctx, membership: Membership, words: list[str], *, confirmed: bool) -> Response:
+    """Set the cell's monthly rule; a day outside the committee's window needs a confirmation."""
+    if len(words) < 2 or not words[0].isdigit():
+        raise DomainError("schedule-monthly-usage")
+    day = int(words[0])
+    if not 1 <= day <= 28:
+        raise DomainError("schedule-monthly-day", day=day)
+    at = parse_time(words[1])
+    place = _clip(" ".join(words[2:]), PLACE_MAX, "schedule-place-too-long")
+    window = ctx.app.config.schedule.days
+    if day not in window and not confirmed:
+        ctx.ask("monthly-confirm", words=words)
+        return ctx.reply("schedule-monthly-outside", day=day, window=ctx.app.config.schedule.meeting_days)
+    cell = await ctx.session.get(Cell, membership.cell_id)
+    assert cell is not None
+    cell.rule_day, cell.rule_time, cell.rule_place = day, at.strftime("%H:%M"), place
+    return ctx.reply("schedule-monthly-done", day=day, time=at.strftime("%H:%M"), place=place or ctx.t("unknown-place"))
+
+
+@router.followup("monthly-confirm")
+async def monthly_confirm(ctx: Ctx) -> Response:
+    assert ctx.answering is not None
+    if fold(ctx.args) not in ("co", "dong y", "yes", "ok", "xac nhan"):
+        return ctx.reply("schedule-monthly-kept")
+    membership = await secretary_cell(ctx)
+    return await _monthly(ctx, membership, list(ctx.answering.data["words"]), confirmed=True)
+
+
+@router.command("agenda", "noidung", Need.SECRETARY)
+async def agenda(ctx: Ctx) -> Response:
+    membership = await secretary_cell(ctx)
+    text = _clip(ctx.args, AGENDA_MAX, "agenda-too-long")
+    if text is None:
+        raise DomainError("agenda-usage")
+    meeting = await meeting_of(ctx, membership.cell_id)
+    meeting.agenda = text
+    return ctx.reply("agenda-done", agenda=text)

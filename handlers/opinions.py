@@ -1,0 +1,38 @@
+"""Ý kiến: members send short opinions ahead of or during the meeting, list and withdraw them."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from handlers.common import meeting_of, member_cell
+from handlers.context import Ctx
+from handlers.messages import Response
+from handlers.router import Need, Router
+from services import opinions
+from services.errors import DomainError
+from services.text import fold
+
+router = Router()
+WITHDRAW_WORDS = ("xoa", "rut", "withdraw", "delete")
+
+
+@router.command("opinion", "ykien", Need.MEMBER)
+async def opinion(ctx: Ctx) -> Response:
+    """`/ykien <nội dung>` adds, `/ykien` lists mine, `/ykien xoa <số>` withdraws."""
+    membership = member_cell(ctx)
+    meeting = await meeting_of(ctx, membership.cell_id)
+    words = ctx.args.split()
+    if words and fold(words[0]) in WITHDRAW_WORDS and len(words) <= 2:
+        if len(words) != 2 or not words[1].isdigit():
+            raise DomainError("opinion-withdraw-usage")
+        await opinions.withdraw(ctx.session, meeting, membership.person_id, int(words[1]), ctx.now)
+        return ctx.reply("opinion-withdrawn", number=int(words[1]))
+    if not words:
+        mine = await opinions.mine(ctx.session, meeting.id, membership.person_id)
+        if not mine:
+            return ctx.reply("opinion-none")
+        listing = Markup("\n").join(ctx.t("opinion-line", number=n, text=o.text) for n, o in enumerate(mine, start=1))
+        return ctx.reply("opinion-list", opinions=listing)
+    await opinions.add(ctx.session, meeting, membership.person_id, ctx.args, ctx.now)
+    count = len(await opinions.mine(ctx.session, meeting.id, membership.person_id))
+    return ctx.reply("opinion-added", count=count)

@@ -1,0 +1,111 @@
+# Trả lời, điểm danh, ý kiến, lịch họp.
+help-absent = xin vắng cuộc họp tới, kèm lý do: /vang &lt;lý do&gt;
+help-checkin = điểm danh bằng mã đọc tại cuộc họp: /diemdanh &lt;mã&gt;
+help-opinion = gửi ý kiến: /ykien &lt;nội dung&gt;; /ykien để xem; /ykien xoa &lt;số&gt; để rút
+help-schedule = đặt lịch: /datlich dd/mm HH:MM [địa điểm]; /datlich hangthang &lt;ngày&gt; HH:MM; /datlich chuyende dd/mm HH:MM &lt;chủ đề&gt;
+help-agenda = nội dung cuộc họp tới: /noidung &lt;nội dung&gt;
+help-opencheckin = mở điểm danh (/modiemdanh ma: bắt buộc nhập mã)
+help-closecheckin = đóng điểm danh và chốt danh sách
+help-mark = điểm danh hộ: /diemdanhho &lt;tên hoặc số&gt; co|vang [lý do]
+
+err-no-meeting = Chi bộ chưa có cuộc họp nào sắp diễn ra.
+err-group-not-linked = Nhóm này chưa được gắn với chi bộ nào. Bí thư chi bộ gõ /ketnoi trong nhóm để gắn.
+err-other-cell = Đồng chí không phụ trách chi bộ này.
+
+announce-text =
+    📢 <b>Thông báo sinh hoạt chi bộ — { $cell }</b>
+    Loại: { $kind }
+    Thời gian: { $when }
+    Địa điểm: { $place }
+    Nội dung: { $agenda }
+    Đồng chí vui lòng xác nhận có dự họp hay không.
+rsvp-button-yes = Sẽ dự
+rsvp-button-no = Xin vắng
+rsvp-yes-done = Đã ghi nhận: đồng chí sẽ dự họp.
+rsvp-no-ask-toast = Vui lòng nhắn lý do vắng cho bot.
+rsvp-no-ask = Đồng chí xin vắng cuộc họp. Vui lòng gửi lý do trong tin nhắn tiếp theo (hoặc gõ /vang &lt;lý do&gt;).
+rsvp-too-late = Cuộc họp đã bắt đầu; không thể thay đổi câu trả lời nữa. Vui lòng báo trực tiếp bí thư chi bộ.
+absent-usage = Vui lòng ghi rõ lý do: /vang &lt;lý do&gt;, ví dụ /vang đi công tác.
+absent-reason-missing = Vui lòng ghi rõ lý do vắng.
+absent-reason-too-long = Lý do quá dài (tối đa { $limit } ký tự).
+absent-done = Đã ghi nhận đồng chí xin vắng có lý do. Lý do chỉ bí thư chi bộ và cấp ủy được xem.
+
+checkin-button = Có mặt
+checkin-post =
+    🟢 <b>Điểm danh cuộc họp chi bộ</b>
+    Bấm “Có mặt” khi đã đến phòng họp.
+    { $counter }
+checkin-post-code-hint = {""}
+    Chi bộ yêu cầu nhập mã đọc tại phòng họp: nhắn riêng cho bot /diemdanh &lt;mã&gt;.
+checkin-post-closed =
+    ⚪ <b>Đã kết thúc điểm danh</b>
+    { $counter }
+checkin-counter = Có mặt { $present }/{ $counted }
+checkin-counter-closed = Có mặt { $present }/{ $counted }
+checkin-counter-exempt = {" "}(và { $exempt } đồng chí miễn sinh hoạt)
+checkin-opened = Đã mở điểm danh trong { $minutes } phút. Mã điểm danh: <b>{ $code }</b> (đọc tại phòng họp cho ai điểm danh bằng mã).
+checkin-opened-code = Đã mở điểm danh trong { $minutes } phút, bắt buộc nhập mã. Mã: <b>{ $code }</b> — đọc tại phòng họp; đảng viên nhắn /diemdanh { $code } cho bot.
+checkin-opened-toast = Đã mở điểm danh.
+checkin-no-group = {""}
+    Chi bộ chưa gắn nhóm chat nên chưa có nút điểm danh chung; đảng viên điểm danh bằng mã. Gõ /ketnoi trong nhóm của chi bộ để gắn.
+checkin-already-open = Điểm danh đang mở. Mã: { $code }
+checkin-meeting-over = Cuộc họp này đã kết thúc hoặc đã bị hủy.
+checkin-too-early = Chưa đến giờ: chỉ mở điểm danh được trong vòng 2 giờ trước giờ họp.
+checkin-not-started = Cuộc họp chưa bắt đầu nên chưa thể đóng điểm danh.
+checkin-open-usage = Cú pháp: /modiemdanh hoặc /modiemdanh ma (bắt buộc nhập mã).
+checkin-usage = Vui lòng gửi kèm mã đọc tại phòng họp: /diemdanh &lt;mã&gt;.
+checkin-needs-code = Chi bộ yêu cầu nhập mã: nhắn riêng cho bot /diemdanh &lt;mã đọc tại phòng họp&gt;.
+checkin-closed = Điểm danh chưa mở hoặc đã đóng. Nếu đồng chí có mặt, vui lòng báo bí thư chi bộ.
+checkin-done = Đã điểm danh. Cảm ơn đồng chí!
+checkin-already = Đồng chí đã điểm danh.
+checkin-wrong-code = Mã không đúng. Vui lòng kiểm tra mã đọc tại phòng họp.
+checkin-locked = Đồng chí đã nhập sai mã nhiều lần. Vui lòng báo bí thư chi bộ để được điểm danh.
+checkin-closed-done = Đã đóng điểm danh. { $counter }. Ai không điểm danh và không báo lý do được ghi là vắng không lý do.
+
+mark-usage =
+    Cú pháp: /diemdanhho &lt;tên hoặc số&gt; co|vang [lý do]
+    Danh sách chi bộ:
+    { $roster }
+mark-roster-line = { $number }. { $name }
+mark-no-number = Không có số thứ tự này; danh sách có { $count } người.
+mark-no-name = Không tìm thấy “{ $name }” trong chi bộ. Gõ /diemdanhho để xem danh sách có số thứ tự.
+mark-ambiguous = Có nhiều người khớp với “{ $name }”. Vui lòng dùng số thứ tự (gõ /diemdanhho để xem).
+mark-cancelled = Cuộc họp đã bị hủy.
+mark-present-done = Đã ghi { $name } có mặt.
+mark-excused-done = Đã ghi { $name } vắng có lý do.
+mark-unexcused-done = Đã ghi { $name } vắng không lý do.
+
+opinion-added = Đã nhận ý kiến của đồng chí (đồng chí có { $count } ý kiến cho cuộc họp này). Gõ /ykien để xem lại.
+opinion-none = Đồng chí chưa gửi ý kiến nào cho cuộc họp này. Gửi: /ykien &lt;nội dung&gt;.
+opinion-list =
+    <b>Ý kiến của đồng chí</b>
+    { $opinions }
+    Rút một ý kiến: /ykien xoa &lt;số&gt;
+opinion-line = { $number }. { $text }
+opinion-empty = Vui lòng ghi nội dung ý kiến: /ykien &lt;nội dung&gt;.
+opinion-too-long = Ý kiến dài { $length } ký tự; tối đa { $limit } ký tự. Vui lòng rút gọn.
+opinion-meeting-over = Cuộc họp đã kết thúc; không nhận thêm ý kiến.
+opinion-no-such = Không có ý kiến số này (đồng chí có { $count } ý kiến).
+opinion-withdraw-usage = Cú pháp: /ykien xoa &lt;số&gt; (xem số bằng /ykien).
+opinion-withdrawn = Đã rút ý kiến số { $number }.
+
+schedule-usage =
+    Cú pháp:
+    /datlich dd/mm[/yyyy] HH:MM [địa điểm]
+    /datlich hangthang &lt;ngày&gt; HH:MM [địa điểm]
+    /datlich chuyende dd/mm HH:MM &lt;chủ đề&gt;
+schedule-bad-date = “{ $text }” không phải ngày (dùng dd/mm, dd/mm/yyyy hoặc yyyy-mm-dd).
+schedule-no-such-date = Không có ngày { $text }.
+schedule-bad-time = “{ $text }” không phải giờ (dùng HH:MM, ví dụ 19:30).
+schedule-thematic-topic = Vui lòng ghi chủ đề: /datlich chuyende dd/mm HH:MM &lt;chủ đề&gt;.
+schedule-place-too-long = Địa điểm quá dài (tối đa { $limit } ký tự).
+schedule-done = Đã đặt lịch họp.
+schedule-no-group = Chi bộ chưa gắn nhóm chat nên thông báo chưa được gửi vào nhóm. Gõ /ketnoi trong nhóm của chi bộ.
+schedule-monthly-usage = Cú pháp: /datlich hangthang &lt;ngày&gt; HH:MM [địa điểm], ví dụ /datlich hangthang 4 19:30 Nhà văn hóa.
+schedule-monthly-day = Ngày { $day } không hợp lệ: chọn từ 1 đến 28 để tháng nào cũng có.
+schedule-monthly-outside = Ngày { $day } nằm ngoài khung ngày họp của cấp ủy ({ $window }). Gõ “có” để vẫn đặt ngày này, hoặc gửi lại lệnh với ngày khác.
+schedule-monthly-kept = Đã giữ nguyên lịch hằng tháng cũ.
+schedule-monthly-done = Đã đặt lịch họp hằng tháng: ngày { $day } lúc { $time }, tại { $place }.
+agenda-usage = Cú pháp: /noidung &lt;nội dung cuộc họp&gt;.
+agenda-too-long = Nội dung quá dài (tối đa { $limit } ký tự).
+agenda-done = Đã cập nhật nội dung cuộc họp tới: { $agenda }

@@ -1,0 +1,49 @@
+# Tham gia: mã mời, duyệt tên, gắn nhóm.
+help-start = kết nối tài khoản với chi bộ bằng mã mời
+help-invite = lấy mã mời và đường link cho đảng viên chưa kết nối
+help-link = (gõ trong nhóm) gắn nhóm này với chi bộ của đồng chí
+
+start-stranger =
+    Xin chào! Đây là bot sinh hoạt chi bộ.
+    Để tham gia, đồng chí hãy mở đường link mời hoặc gửi mã mời (10 ký tự) mà bí thư chi bộ đã gửi.
+start-known = Chào đồng chí { $name }! Gõ /trogiup để xem các lệnh.
+
+join-linked = Đã kết nối tài khoản với đồng chí <b>{ $name }</b> — { $cell }. Gõ /trogiup để xem các lệnh.
+join-pick = Đồng chí là ai trong danh sách chi bộ? Chọn tên của mình; bí thư chi bộ sẽ xác nhận.
+join-wait = Đã gửi yêu cầu. Bí thư chi bộ sẽ xác nhận, sau đó bot sẽ báo cho đồng chí.
+join-approve-ask = Tài khoản { $platform } “{ $account }” xin kết nối với tên <b>{ $name }</b>. Đồng ý?
+join-approve-yes = Đồng ý
+join-approve-no = Từ chối
+join-approved = Bí thư chi bộ đã xác nhận: tài khoản này là của đồng chí <b>{ $name }</b>. Gõ /trogiup để xem các lệnh.
+join-rejected = Yêu cầu kết nối với tên { $name } chưa được chấp nhận. Vui lòng liên hệ bí thư chi bộ.
+join-approved-toast = Đã kết nối { $name }.
+join-rejected-toast = Đã từ chối yêu cầu của { $name }.
+join-code-unknown = Mã mời không đúng. Vui lòng kiểm tra lại hoặc xin bí thư chi bộ mã mới.
+join-code-expired = Mã mời đã hết hạn. Vui lòng xin bí thư chi bộ mã mới (/moi).
+join-code-used = Mã mời này đã được dùng. Mỗi mã cá nhân chỉ dùng một lần; vui lòng xin bí thư mã mới.
+join-already-linked = Tài khoản này đã được kết nối với chi bộ rồi.
+join-person-taken = Đồng chí { $name } đã có tài khoản trên ứng dụng này. Nếu cần đổi, vui lòng liên hệ bí thư chi bộ.
+join-nobody-left = Mọi đảng viên của chi bộ đã kết nối. Vui lòng liên hệ bí thư chi bộ.
+join-already-decided = Yêu cầu này đã được xử lý rồi.
+
+invite-list =
+    <b>Mã mời cá nhân</b> (mỗi mã dùng một lần, hạn { $days } ngày):
+    { $members }
+
+    <b>Mã chung của chi bộ</b>: <code>{ $code }</code>
+    { $link }
+    Ai dùng mã chung sẽ chọn tên mình và chờ đồng chí xác nhận.
+    Trên Zalo, đảng viên chỉ cần gửi mã cho bot.
+invite-line = { $name }: <code>{ $code }</code> { $link }
+invite-one = Mã mời của { $name }: <code>{ $code }</code> (hạn { $days } ngày)
+    { $link }
+invite-all-linked = Mọi đảng viên đã kết nối.
+
+link-group-only = Lệnh này dùng trong nhóm chat của chi bộ: thêm bot vào nhóm rồi gõ /ketnoi trong nhóm.
+link-refused = Chỉ bí thư hoặc phó bí thư chi bộ (hoặc quản trị của cấp ủy, với /ketnoi capuy) mới gắn được nhóm.
+link-cell-done = Đã gắn nhóm này với { $name }. Thông báo họp và điểm danh sẽ gửi vào đây.
+link-committee-done = Đã gắn nhóm này làm nhóm của cấp ủy { $name }. Báo cáo tổng kết các chi bộ sẽ gửi vào đây.
+link-committee-usage = Cú pháp: /ketnoi capuy &lt;tên đảng bộ&gt;
+link-committee-unknown = Không tìm thấy đảng bộ “{ $name }”. Các đảng bộ hiện có: { $known }
+link-already = Nhóm này đã được gắn với { $name } rồi.
+link-taken = Nhóm này đang gắn với một chi bộ hoặc cấp ủy khác.

@@ -1,0 +1,241 @@
+"""Attendance: answers before the meeting, check-in during it, and the settled record after it.
+
+The database decides who checked in first: the row is created with ON CONFLICT DO NOTHING and
+marked with a conditional UPDATE, so two presses racing each other count once.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Attendance, Meeting, MeetingState, Membership, MemberStatus, Outcome, Rsvp
+from models.db import insert_ignoring_duplicates
+from services import audit
+from services.errors import DomainError
+
+# Check-in may open this long before the planned start (members arrive early).
+OPEN_EARLY = timedelta(hours=2)
+# A member who types this many wrong codes must ask the secretary: codes are only 4 digits.
+MAX_CODE_FAILURES = 5
+REASON_MAX = 500
+
+
+class CheckIn(StrEnum):
+    OK = "ok"
+    ALREADY = "already"
+    WRONG_CODE = "wrong_code"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Present members over the members who count (exempted members are out of the denominator)."""
+
+    present: int
+    counted: int
+    present_exempt: int
+
+
+async def attendance_row(session: AsyncSession, meeting_id: int, person_id: int) -> Attendance:
+    """The member's row for the meeting, created if missing (safe against concurrent creation)."""
+    await session.execute(
+        insert_ignoring_duplicates(
+            session,
+            Attendance,
+            {"meeting_id": meeting_id, "person_id": person_id, "code_failures": 0},
+            ["meeting_id", "person_id"],
+        )
+    )
+    row = await session.scalar(
+        select(Attendance)
+        .where(Attendance.meeting_id == meeting_id, Attendance.person_id == person_id)
+        .execution_options(populate_existing=True)
+    )
+    assert row is not None
+    return row
+
+
+def clean_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DomainError("absent-reason-missing")
+    if len(reason) > REASON_MAX:
+        raise DomainError("absent-reason-too-long", limit=REASON_MAX)
+    return reason
+
+
+async def answer(
+    session: AsyncSession, meeting: Meeting, person_id: int, rsvp: Rsvp, reason: str | None, now: datetime
+) -> Attendance:
+    """Will attend, or asks to be absent with a reason; can change until the meeting starts."""
+    if meeting.state is not MeetingState.PLANNED or now >= meeting.starts_at:
+        raise DomainError("rsvp-too-late")
+    row = await attendance_row(session, meeting.id, person_id)
+    row.rsvp = rsvp
+    row.reason = clean_reason(reason or "") if rsvp is Rsvp.ABSENT else None
+    row.rsvp_at = now
+    return row
+
+
+async def open_checkin(
+    session: AsyncSession, meeting: Meeting, now: datetime, minutes: int, *, requires_code: bool
+) -> str:
+    """Open check-in and return the short code to show in the room."""
+    if meeting.state is MeetingState.CHECKIN_OPEN:
+        raise DomainError("checkin-already-open", code=meeting.checkin_code or "")
+    if meeting.state is not MeetingState.PLANNED:
+        raise DomainError("checkin-meeting-over")
+    if now < meeting.starts_at - OPEN_EARLY:
+        raise DomainError("checkin-too-early")
+    meeting.state = MeetingState.CHECKIN_OPEN
+    meeting.checkin_code = f"{secrets.randbelow(10_000):04d}"
+    meeting.checkin_requires_code = requires_code
+    meeting.checkin_opened_at = now
+    meeting.checkin_closes_at = now + timedelta(minutes=minutes)
+    return meeting.checkin_code
+
+
+def is_open(meeting: Meeting, now: datetime) -> bool:
+    return (
+        meeting.state is MeetingState.CHECKIN_OPEN
+        and meeting.checkin_closes_at is not None
+        and now < meeting.checkin_closes_at
+    )
+
+
+async def check_in(
+    session: AsyncSession, meeting: Meeting, person_id: int, now: datetime, *, code: str | None
+) -> CheckIn:
+    """Record the member present; `code=None` is the group button (refused when the cell requires the code)."""
+    if not is_open(meeting, now):
+        raise DomainError("checkin-closed")
+    row = await attendance_row(session, meeting.id, person_id)
+    if row.checked_in_at is not None:
+        return CheckIn.ALREADY
+    if code is not None or meeting.checkin_requires_code:
+        if row.code_failures >= MAX_CODE_FAILURES:
+            return CheckIn.LOCKED
+        if code is None or not hmac.compare_digest(code.strip(), meeting.checkin_code or ""):
+            row.code_failures += 1
+            return CheckIn.WRONG_CODE
+    result = await session.execute(
+        update(Attendance)
+        .where(Attendance.id == row.id, Attendance.checked_in_at.is_(None))
+        .values(checked_in_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return CheckIn.OK if getattr(result, "rowcount", 0) == 1 else CheckIn.ALREADY
+
+
+async def tally(session: AsyncSession, meeting: Meeting) -> Tally:
+    """Live count for the check-in message: one query, whatever the cell's size."""
+    exempt = Membership.status == MemberStatus.EXEMPT
+    present = Attendance.checked_in_at.is_not(None)
+    row = (
+        await session.execute(
+            select(
+                func.count().filter(~exempt & present),
+                func.count().filter(~exempt),
+                func.count().filter(exempt & present),
+            )
+            .select_from(Membership)
+            .outerjoin(
+                Attendance,
+                (Attendance.person_id == Membership.person_id) & (Attendance.meeting_id == meeting.id),
+            )
+            .where(Membership.cell_id == meeting.cell_id)
+        )
+    ).one()
+    return Tally(present=row[0], counted=row[1], present_exempt=row[2])
+
+
+def _settle(row: Attendance, status: MemberStatus) -> None:
+    row.member_status = status
+    if row.checked_in_at is not None:
+        row.outcome = Outcome.PRESENT
+    elif status is MemberStatus.EXEMPT:
+        row.outcome = None  # an exempted member who stays home is not absent
+    elif row.rsvp is Rsvp.ABSENT and row.reason:
+        row.outcome = Outcome.EXCUSED
+    else:
+        row.outcome = Outcome.UNEXCUSED
+
+
+async def close_checkin(session: AsyncSession, meeting: Meeting, now: datetime) -> Tally:
+    """Close check-in and settle every member's record: present, excused, or absent without reason."""
+    if meeting.state is MeetingState.PLANNED and now < meeting.starts_at:
+        raise DomainError("checkin-not-started")
+    if meeting.state not in (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN):
+        raise DomainError("checkin-meeting-over")
+    members = (await session.scalars(select(Membership).where(Membership.cell_id == meeting.cell_id))).all()
+    rows = {
+        r.person_id: r
+        for r in (await session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))).all()
+    }
+    for membership in members:
+        row = rows.get(membership.person_id)
+        if row is None:
+            row = Attendance(meeting_id=meeting.id, person_id=membership.person_id, code_failures=0)
+            session.add(row)
+        _settle(row, membership.status)
+    meeting.state = MeetingState.CLOSED
+    meeting.closed_at = now
+    meeting.checkin_closes_at = min(meeting.checkin_closes_at or now, now)
+    await session.flush()
+    return await tally(session, meeting)
+
+
+async def close_due(session: AsyncSession, now: datetime) -> Sequence[Meeting]:
+    """Close every check-in whose time is up; the scheduler calls this."""
+    due = (
+        await session.scalars(
+            select(Meeting).where(Meeting.state == MeetingState.CHECKIN_OPEN, Meeting.checkin_closes_at <= now)
+        )
+    ).all()
+    for meeting in due:
+        await close_checkin(session, meeting, now)
+    return due
+
+
+async def mark(
+    session: AsyncSession,
+    meeting: Meeting,
+    *,
+    actor_id: int,
+    membership: Membership,
+    present: bool,
+    reason: str | None,
+    now: datetime,
+) -> Attendance:
+    """A secretary records attendance for someone (no phone, forgot to check in); audited."""
+    if meeting.state is MeetingState.CANCELLED:
+        raise DomainError("mark-cancelled")
+    row = await attendance_row(session, meeting.id, membership.person_id)
+    row.marked_by_id = actor_id
+    if present:
+        row.checked_in_at = row.checked_in_at or now
+    else:
+        row.checked_in_at = None
+        row.rsvp = Rsvp.ABSENT
+        row.reason = clean_reason(reason) if reason else None
+        row.rsvp_at = now
+    if meeting.state is MeetingState.CLOSED:
+        _settle(row, row.member_status or membership.status)
+    audit.record(
+        session,
+        actor_id=actor_id,
+        subject_id=membership.person_id,
+        meeting_id=meeting.id,
+        action="mark_present" if present else "mark_absent",
+        detail=row.reason,
+        now=now,
+    )
+    return row

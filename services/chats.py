@@ -1,0 +1,61 @@
+"""Which group chat belongs to which cell or committee."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Cell, ChatLink, Committee, Platform
+from services.errors import DomainError
+from services.text import fold
+
+
+async def link_for(session: AsyncSession, platform: Platform, chat_id: str) -> ChatLink | None:
+    return await session.scalar(select(ChatLink).where(ChatLink.platform == platform, ChatLink.chat_id == chat_id))
+
+
+async def cell_groups(session: AsyncSession, cell_id: int) -> Sequence[ChatLink]:
+    """Every group bound to the cell, one per platform at most."""
+    return (await session.scalars(select(ChatLink).where(ChatLink.cell_id == cell_id))).all()
+
+
+async def committee_chats(session: AsyncSession, committee_id: int) -> Sequence[ChatLink]:
+    return (await session.scalars(select(ChatLink).where(ChatLink.committee_id == committee_id))).all()
+
+
+async def _bind(
+    session: AsyncSession, platform: Platform, chat_id: str, *, name: str, cell_id: int | None, committee_id: int | None
+) -> None:
+    """One group per owner and platform: rebinding moves the owner to the new group."""
+    current = await link_for(session, platform, chat_id)
+    if current is not None and (current.cell_id, current.committee_id) == (cell_id, committee_id):
+        raise DomainError("link-already", name=name)
+    if current is not None:
+        raise DomainError("link-taken")
+    owner = ChatLink.cell_id == cell_id if cell_id is not None else ChatLink.committee_id == committee_id
+    previous = await session.scalar(select(ChatLink).where(ChatLink.platform == platform, owner))
+    if previous is not None:
+        previous.chat_id = chat_id
+    else:
+        session.add(ChatLink(platform=platform, chat_id=chat_id, cell_id=cell_id, committee_id=committee_id))
+    await session.flush()
+
+
+async def bind_cell(session: AsyncSession, platform: Platform, chat_id: str, cell: Cell) -> None:
+    """Make this group the cell's group on its platform (announcements and check-in go there)."""
+    await _bind(session, platform, chat_id, name=cell.name, cell_id=cell.id, committee_id=None)
+
+
+async def bind_committee(session: AsyncSession, platform: Platform, chat_id: str, name: str) -> Committee:
+    """Make this group the committee's chat, where meeting summaries go."""
+    committees = (await session.scalars(select(Committee))).all()
+    matches = [c for c in committees if fold(c.name) == fold(name)] or [
+        c for c in committees if fold(name) and fold(name) in fold(c.name)
+    ]
+    if len(matches) != 1:
+        raise DomainError("link-committee-unknown", name=name, known=", ".join(c.name for c in committees))
+    committee = matches[0]
+    await _bind(session, platform, chat_id, name=committee.name, cell_id=None, committee_id=committee.id)
+    return committee

@@ -1,0 +1,179 @@
+"""Invites: a personal code links an account to a roster entry at once; a cell code lets someone
+pick their name, which then waits for the secretary's approval (nobody can claim another's name).
+
+Codes are random, expire, and personal codes work once. They avoid look-alike characters
+because elderly members may type them by hand on Zalo.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import Account, Invite, JoinRequest, JoinState, Membership, Person, Platform
+from services.errors import DomainError
+from services.people import cell_members
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(text: str) -> str:
+    return text.strip().upper().replace(" ", "").replace("-", "")
+
+
+def looks_like_code(text: str) -> bool:
+    code = normalise_code(text)
+    return len(code) == CODE_LENGTH and all(c in ALPHABET for c in code)
+
+
+async def _valid_invite(session: AsyncSession, cell_id: int, person_id: int | None, now: datetime) -> Invite | None:
+    return await session.scalar(
+        select(Invite).where(
+            Invite.cell_id == cell_id,
+            Invite.person_id.is_(None) if person_id is None else Invite.person_id == person_id,
+            Invite.used_at.is_(None),
+            Invite.expires_at > now,
+        )
+    )
+
+
+async def invite_for(session: AsyncSession, cell_id: int, person_id: int | None, now: datetime, days: int) -> Invite:
+    """A valid code for the cell (person_id None) or for one member; reuses one still valid."""
+    invite = await _valid_invite(session, cell_id, person_id, now)
+    if invite is None:
+        invite = Invite(
+            code=new_code(), cell_id=cell_id, person_id=person_id, created_at=now, expires_at=now + timedelta(days=days)
+        )
+        session.add(invite)
+        await session.flush()
+    return invite
+
+
+async def unlinked_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:
+    """Members with no chat account at all: the ones who still need an invite."""
+    return [m for m in await cell_members(session, cell_id) if not m.person.accounts]
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    """What a code did: linked a person at once, or offers the cell's names to pick from."""
+
+    person: Person | None
+    invite: Invite
+    choices: Sequence[Person] = ()
+
+
+async def _usable(session: AsyncSession, code: str, now: datetime) -> Invite:
+    invite = await session.scalar(select(Invite).where(Invite.code == normalise_code(code)))
+    if invite is None:
+        raise DomainError("join-code-unknown")
+    if invite.expires_at <= now:
+        raise DomainError("join-code-expired")
+    if invite.used_at is not None:
+        raise DomainError("join-code-used")
+    return invite
+
+
+async def _link(session: AsyncSession, person: Person, platform: Platform, external_id: str) -> None:
+    taken = await session.scalar(
+        select(Account).where(Account.platform == platform, Account.external_id == external_id)
+    )
+    if taken is not None:
+        raise DomainError("join-already-linked")
+    mine = await session.scalar(select(Account).where(Account.person_id == person.id, Account.platform == platform))
+    if mine is not None:
+        raise DomainError("join-person-taken", name=person.full_name)
+    session.add(Account(person_id=person.id, platform=platform, external_id=external_id))
+    await session.flush()
+
+
+async def redeem(session: AsyncSession, code: str, platform: Platform, external_id: str, now: datetime) -> Redeemed:
+    invite = await _usable(session, code, now)
+    if invite.person_id is not None:
+        person = await session.get(Person, invite.person_id)
+        assert person is not None
+        await _link(session, person, platform, external_id)
+        invite.used_at = now
+        return Redeemed(person=person, invite=invite)
+    if await session.scalar(select(Account).where(Account.platform == platform, Account.external_id == external_id)):
+        raise DomainError("join-already-linked")
+    choices = [
+        m.person
+        for m in await cell_members(session, invite.cell_id)
+        if not any(a.platform == platform for a in m.person.accounts)
+    ]
+    if not choices:
+        raise DomainError("join-nobody-left")
+    return Redeemed(person=None, invite=invite, choices=choices)
+
+
+async def claim(
+    session: AsyncSession,
+    code: str,
+    person_id: int,
+    platform: Platform,
+    external_id: str,
+    display_name: str,
+    now: datetime,
+) -> JoinRequest:
+    """Someone with the cell code says who they are; the secretary must approve."""
+    invite = await _usable(session, code, now)
+    if invite.person_id is not None:
+        raise DomainError("join-code-unknown")
+    membership = await session.scalar(
+        select(Membership).where(Membership.cell_id == invite.cell_id, Membership.person_id == person_id)
+    )
+    if membership is None:
+        raise DomainError("join-code-unknown")
+    if await session.scalar(select(Account).where(Account.person_id == person_id, Account.platform == platform)):
+        person = await session.get(Person, person_id)
+        raise DomainError("join-person-taken", name=person.full_name if person else "")
+    request = await session.scalar(
+        select(JoinRequest).where(
+            JoinRequest.platform == platform,
+            JoinRequest.external_id == external_id,
+            JoinRequest.person_id == person_id,
+        )
+    )
+    if request is None:
+        request = JoinRequest(
+            cell_id=invite.cell_id,
+            person_id=person_id,
+            platform=platform,
+            external_id=external_id,
+            display_name=display_name[:200],
+            created_at=now,
+        )
+        session.add(request)
+    elif request.state is not JoinState.PENDING:
+        raise DomainError("join-already-decided")
+    await session.flush()
+    return request
+
+
+async def decide(session: AsyncSession, request_id: int, approver_id: int, approve: bool) -> JoinRequest:
+    """The secretary approves (links the account) or rejects a name claim. Role is checked by the caller."""
+    request = await session.get(JoinRequest, request_id)
+    if request is None:
+        raise DomainError("err-stale-button")
+    if request.state is not JoinState.PENDING:
+        raise DomainError("join-already-decided")
+    request.decided_by_id = approver_id
+    if approve:
+        person = await session.get(Person, request.person_id)
+        assert person is not None
+        await _link(session, person, request.platform, request.external_id)
+        request.state = JoinState.APPROVED
+    else:
+        request.state = JoinState.REJECTED
+    return request

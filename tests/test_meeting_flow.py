@@ -1,0 +1,252 @@
+"""Issue 3's conversation through the real dispatcher: scheduling, answers, check-in, closing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from core.clock import FakeClock
+from handlers.context import AppContext
+from models import Attendance, AuditEntry, ChatLink, Meeting, MeetingState, Outcome, PostedMessage
+from tests.chat import GROUP, Chat
+from tests.conftest import ADMIN_ID
+from tests.factories import build_world
+
+SECRETARY, DEPUTY, MEMBER, PROBATIONARY, EXEMPT, OTHER_SECRETARY, SUPERVISOR = (
+    "1001",
+    "1002",
+    "1003",
+    "1004",
+    "1005",
+    "2001",
+    "9001",
+)
+
+
+async def linked_world(app: AppContext, chat: Chat) -> int:
+    world = await build_world(app)
+    said = await chat.say(SECRETARY, "/ketnoi", group=GROUP)
+    assert "Đã gắn nhóm này với Chi bộ Khu phố 1" in said.text
+    return world.cell_id
+
+
+async def test_binding_groups(app: AppContext, chat: Chat) -> None:
+    await build_world(app)
+    assert "Chỉ bí thư hoặc phó bí thư" in (await chat.say(MEMBER, "/ketnoi", group=GROUP)).text
+    assert "dùng trong nhóm chat" in (await chat.say(SECRETARY, "/ketnoi")).text
+    assert "Chưa kết nối" not in (await chat.say(SECRETARY, "/ketnoi", group=GROUP)).text
+    assert "đã được gắn với Chi bộ Khu phố 1 rồi" in (await chat.say(SECRETARY, "/ketnoi", group=GROUP)).text
+    assert "đang gắn với một chi bộ" in (await chat.say(OTHER_SECRETARY, "/ketnoi", group=GROUP)).text
+    assert "Chỉ bí thư" in (await chat.say(SECRETARY, "/ketnoi capuy Thử Nghiệm", group="-200")).text
+    said = await chat.say(str(ADMIN_ID), "/ketnoi capuy phường thử nghiệm", group="-200")
+    assert "nhóm của cấp ủy Đảng bộ phường Thử Nghiệm" in said.text
+    assert "Không tìm thấy đảng bộ" in (await chat.say(str(ADMIN_ID), "/ketnoi capuy Quận 9", group="-300")).text
+    async with app.sessions() as session:
+        links = (await session.scalars(select(ChatLink).order_by(ChatLink.chat_id))).all()
+    assert [(link.chat_id, link.cell_id is not None) for link in links] == [(GROUP, True), ("-200", False)]
+
+
+async def test_scheduling_and_its_bad_input(app: AppContext, chat: Chat) -> None:
+    await linked_world(app, chat)
+    assert "không dành cho vai trò" in (await chat.say(MEMBER, "/datlich 04/12 19:30")).text
+    assert "Cú pháp" in (await chat.say(SECRETARY, "/datlich")).text
+    assert "Không có ngày 31/02" in (await chat.say(SECRETARY, "/datlich 31/02/2027 19:30")).text
+    assert "không phải giờ" in (await chat.say(SECRETARY, "/datlich 04/12 25:61")).text
+    assert "không phải ngày" in (await chat.say(SECRETARY, "/datlich mai 19:30")).text
+    assert "đã qua" in (await chat.say(SECRETARY, "/datlich 01/11/2026 19:30")).text
+    said = await chat.say(SECRETARY, "/datlich 04/12 19:30 Nhà văn hóa <b>khu 1</b>")
+    assert "Đã đặt lịch họp" in said.text
+    group_posts = said.to(GROUP)
+    assert len(group_posts) == 1
+    assert "Thứ Sáu, 04/12/2026 lúc 19:30" in group_posts[0]
+    assert "Nhà văn hóa <b>khu 1</b>" in group_posts[0]  # shown as typed: it was escaped, not interpreted
+    raw = next(m for m in said.response.messages if m.to is not None)
+    assert "&lt;b&gt;khu 1&lt;/b&gt;" in raw.text
+    assert [b.data for row in raw.buttons for b in row] == [f"rsvp:{1}:yes", f"rsvp:{1}:no"] or raw.buttons
+    assert "gần thời điểm này" in (await chat.say(SECRETARY, "/datlich 04/12 20:00")).text
+    assert "ghi chủ đề" in (await chat.say(SECRETARY, "/datlich chuyende 10/12 19:30")).text
+    said = await chat.say(DEPUTY, "/schedule thematic 2026-12-10 19:30 Học tập Nghị quyết")
+    assert "sinh hoạt chuyên đề" in said.text
+    async with app.sessions() as session:
+        assert len((await session.scalars(select(Meeting))).all()) == 2
+
+
+async def test_monthly_rule_needs_confirmation_outside_the_window(app: AppContext, chat: Chat) -> None:
+    await linked_world(app, chat)
+    assert (
+        "Đã đặt lịch họp hằng tháng: ngày 4 lúc 19:30" in (await chat.say(SECRETARY, "/datlich hangthang 4 19:30")).text
+    )
+    assert "từ 1 đến 28" in (await chat.say(SECRETARY, "/datlich hangthang 30 19:30")).text
+    assert "nằm ngoài khung" in (await chat.say(SECRETARY, "/datlich hangthang 10 19:00 Hội trường")).text
+    assert "giữ nguyên" in (await chat.say(SECRETARY, "không")).text
+    assert "nằm ngoài khung" in (await chat.say(SECRETARY, "/datlich hangthang 10 19:00 Hội trường")).text
+    assert "ngày 10 lúc 19:00, tại Hội trường" in (await chat.say(SECRETARY, "có")).text
+
+
+async def meeting_soon(app: AppContext, chat: Chat, clock: FakeClock) -> int:
+    await linked_world(app, chat)
+    await chat.say(SECRETARY, "/datlich 04/12 19:30 Nhà văn hóa")
+    async with app.sessions() as session:
+        meeting = await session.scalar(select(Meeting))
+        assert meeting is not None
+        return meeting.id
+
+
+async def test_answers_before_the_meeting(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    mid = await meeting_soon(app, chat, clock)
+    said = await chat.press(MEMBER, f"rsvp:{mid}:yes", group=GROUP)
+    assert said.toast == "Đã ghi nhận: đồng chí sẽ dự họp."
+    assert said.response.messages == []
+    assert "sẽ dự" in (await chat.say(MEMBER, "/lichhop")).text
+    said = await chat.press(MEMBER, f"rsvp:{mid}:no", group=GROUP)
+    assert "lý do" in said.toast
+    assert said.to(GROUP) == []  # never asks in the group
+    assert "gửi lý do" in said.to(MEMBER)[0]
+    assert "xin vắng có lý do" in (await chat.say(MEMBER, "Đi công tác Hà Nội")).text
+    assert "xin vắng (Đi công tác Hà Nội)" in (await chat.say(MEMBER, "/lichhop")).text
+    assert "ghi rõ lý do" in (await chat.say(PROBATIONARY, "/vang")).text
+    assert "quá dài" in (await chat.say(PROBATIONARY, "/vang " + "x" * 600)).text
+    assert "xin vắng có lý do" in (await chat.say(PROBATIONARY, "/absent ốm")).text
+    assert "không dành cho vai trò" in (await chat.say(SUPERVISOR, "/vang bận")).text
+    assert "hết hiệu lực" in (await chat.press(OTHER_SECRETARY, f"rsvp:{mid}:yes")).toast
+    clock.advance(timedelta(days=12))
+    assert "đã bắt đầu" in (await chat.press(MEMBER, f"rsvp:{mid}:yes")).toast
+    async with app.sessions() as session:
+        rows = {a.person_id: a for a in (await session.scalars(select(Attendance))).all()}
+    assert len(rows) == 2
+    assert {a.reason for a in rows.values()} == {"Đi công tác Hà Nội", "ốm"}
+
+
+async def test_check_in_from_open_to_settled_record(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    mid = await meeting_soon(app, chat, clock)
+    await chat.say(MEMBER, "/vang Đi công tác")
+    assert "không dành cho vai trò" in (await chat.say(MEMBER, "/modiemdanh")).text
+    assert "Chưa đến giờ" in (await chat.say(SECRETARY, "/modiemdanh")).text
+    assert "Điểm danh chưa mở" in (await chat.press(PROBATIONARY, f"ci:{mid}", group=GROUP)).toast
+    clock.set(clock.now() + timedelta(days=11, hours=10, minutes=20))  # 19:20 on the 4th, Hanoi
+    said = await chat.say(SECRETARY, "/modiemdanh", group=GROUP)
+    assert said.text == ""  # the code goes to the secretary privately, not to the group
+    private = said.to(SECRETARY)[0]
+    code = private.split("Mã điểm danh: ")[1][:4]
+    post = next(m for m in said.response.messages if m.to is not None and m.to.chat_id == GROUP)
+    assert "Có mặt 0/5" in post.text
+    assert post.remember == (mid, "checkin")
+    assert [b.data for row in post.buttons for b in row] == [f"ci:{mid}"]
+    async with app.sessions() as session:
+        session.add(
+            PostedMessage(meeting_id=mid, purpose="checkin", platform="telegram", chat_id=GROUP, message_id="77")
+        )
+        await session.commit()
+    said = await chat.press(SECRETARY, f"ci:{mid}", group=GROUP, message_id="77")
+    assert said.toast == "Đã điểm danh. Cảm ơn đồng chí!"
+    assert said.response.messages == []
+    assert [(e.message_id, "Có mặt 1/5" in e.text, e.throttled) for e in said.response.edits] == [("77", True, True)]
+    assert (await chat.press(SECRETARY, f"ci:{mid}", group=GROUP)).toast == "Đồng chí đã điểm danh."
+    assert "hết hiệu lực" in (await chat.press(OTHER_SECRETARY, f"ci:{mid}", group=GROUP)).toast
+    said = await chat.press(EXEMPT, f"ci:{mid}", group=GROUP)
+    assert "Có mặt 1/5 (và 1 đồng chí miễn sinh hoạt)" in str(said.response.edits[0].text)
+    assert "gửi kèm mã" in (await chat.say(DEPUTY, "/diemdanh")).text
+    wrong = "0000" if code != "0000" else "1111"
+    assert "Mã không đúng" in (await chat.say(DEPUTY, f"/diemdanh {wrong}")).text
+    assert "Đã điểm danh" in (await chat.say(DEPUTY, f"/checkin {code}")).text
+    for _ in range(5):
+        await chat.say(PROBATIONARY, f"/diemdanh {wrong}")
+    assert "sai mã nhiều lần" in (await chat.say(PROBATIONARY, f"/diemdanh {code}")).text
+    said = await chat.say(SECRETARY, "/dongdiemdanh")
+    assert "Có mặt 2/5" in said.text
+    assert any("Đã kết thúc điểm danh" in e.text for e in said.response.edits)
+    assert "Điểm danh chưa mở" in (await chat.press(PROBATIONARY, f"ci:{mid}", group=GROUP)).toast
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, mid)
+        assert meeting is not None
+        assert meeting.state is MeetingState.CLOSED
+        outcomes = {
+            a.person.full_name: a.outcome
+            for a in (
+                await session.scalars(
+                    select(Attendance).where(Attendance.meeting_id == mid).options(selectinload(Attendance.person))
+                )
+            ).all()
+        }
+    assert outcomes == {
+        "Nguyễn Văn An": Outcome.PRESENT,
+        "Trần Thị Bình": Outcome.PRESENT,
+        "Lê Văn Cường": Outcome.EXCUSED,
+        "Phạm Thị Dung": Outcome.UNEXCUSED,
+        "Hoàng Văn Em": Outcome.PRESENT,
+        "Đỗ Thị Phương": Outcome.UNEXCUSED,
+    }
+
+
+async def test_code_required_check_in(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    mid = await meeting_soon(app, chat, clock)
+    clock.set(clock.now() + timedelta(days=11, hours=10, minutes=30))
+    assert "Cú pháp" in (await chat.say(SECRETARY, "/modiemdanh tatca")).text
+    said = await chat.say(SECRETARY, "/modiemdanh ma")
+    assert "bắt buộc nhập mã" in said.text
+    assert "yêu cầu nhập mã" in (await chat.press(MEMBER, f"ci:{mid}", group=GROUP)).toast
+    assert "Điểm danh đang mở" in (await chat.say(SECRETARY, "/modiemdanh")).text
+    clock.advance(timedelta(minutes=151))
+    assert "Điểm danh chưa mở hoặc đã đóng" in (await chat.press(MEMBER, f"ci:{mid}", group=GROUP)).toast
+
+
+async def test_secretary_marks_for_members_without_phones(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    mid = await meeting_soon(app, chat, clock)
+    said = await chat.say(SECRETARY, "/diemdanhho")
+    assert "1. Nguyễn Văn An\n2. Trần Thị Bình" in said.text
+    assert "6. Đỗ Thị Phương" in said.text
+    assert "không dành cho vai trò" in (await chat.say(MEMBER, "/diemdanhho 1 co")).text
+    assert "Không có số thứ tự" in (await chat.say(SECRETARY, "/diemdanhho 99 co")).text
+    assert "Không tìm thấy" in (await chat.say(SECRETARY, "/diemdanhho Không Ai co")).text
+    assert "Có nhiều người" in (await chat.say(SECRETARY, "/diemdanhho Văn co")).text
+    clock.set(clock.now() + timedelta(days=11, hours=10, minutes=30))
+    await chat.say(SECRETARY, "/modiemdanh")
+    assert "Đã ghi Đỗ Thị Phương có mặt" in (await chat.say(SECRETARY, "/diemdanhho 6 co")).text
+    assert "vắng có lý do" in (await chat.say(SECRETARY, "/mark Phạm Thị Dung vang nằm viện")).text
+    await chat.say(SECRETARY, "/dongdiemdanh")
+    assert "vắng không lý do" in (await chat.say(SECRETARY, "/diemdanhho Lê Văn Cường vang")).text
+    async with app.sessions() as session:
+        rows = {
+            a.person.full_name: a
+            for a in (
+                await session.scalars(
+                    select(Attendance).where(Attendance.meeting_id == mid).options(selectinload(Attendance.person))
+                )
+            ).all()
+        }
+        audit = (await session.scalars(select(AuditEntry).order_by(AuditEntry.id))).all()
+    assert rows["Đỗ Thị Phương"].outcome is Outcome.PRESENT
+    assert rows["Phạm Thị Dung"].outcome is Outcome.EXCUSED
+    assert rows["Lê Văn Cường"].outcome is Outcome.UNEXCUSED
+    assert [a.action for a in audit] == ["mark_present", "mark_absent", "mark_absent"]
+    assert audit[1].detail == "nằm viện"
+
+
+async def test_opinions(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    await meeting_soon(app, chat, clock)
+    assert "chưa gửi ý kiến" in (await chat.say(MEMBER, "/ykien")).text
+    assert "có 1 ý kiến" in (await chat.say(MEMBER, "/ykien Đề nghị sửa đường <script>")).text
+    assert "có 2 ý kiến" in (await chat.say(MEMBER, "/opinion Thêm đèn đường")).text
+    listing = await chat.say(MEMBER, "/ykien")
+    assert "1. Đề nghị sửa đường <script>" in listing.text
+    assert "&lt;script&gt;" in listing.response.messages[0].text
+    assert "tối đa 1.000 ký tự" in (await chat.say(MEMBER, "/ykien " + "y" * 1001)).text
+    assert "Không có ý kiến số này" in (await chat.say(MEMBER, "/ykien xoa 5")).text
+    assert "Cú pháp" in (await chat.say(MEMBER, "/ykien xoa một")).text
+    assert "Đã rút ý kiến số 1" in (await chat.say(MEMBER, "/ykien xoa 1")).text
+    assert "1. Thêm đèn đường" in (await chat.say(MEMBER, "/ykien")).text
+    assert "chưa gửi ý kiến" in (await chat.say(DEPUTY, "/ykien")).text  # only my own
+
+
+async def test_wrong_chat_and_strangers(app: AppContext, chat: Chat) -> None:
+    await linked_world(app, chat)
+    assert "nhắn riêng cho bot" in (await chat.say(MEMBER, "/cuatoi", group=GROUP)).text
+    assert "chưa có cuộc họp" in (await chat.say(SECRETARY, "/dongdiemdanh", group=GROUP)).text
+    assert "không phụ trách" in (await chat.say(OTHER_SECRETARY, "/modiemdanh", group=GROUP)).text
+    assert "chưa được gắn" in (await chat.say(OTHER_SECRETARY, "/modiemdanh", group="-999")).text
+    assert (await chat.say(MEMBER, "chào cả nhà", group=GROUP)).response.messages == []
+    assert "chưa kết nối với chi bộ" in (await chat.say("5555", "/lichhop")).text
+    assert "mã mời" in (await chat.say("5555", "xin chào")).text
+    assert "chưa kết nối" in (await chat.press("5555", "rsvp:1:yes")).toast
