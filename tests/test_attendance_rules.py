@@ -1,0 +1,84 @@
+"""Attendance rules at the service level: races, tallies and settling."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers.context import AppContext
+from models import Attendance, Meeting, Rsvp
+from services import attendance
+from services.attendance import CheckIn
+from services.errors import DomainError
+from tests.factories import build_world
+
+
+async def open_meeting(app: AppContext) -> tuple[int, dict[str, int]]:
+    world = await build_world(app, meeting_at=app.clock.now() + timedelta(hours=1))
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, world.meeting_id)
+        assert meeting is not None
+        await attendance.open_checkin(session, meeting, app.clock.now(), 150, requires_code=False)
+        await session.commit()
+    assert world.meeting_id is not None
+    return world.meeting_id, world.people
+
+
+async def test_simultaneous_presses_count_once(app: AppContext) -> None:
+    meeting_id, people = await open_meeting(app)
+    person = people["Lê Văn Cường"]
+
+    async def press() -> CheckIn:
+        async with app.sessions() as session:
+            meeting = await session.get(Meeting, meeting_id)
+            assert meeting is not None
+            result = await attendance.check_in(session, meeting, person, app.clock.now(), code=None)
+            await session.commit()
+            return result
+
+    results = await asyncio.gather(*(press() for _ in range(8)))
+    assert results.count(CheckIn.OK) == 1
+    assert results.count(CheckIn.ALREADY) == 7
+    async with app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+async def test_tally_leaves_exempted_members_out_of_the_denominator(app: AppContext) -> None:
+    meeting_id, people = await open_meeting(app)
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        for name in ("Hoàng Văn Em", "Nguyễn Văn An"):
+            await attendance.check_in(session, meeting, people[name], app.clock.now(), code=None)
+        count = await attendance.tally(session, meeting)
+    assert (count.present, count.counted, count.present_exempt) == (1, 5, 1)
+
+
+async def test_answers_need_a_reason_and_a_meeting_ahead(app: AppContext) -> None:
+    meeting_id, people = await open_meeting(app)
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        with pytest.raises(DomainError) as caught:
+            await attendance.answer(session, meeting, people["Lê Văn Cường"], Rsvp.ABSENT, "  ", app.clock.now())
+        assert caught.value.key == "rsvp-too-late"  # check-in is open: the meeting is under way
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        with pytest.raises(DomainError, match="absent-reason-missing"):
+            attendance.clean_reason("   ")
+
+
+async def test_close_due_closes_only_expired_check_ins(app: AppContext) -> None:
+    meeting_id, _ = await open_meeting(app)
+    async with app.sessions() as session:
+        assert await attendance.close_due(session, app.clock.now() + timedelta(minutes=149)) == []
+        closed = await attendance.close_due(session, app.clock.now() + timedelta(minutes=150))
+        await session.commit()
+    assert [m.id for m in closed] == [meeting_id]
+    async with app.sessions() as session:
+        rows = await session.scalar(select(func.count()).select_from(Attendance))
+    assert rows == 6  # every member of the cell has a settled row
