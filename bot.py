@@ -65,13 +65,8 @@ async def cmd_db_upgrade(config: Config, _args: argparse.Namespace) -> None:
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
     rows = parse_rows(read_table(Path(args.file)))
-    async with open_app(config) as app, app.sessions() as session:
-        try:
-            report = await import_rows(session, rows)
-        except RosterError:
-            await session.rollback()
-            raise
-        await session.commit()
+    async with open_app(config) as app, app.sessions() as session, session.begin():
+        report = await import_rows(session, rows)
     print(f"imported {args.file}:")
     for line in report.lines():
         print(f"  {line}")

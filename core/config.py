@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
 _OFFSET_RE = re.compile(r"^(\d+)\s*([dhm])$")
@@ -73,22 +73,25 @@ def parse_day_window(text: str) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
+def _api_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"base_url {value!r} must start with http:// or https://")
+    return value
+
+
+# A Bot API address: the platform's own, or a self-hosted or test server.
+ApiUrl = Annotated[str, AfterValidator(_api_url)]
+
+
 class TelegramConfig(_Section):
     token: str = ""
-    base_url: str = "https://api.telegram.org/bot"
+    base_url: ApiUrl = "https://api.telegram.org/bot"
     admin_ids: list[int] = Field(default_factory=list)
     invite_days: Annotated[int, Field(ge=1, le=365)] = 14
     # Outgoing limits (Telegram allows about 30 messages/s per bot, 20/min per group, 1/s per chat).
     rate_per_second: Annotated[float, Field(gt=0, le=30)] = 25
     group_per_minute: Annotated[int, Field(ge=1, le=20)] = 20
     chat_per_second: Annotated[float, Field(gt=0, le=1)] = 1
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"base_url {value!r} must start with http:// or https://")
-        return value
 
     @field_validator("token")
     @classmethod
@@ -250,7 +253,7 @@ class ScoringConfig(_Section):
 
 class ZaloConfig(_Section):
     token: str = ""
-    base_url: str = "https://bot-api.zaloplatforms.com/bot"
+    base_url: ApiUrl = "https://bot-api.zaloplatforms.com/bot"
     # "polling" (getUpdates) or "webhook" (the platform calls us; needs public_url).
     mode: str = "polling"
     # Secret the platform echoes in X-Bot-Api-Secret-Token on every webhook call (8-256 characters).
@@ -273,13 +276,6 @@ class ZaloConfig(_Section):
     def _mode(cls, value: str) -> str:
         if value not in ("polling", "webhook"):
             raise ValueError(f"mode {value!r} must be polling or webhook")
-        return value
-
-    @field_validator("base_url")
-    @classmethod
-    def _base(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError(f"base_url {value!r} must start with http:// or https://")
         return value
 
     @field_validator("public_url")

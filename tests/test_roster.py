@@ -34,14 +34,8 @@ def csv_file(tmp_path: Path, lines: list[str], *, name: str = "roster.csv", enco
 
 async def run_import(app: AppContext, path: Path) -> ImportReport:
     rows = parse_rows(read_table(path))
-    async with app.sessions() as session:
-        try:
-            report = await import_rows(session, rows)
-        except RosterError:
-            await session.rollback()
-            raise
-        await session.commit()
-    return report
+    async with app.sessions() as session, session.begin():
+        return await import_rows(session, rows)
 
 
 async def snapshot(app: AppContext) -> dict[str, object]:
