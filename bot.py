@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from channels.console import ConsoleChannel
+from channels.telegram import TelegramStartError, run_telegram
 from core.clock import Clock, SystemClock
 from core.config import Config, ConfigError, load_config
 from core.i18n import Translator
@@ -129,7 +130,11 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> None:
         args.as_name = getattr(args, "as_name", None)
         await cmd_console(config, args, demo=True)
         return
-    raise CliError("the Telegram channel is not available in this version")
+    async with open_app(config) as app:
+        try:
+            await run_telegram(app)
+        except TelegramStartError as exc:
+            raise CliError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,6 +20,9 @@ from tests.dbutil import BACKENDS, empty_tables, fresh_database, postgres_admin_
 # A Telegram user id listed in [telegram] admin_ids in every test's configuration.
 ADMIN_ID = 7777
 
+# The fake Telegram server and the Telegram channel pointed at it (fixtures fake, tg_app, channel, people).
+pytest_plugins = ["tests.fake_telegram.fixtures"]
+
 
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

@@ -1,0 +1,196 @@
+"""The Telegram channel: long polling with python-telegram-bot, one handler for every update.
+
+Each update becomes a neutral `Incoming` for the dispatcher; its `Response` is rendered back:
+messages as HTML (split past 4096 characters) with inline keyboards, a button press answered with
+answerCallbackQuery only (never a new message in the chat it was pressed in), edits coalesced per
+message. Every outgoing message goes through the one limiter the `TelegramSender` owns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from markupsafe import Markup
+from telegram import Update
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from channels.ratelimit import RateLimiter
+from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
+from channels.telegram.menus import set_menus
+from channels.telegram.sender import TelegramSender, telegram_limiter
+from channels.telegram.updates import bot_joined_group, to_incoming
+from handlers.context import AppContext
+from handlers.delivery import DeliveryError, RetryLater, TransientFailure, remember_posted
+from handlers.messages import Address, Incoming, Keyboard, Response
+from handlers.registry import ROUTER
+from handlers.router import Dispatcher
+from models import Platform
+
+log = logging.getLogger(__name__)
+
+# Updates handled at once: presses in a busy check-in should not queue behind each other.
+CONCURRENT_UPDATES = 64
+# Long-polling wait (seconds) for getUpdates.
+POLL_TIMEOUT = 10
+# Tries for a direct reply when Telegram asks us to slow down or the network hiccups.
+REPLY_ATTEMPTS = 3
+# Longest 429 wait a direct reply accepts before giving up (the user would have moved on).
+REPLY_MAX_WAIT = 30.0
+TOAST_LIMIT = 200
+
+
+class TelegramStartError(Exception):
+    """The bot cannot start (token refused, server unreachable); the message never holds the token."""
+
+
+class TelegramChannel:
+    """Owns the python-telegram-bot Application, the sender and the edit throttle."""
+
+    def __init__(
+        self,
+        app: AppContext,
+        dispatcher: Dispatcher | None = None,
+        *,
+        edit_interval: float = EDIT_INTERVAL,
+        request_timeout: float = 10.0,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        config = app.config.telegram
+        self.app = app
+        self.dispatcher = dispatcher or Dispatcher(app, ROUTER)
+        self.application: Application = (  # type: ignore[type-arg]
+            ApplicationBuilder()
+            .token(config.token)
+            .base_url(config.base_url)
+            .concurrent_updates(CONCURRENT_UPDATES)
+            .read_timeout(request_timeout)
+            .write_timeout(request_timeout)
+            .connect_timeout(request_timeout)
+            .pool_timeout(request_timeout)
+            .get_updates_read_timeout(POLL_TIMEOUT + request_timeout)
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config))
+        self.edits = EditThrottle(self.sender, edit_interval)
+
+    @property
+    def username(self) -> str:
+        return str(self.application.bot.username)
+
+    async def start(self) -> None:
+        try:
+            await self.application.initialize()
+        except InvalidToken:
+            raise TelegramStartError("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") from None
+        except TelegramError as error:
+            raise TelegramStartError(f"cannot reach the Telegram Bot API: {error.message}") from None
+        await self.post_init()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            timeout=POLL_TIMEOUT, allowed_updates=["message", "callback_query", "my_chat_member"]
+        )
+        await self.application.start()
+        log.info("Telegram bot @%s is polling", self.username)
+
+    async def post_init(self) -> None:
+        """Once the bot knows who it is: its name for deep links, and the command menus."""
+        self.app.bot_names[Platform.TELEGRAM] = self.username
+        personal = await set_menus(self.application.bot, self.app, self.dispatcher.router.commands)
+        log.info("command menus set (%d personal)", personal)
+
+    async def stop(self) -> None:
+        """Stop polling, let the last edits land, close the HTTP clients."""
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.edits.flush(within=self.edits.interval + 2)
+        await self.application.shutdown()
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[TelegramChannel]:
+        await self.start()
+        try:
+            yield self
+        finally:
+            await self.stop()
+
+    # ---- one update --------------------------------------------------------------------------
+
+    async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        joined = bot_joined_group(update)
+        if joined is not None:
+            await self._reply(Address(Platform.TELEGRAM, str(joined)), self.app.tr.t("telegram-added-to-group"))
+            return
+        incoming = to_incoming(update, self.username)
+        if incoming is None:
+            return
+        response = await self.dispatcher.handle(incoming)
+        await self.render(incoming, response, update.callback_query.id if update.callback_query else None)
+
+    async def render(self, incoming: Incoming, response: Response, query_id: str | None) -> None:
+        if query_id is not None:
+            await self._answer(query_id, response.toast)
+        # A press is never answered in the chat it came from: what the handler says goes to the presser.
+        origin = Address(Platform.TELEGRAM, incoming.user_id) if query_id is not None else incoming.chat
+        for message in response.messages:
+            target = message.to or origin
+            message_id = await self._reply(target, message.text, message.buttons)
+            if message_id is not None and message.remember is not None:
+                await remember_posted(self.app, message.remember, target, message_id)
+        for edit in response.edits:
+            self.edits.submit(edit)
+
+    async def _answer(self, query_id: str, toast: str | None) -> None:
+        try:
+            await self.application.bot.answer_callback_query(query_id, text=(toast or "")[:TOAST_LIMIT] or None)
+        except TelegramError as error:
+            # The query expired (the user waited too long); the answer is only a courtesy.
+            log.info("callback answer not delivered: %s", error.message)
+
+    async def _reply(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str | None:
+        """Send a direct reply, waiting out a short 429 or a network hiccup; None if it cannot go."""
+        for attempt in range(1, REPLY_ATTEMPTS + 1):
+            try:
+                return await self.sender.send(to, text, buttons)
+            except RetryLater as error:
+                if error.retry_after > REPLY_MAX_WAIT or attempt == REPLY_ATTEMPTS:
+                    break
+                await asyncio.sleep(error.retry_after)
+            except TransientFailure:
+                if attempt == REPLY_ATTEMPTS:
+                    break
+                await asyncio.sleep(attempt)
+            except DeliveryError as error:
+                log.info(
+                    "reply to a %s chat not delivered: %s", "group" if to.chat_id.startswith("-") else "user", error
+                )
+                return None
+        log.warning("reply not delivered after %d attempts", REPLY_ATTEMPTS)
+        return None
+
+
+async def run_telegram(
+    app: AppContext, dispatcher: Dispatcher | None = None, *, stop: asyncio.Event | None = None
+) -> None:
+    """Run until `stop` is set, SIGTERM arrives or the task is cancelled (Ctrl-C); then stop cleanly."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    channel = TelegramChannel(app, dispatcher)
+    try:
+        async with channel.running():
+            await stop.wait()
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)

@@ -1,0 +1,112 @@
+"""Sending and editing on Telegram through one limiter, with the library's errors turned into delivery errors.
+
+Used for direct replies and by the outbox dispatcher alike (it is the `Sender` of handlers/delivery.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any, TypeVar
+
+from markupsafe import Markup
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+
+from channels.ratelimit import RateLimiter, Window
+from channels.telegram.render import keyboard, split_html
+from core.config import TelegramConfig
+from handlers.delivery import RetryLater, TransientFailure, Undeliverable
+from handlers.messages import Address, Edit, Keyboard
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A private chat may take a short burst; on average `chat_per_second` (Telegram: about 1/s).
+CHAT_BURST_SECONDS = 3.0
+# Answers Telegram gives when the recipient is gone for good, whatever the status code.
+_GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked", "group chat was deactivated")
+
+
+def telegram_limiter(config: TelegramConfig) -> RateLimiter:
+    return RateLimiter(
+        overall=Window.rate(config.rate_per_second),
+        per_chat=Window.rate(config.chat_per_second, CHAT_BURST_SECONDS),
+        per_group=Window(config.group_per_minute, 60.0),
+    )
+
+
+def is_group(chat_id: str) -> bool:
+    """Telegram gives groups and supergroups negative ids, users positive ones."""
+    return chat_id.startswith("-")
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that the attribute will become a timedelta; both forms are handled.
+        warnings.simplefilter("ignore")
+        value: Any = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    """Sends and edits with HTML parse mode; every call waits for the limiter first."""
+
+    def __init__(self, bot: Bot, limiter: RateLimiter) -> None:
+        self.bot = bot
+        self.limiter = limiter
+
+    async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
+        """Send (in several parts when over 4096 characters; the buttons go on the last) and return
+        the id of the last part, the one a later edit would change."""
+        parts = split_html(str(text))
+        message_id = ""
+        for number, part in enumerate(parts, start=1):
+            markup = keyboard(buttons) if number == len(parts) else None
+            sent = await self._call(to.chat_id, partial(self._send_part, to.chat_id, part, markup))
+            message_id = str(sent.message_id)
+        return message_id
+
+    async def _send_part(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Message:
+        return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def edit(self, edit: Edit) -> None:
+        try:
+            await self._call(
+                edit.to.chat_id,
+                lambda: self.bot.edit_message_text(
+                    split_html(str(edit.text))[0],
+                    chat_id=edit.to.chat_id,
+                    message_id=int(edit.message_id),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(edit.buttons),
+                ),
+            )
+        except Undeliverable as error:
+            # Pressing twice between two edits can ask for the text already shown: nothing to do.
+            if "not modified" not in str(error).lower():
+                raise
+
+    async def _call(self, chat_id: str, make: Callable[[], Awaitable[T]]) -> T:
+        await self.limiter.acquire(chat_id, group=is_group(chat_id))
+        try:
+            return await make()
+        except RetryAfter as error:
+            seconds = retry_seconds(error)
+            self.limiter.pause(chat_id, seconds)
+            raise RetryLater(seconds) from error
+        except (Forbidden, ChatMigrated) as error:
+            raise Undeliverable(error.message) from error
+        except BadRequest as error:
+            if not any(gone in error.message.lower() for gone in _GONE) and "not modified" not in error.message:
+                # Our own message was refused (bad markup, too long): a bug worth seeing in the log.
+                log.error("Telegram refused a message to chat %s: %s", chat_id, error.message)
+            raise Undeliverable(error.message) from error
+        except InvalidToken:
+            raise
+        except (NetworkError, TelegramError) as error:
+            raise TransientFailure(error.message) from error

@@ -1,0 +1,69 @@
+"""Telegram updates as neutral incoming actions: the only place that reads python-telegram-bot's types."""
+
+from __future__ import annotations
+
+from telegram import Chat, Update, User
+from telegram.constants import ChatMemberStatus
+
+from handlers.messages import ChatKind, Incoming
+from models import Platform
+
+_KINDS = {Chat.PRIVATE: ChatKind.PRIVATE, Chat.GROUP: ChatKind.GROUP, Chat.SUPERGROUP: ChatKind.GROUP}
+_PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+
+
+def _name(user: User) -> str:
+    return user.full_name or (user.username or str(user.id))
+
+
+def to_incoming(update: Update, bot_username: str) -> Incoming | None:
+    """A message or button press we should answer, else None (service messages, channels, other bots'
+    commands, edits)."""
+    query = update.callback_query
+    if query is not None:
+        if query.data is None:
+            return None
+        message = query.message
+        chat = message.chat if message is not None else None
+        kind = _KINDS.get(chat.type, ChatKind.PRIVATE) if chat is not None else ChatKind.PRIVATE
+        return Incoming(
+            platform=Platform.TELEGRAM,
+            user_id=str(query.from_user.id),
+            user_name=_name(query.from_user),
+            chat_id=str(chat.id if chat is not None else query.from_user.id),
+            chat_kind=kind,
+            button=query.data,
+            message_id=str(message.message_id) if message is not None else None,
+        )
+    message = update.message
+    if message is None or message.text is None or message.from_user is None or message.from_user.is_bot:
+        return None
+    chat_kind = _KINDS.get(message.chat.type)
+    if chat_kind is None or not _for_us(message.text, bot_username):
+        return None
+    return Incoming(
+        platform=Platform.TELEGRAM,
+        user_id=str(message.from_user.id),
+        user_name=_name(message.from_user),
+        chat_id=str(message.chat.id),
+        chat_kind=chat_kind,
+        text=message.text,
+    )
+
+
+def _for_us(text: str, bot_username: str) -> bool:
+    """`/command@other_bot` is meant for another bot in the same group."""
+    if not text.startswith("/"):
+        return True
+    _, at, mention = text.split(maxsplit=1)[0].partition("@")
+    return not at or mention.lower() == bot_username.lower()
+
+
+def bot_joined_group(update: Update) -> int | None:
+    """The group's id when this update says the bot was just added to a group."""
+    change = update.my_chat_member
+    if change is None or change.chat.type not in (Chat.GROUP, Chat.SUPERGROUP):
+        return None
+    was_in = change.old_chat_member.status in _PRESENT
+    now_in = change.new_chat_member.status in _PRESENT
+    return change.chat.id if now_in and not was_in else None

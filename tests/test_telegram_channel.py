@@ -1,0 +1,134 @@
+"""The Telegram channel end to end: the real python-telegram-bot Application long-polls the fake Bot API
+server over loopback HTTP, runs the real handlers and database, and we read what Telegram received."""
+
+from __future__ import annotations
+
+import io
+import logging
+from datetime import timedelta
+
+from channels.telegram import TelegramChannel
+from core.logs import RedactSecrets, setup_logging
+from handlers.context import AppContext
+from handlers.messages import Address, Button
+from models import Platform
+from tests.factories import build_world
+from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, parse_html
+from tests.fake_telegram.fixtures import People
+
+
+async def test_help_next_and_me_in_a_private_chat(
+    tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    await build_world(tg_app, meeting_at=tg_app.clock.now() + timedelta(days=11, hours=10, minutes=30))
+    [help_reply] = await fake.say(people.cuong, "/trogiup")
+    assert "/lichhop (/next)" in help_reply.text
+    assert "/datlich" not in help_reply.text
+    assert help_reply.parse_mode == "HTML"
+    assert help_reply.source.startswith("<b>")
+    [next_reply] = await fake.say(people.cuong, "/lichhop")
+    assert "Thứ Sáu, 04/12/2026 lúc 19:30" in next_reply.text
+    assert "Nhà văn hóa" in next_reply.text
+    [english] = await fake.say(people.cuong, "/me")
+    assert "Lê Văn Cường" in english.text
+    [unknown] = await fake.say(people.cuong, "xin chào")
+    assert "Bot chưa hiểu tin nhắn này" in unknown.text
+
+
+async def test_a_stranger_is_told_how_to_join(fake: FakeTelegram, people: People, channel: TelegramChannel) -> None:
+    [reply] = await fake.say(people.stranger, "/lichhop")
+    assert "chưa kết nối" in reply.text
+
+
+async def test_menus_and_bot_name_are_set_at_start(tg_app: AppContext, fake: FakeTelegram, people: People) -> None:
+    await build_world(tg_app)
+    async with TelegramChannel(tg_app).running():
+        assert tg_app.bot_names[Platform.TELEGRAM] == "chibo_test_bot"
+        private = [c["command"] for c in fake.commands[(("all_private_chats",), "")]]
+        groups = [c["command"] for c in fake.commands[(("all_group_chats",), "")]]
+        secretary = [c["command"] for c in fake.commands[(("chat", people.an.id), "")]]
+    assert "lichhop" in private
+    assert "datlich" not in private
+    assert "ketnoi" in groups
+    assert "lichhop" not in groups
+    assert set(private) < set(secretary)
+    assert {"datlich", "modiemdanh", "moi"} <= set(secretary)
+    # An ordinary member needs no personal menu: the private-chat one is theirs.
+    assert (("chat", people.cuong.id), "") not in fake.commands
+    assert all(c["description"] and "&lt;" not in c["description"] for menu in fake.commands.values() for c in menu)
+
+
+async def test_privacy_mode_groups_only_see_commands(
+    tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    await build_world(tg_app)
+    group = fake.group("Chi bộ Khu phố 1")
+    since = fake.mark()
+    fake.add_bot(people.an, group)
+    [hello] = await fake.wait_for(lambda: fake.sent(group.id, since=since))
+    assert "/ketnoi" in hello.text
+    assert fake.send(people.cuong, "chào cả nhà", group) is None
+    [reply] = await fake.say(people.cuong, "/trogiup@chibo_test_bot", group)
+    assert "/trogiup" in reply.text
+    # A command meant for another bot is left alone.
+    update = fake.send(people.cuong, "/trogiup@other_bot", group)
+    assert update is None
+
+
+async def test_long_replies_are_split_at_line_boundaries(
+    tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    fake.send(people.cuong, "/start")
+    await fake.wait_for(lambda: fake.sent(people.cuong.id))
+    since = fake.mark()
+    lines = [f"<b>Dòng {n}</b> — " + " ".join(["&lt;ý kiến&gt;"] * 12) for n in range(200)]
+    text = "<i>" + "\n".join(lines) + "</i>"
+    await channel.sender.send(Address(Platform.TELEGRAM, str(people.cuong.id)), text)  # type: ignore[arg-type]
+    parts = fake.sent(people.cuong.id, since=since)
+    assert len(parts) > 1
+    assert all(len(p.text) <= 4096 for p in parts)
+    assert "\n".join(p.text for p in parts) == parse_html(text)
+    assert all(p.source.startswith("<i>") and p.source.endswith("</i>") for p in parts)
+
+
+async def test_tokens_never_reach_the_log(tg_app: AppContext, fake: FakeTelegram, people: People) -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    setup_logging(tg_app.config.secrets(), logging.DEBUG)
+    handler = root.handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(stream)
+    # Even with httpx at DEBUG (it logs every URL, and Bot API URLs hold the token).
+    logging.getLogger("httpx").setLevel(logging.DEBUG)
+    try:
+        async with TelegramChannel(tg_app).running():
+            await fake.say(people.stranger, "/trogiup")
+    finally:
+        root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    output = stream.getvalue()
+    assert "getUpdates" in output
+    assert "bot***/getUpdates" in output
+    assert DEFAULT_TOKEN not in output
+    assert DEFAULT_TOKEN.split(":")[1] not in output
+    assert any(isinstance(f, RedactSecrets) for f in handler.filters)
+
+
+async def test_a_press_is_answered_with_a_toast_only(
+    tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    await build_world(tg_app)
+    group = fake.group("Chi bộ Khu phố 1")
+    fake.add_bot(people.an, group)
+    await fake.wait_for(lambda: fake.sent(group.id))
+    message_id = await channel.sender.send(
+        Address(Platform.TELEGRAM, str(group.id)),
+        tg_app.tr.t("telegram-added-to-group"),
+        ((Button("Lỗi thời", "gone:1"),),),
+    )
+    message = fake.messages[(group.id, int(message_id))]
+    since = fake.mark()
+    answer = await fake.click(people.cuong, message, "gone:1")
+    assert "hết hiệu lực" in answer["text"]
+    assert fake.sent(group.id, since=since) == []
