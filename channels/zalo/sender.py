@@ -1,0 +1,118 @@
+"""The Zalo Sender: what handlers' replies and the outbox dispatcher send through.
+
+Every call waits for the Zalo rate limiter (`[zalo] rate_per_second`; Zalo publishes no limits)
+and failures become the outbox's DeliveryError types: 429 → RetryLater, a chat that does not
+exist or refuses the bot → Undeliverable, network and server errors → TransientFailure.
+Zalo cannot edit a message: a throttled Edit (a live counter) is dropped, any other Edit (a final
+state worth knowing) is sent as a new message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from markupsafe import Markup, escape
+
+from channels.choices import Choices
+from channels.zalo.charts import ChartStore
+from channels.zalo.client import ZaloClient, ZaloError
+from channels.zalo.render import TEXT_LIMIT, render, split_text
+from core.i18n import Translator
+from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
+from handlers.messages import Address, Edit, Keyboard
+from models import Platform
+
+log = logging.getLogger(__name__)
+
+# When Zalo says "too many requests" without saying how long to wait.
+DEFAULT_RETRY_AFTER = 5.0
+# Chats whose last numbered choices we keep in memory (older ones fall back to the outbox).
+CHOICES_KEPT = 5000
+
+Pace = Callable[[], Awaitable[None]]
+
+
+def delivery_error(exc: ZaloError) -> DeliveryError:
+    if exc.rate_limited:
+        return RetryLater(exc.retry_after or DEFAULT_RETRY_AFTER)
+    if exc.network or exc.status >= 500 or exc.status in (401, 408):
+        # 401 is our token, not the recipient: retrying is right, blaming the member is not.
+        return TransientFailure(str(exc))
+    return Undeliverable(str(exc))
+
+
+class ZaloSender:
+    def __init__(
+        self,
+        client: ZaloClient,
+        tr: Translator,
+        pace: Pace,
+        *,
+        charts: ChartStore | None = None,
+        public_url: str = "",
+    ) -> None:
+        self.client = client
+        self.tr = tr
+        self.pace = pace
+        self.charts = charts if public_url else None
+        self.public_url = public_url
+        self._choices: OrderedDict[str, Choices] = OrderedDict()
+
+    def choices(self, chat_id: str) -> Choices | None:
+        """The numbered choices this chat was shown last (in this process)."""
+        return self._choices.get(chat_id)
+
+    def remember(self, chat_id: str, choices: Choices) -> None:
+        self._choices[chat_id] = choices
+        self._choices.move_to_end(chat_id)
+        while len(self._choices) > CHOICES_KEPT:
+            self._choices.popitem(last=False)
+
+    async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
+        if to.platform is not Platform.ZALO:
+            raise Undeliverable(f"the Zalo sender cannot reach a {to.platform} chat")
+        choices = Choices.of(buttons)
+        message_id = ""
+        for part in split_text(render(self.tr, text, choices), TEXT_LIMIT):
+            message_id = await self._call(self.client.send_message, to.chat_id, part)
+        if choices.buttons:
+            # Answers by number refer to the last part, the one that shows the numbers.
+            self.remember(to.chat_id, Choices(choices.buttons, message_id))
+        return message_id
+
+    async def send_text(self, to: Address, text: str) -> str:
+        """Plain text (a toast from a handler): escaped so that it reads exactly as given."""
+        return await self.send(to, escape(text))
+
+    async def edit(self, edit: Edit) -> None:
+        if edit.throttled:
+            return
+        await self.send(edit.to, edit.text, edit.buttons)
+
+    async def send_photo(self, to: Address, image: bytes, caption: Markup) -> str:
+        """The chart when we have a public address to serve it from; the caption alone otherwise."""
+        if self.charts is None:
+            return await self.send(to, caption)
+        url = self.public_url + self.charts.put(image)
+        parts = split_text(render(self.tr, caption, Choices()), TEXT_LIMIT)
+        message_id = await self._call(self.client.send_photo, to.chat_id, url, parts[0] if parts else "")
+        for part in parts[1:]:
+            message_id = await self._call(self.client.send_message, to.chat_id, part)
+        return message_id
+
+    async def typing(self, chat_id: str) -> None:
+        """Show "typing…" while a request is handled; a failure here is not worth reporting."""
+        try:
+            await self.pace()
+            await self.client.send_chat_action(chat_id, "typing")
+        except ZaloError as exc:
+            log.debug("typing indicator failed: %s", exc)
+
+    async def _call(self, method: Callable[..., Awaitable[str]], *args: str) -> str:
+        await self.pace()
+        try:
+            return await method(*args)
+        except ZaloError as exc:
+            raise delivery_error(exc) from None
