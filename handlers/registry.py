@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import attendance, general, meetings, onboarding, opinions
+from handlers import attendance, general, meetings, onboarding, opinions, reports
 from handlers.router import Router
 
 
@@ -28,4 +28,5 @@ ROUTER = _merge(
     attendance.router,
     opinions.router,
     meetings.router,
+    reports.router,
 )

@@ -1,0 +1,371 @@
+"""The meeting summary for the committee (cấp ủy) and the warnings the rules call for.
+
+The warning queries take a set of cells as a subquery, so one summary and a digest over
+thousands of cells issue the same fixed number of SQL statements.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from core.i18n import Translator
+from models import (
+    Attendance,
+    Cell,
+    Meeting,
+    MeetingScore,
+    MeetingState,
+    MemberStatus,
+    Opinion,
+    OutboxMessage,
+    OutboxState,
+    Outcome,
+    Person,
+    Platform,
+    PostedMessage,
+)
+from services.errors import DomainError
+
+# Hướng dẫn 12-HD/BTCTW (2018): a good regular meeting has attendance above 85 %.
+ATTENDANCE_BAR_PERCENT = 85
+# Hướng dẫn 12-HD/BTCTW: no member absent with reason more than 3 times in a row in the year.
+EXCUSED_STREAK_LIMIT = 3
+# Quy định 29-QĐ/TW point 8.1 (kept in QĐ 24 and QĐ 294): 3 unexcused absences in a year -> consider removal.
+REMOVAL_UNEXCUSED = 3
+
+_DAY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Attendance at one meeting by party status; exempted members are out of the denominator."""
+
+    by_status: Mapping[MemberStatus, tuple[int, int]]  # status -> (members, present)
+    excused: int = 0
+    unexcused: int = 0
+
+    @property
+    def counted(self) -> int:
+        return sum(total for status, (total, _) in self.by_status.items() if status is not MemberStatus.EXEMPT)
+
+    @property
+    def present(self) -> int:
+        return sum(present for status, (_, present) in self.by_status.items() if status is not MemberStatus.EXEMPT)
+
+    def members(self, status: MemberStatus) -> int:
+        return self.by_status.get(status, (0, 0))[0]
+
+    def present_of(self, status: MemberStatus) -> int:
+        return self.by_status.get(status, (0, 0))[1]
+
+    @property
+    def percent(self) -> float | None:
+        return None if not self.counted else 100 * self.present / self.counted
+
+    @property
+    def low(self) -> bool:
+        """At or under the bar (integer arithmetic: 85.0 % exactly is low)."""
+        return bool(self.counted) and self.present * 100 <= ATTENDANCE_BAR_PERCENT * self.counted
+
+
+def fold_breakdown(groups: Iterable[tuple[MemberStatus | None, Outcome | None, int]]) -> Breakdown:
+    """Build a Breakdown from (status snapshot, outcome, how many) groups, from SQL or from rows.
+
+    A row without a status snapshot counts as a full member: closing check-in snapshots every
+    member, so only rows written outside that path lack one.
+    """
+    members: Counter[MemberStatus] = Counter()
+    present: Counter[MemberStatus] = Counter()
+    excused = unexcused = 0
+    for status, outcome, count in groups:
+        status = status or MemberStatus.FULL
+        members[status] += count
+        if outcome is Outcome.PRESENT:
+            present[status] += count
+        elif outcome is Outcome.EXCUSED:
+            excused += count
+        elif outcome is Outcome.UNEXCUSED:
+            unexcused += count
+    return Breakdown({s: (members[s], present[s]) for s in members}, excused, unexcused)
+
+
+async def breakdowns(session: AsyncSession, meetings: Select[int]) -> dict[int, Breakdown]:
+    """Attendance of many meetings in one grouped query (meetings without rows are left out)."""
+    rows = await session.execute(
+        select(Attendance.meeting_id, Attendance.member_status, Attendance.outcome, func.count(Attendance.id))
+        .where(Attendance.meeting_id.in_(meetings.scalar_subquery()))
+        .group_by(Attendance.meeting_id, Attendance.member_status, Attendance.outcome)
+    )
+    grouped: dict[int, list[tuple[MemberStatus | None, Outcome | None, int]]] = defaultdict(list)
+    for meeting_id, status, outcome, count in rows:
+        grouped[meeting_id].append((status, outcome, count))
+    return {meeting_id: fold_breakdown(groups) for meeting_id, groups in grouped.items()}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One member named by a warning rule, with the number behind it."""
+
+    cell_id: int
+    person_id: int
+    name: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Warnings:
+    low_attendance: bool = False
+    percent: float | None = None
+    unexcused: Sequence[str] = ()
+    excused_streaks: Sequence[Flag] = ()
+    removal: Sequence[Flag] = ()
+    unreachable: Sequence[str] = ()
+    year: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.low_attendance or self.unexcused or self.excused_streaks or self.removal or self.unreachable)
+
+
+@dataclass(frozen=True)
+class Named:
+    name: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingReport:
+    """Everything a summary or a minutes draft shows for one held meeting."""
+
+    meeting: Meeting
+    cell: Cell
+    breakdown: Breakdown
+    present: Sequence[Named]
+    excused: Sequence[Named]
+    unexcused: Sequence[Named]
+    never_answered: Sequence[Named]
+    exempt: Sequence[Named]
+    opinions: Sequence[Named]  # name = author, reason = the opinion's text
+    score: MeetingScore | None
+    warnings: Warnings = field(default_factory=Warnings)
+
+
+def percent_text(tr: Translator, value: float | None) -> str:
+    """85.7 -> "85,7" in Vietnamese, "85.7" in English; whole numbers without decimals."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if tr.language == "vi" else text
+
+
+def parse_day(text: str, today: date) -> date:
+    """ "dd/mm" (the latest such day not after today) or "dd/mm/yyyy"."""
+    match = _DAY_RE.match(text.strip())
+    if not match:
+        raise DomainError("reports-bad-day", text=text)
+    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    try:
+        if year is not None:
+            return date(int(year), month, day)
+        found = date(today.year, month, day)
+        return found if found <= today else date(today.year - 1, month, day)
+    except ValueError:
+        raise DomainError("reports-bad-day", text=text) from None
+
+
+def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day, tzinfo=zone)
+    return start, start + timedelta(days=1)
+
+
+def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+async def held_meeting(
+    session: AsyncSession, cell_id: int, now: datetime, zone: ZoneInfo, day: date | None = None
+) -> Meeting:
+    """The meeting a summary or a score is about: the latest one that began, or the one on `day`.
+
+    Only a closed meeting has settled attendance; an earlier state gets a reply saying what to do.
+    """
+    query = select(Meeting).where(Meeting.cell_id == cell_id, Meeting.state != MeetingState.CANCELLED)
+    if day is not None:
+        start, end = local_day_bounds(day, zone)
+        query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+    else:
+        query = query.where(Meeting.starts_at <= now)
+    meeting = await session.scalar(query.order_by(Meeting.starts_at.desc()).limit(1))
+    if meeting is None:
+        if day is not None:
+            raise DomainError("reports-no-meeting-on", day=day.strftime("%d/%m/%Y"))
+        raise DomainError("reports-no-meeting-held")
+    if meeting.state is MeetingState.CHECKIN_OPEN:
+        raise DomainError("reports-checkin-open")
+    if meeting.state is MeetingState.PLANNED:
+        if meeting.starts_at > now:
+            raise DomainError("reports-meeting-future")
+        raise DomainError("reports-checkin-not-closed")
+    return meeting
+
+
+def cell_ids(cell_id: int) -> Select[int]:
+    return select(Cell.id).where(Cell.id == cell_id)
+
+
+async def removal_flags(session: AsyncSession, cells: Select[int], since: datetime, until: datetime) -> list[Flag]:
+    """Members with REMOVAL_UNEXCUSED or more unexcused absences between `since` and `until`."""
+    count = func.count(Attendance.id)
+    rows = await session.execute(
+        select(Meeting.cell_id, Attendance.person_id, Person.full_name, count)
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .join(Person, Person.id == Attendance.person_id)
+        .where(
+            Meeting.cell_id.in_(cells.scalar_subquery()),
+            Meeting.state == MeetingState.CLOSED,
+            Meeting.starts_at >= since,
+            Meeting.starts_at <= until,
+            Attendance.outcome == Outcome.UNEXCUSED,
+        )
+        .group_by(Meeting.cell_id, Attendance.person_id, Person.full_name)
+        .having(count >= REMOVAL_UNEXCUSED)
+        .order_by(Meeting.cell_id, Person.full_name)
+    )
+    return [Flag(*row) for row in rows]
+
+
+async def excused_streak_flags(
+    session: AsyncSession, cells: Select[int], since: datetime, until: datetime
+) -> list[Flag]:
+    """Members absent with reason at each of their cell's last EXCUSED_STREAK_LIMIT + 1 meetings
+    held between `since` and `until`: "more than 3 times in a row" as of the latest one."""
+    streak = EXCUSED_STREAK_LIMIT + 1
+    ranked = (
+        select(
+            Meeting.id.label("meeting_id"),
+            Meeting.cell_id.label("cell_id"),
+            func.row_number().over(partition_by=Meeting.cell_id, order_by=Meeting.starts_at.desc()).label("rank"),
+        )
+        .where(
+            Meeting.cell_id.in_(cells.scalar_subquery()),
+            Meeting.state == MeetingState.CLOSED,
+            Meeting.starts_at >= since,
+            Meeting.starts_at <= until,
+        )
+        .subquery()
+    )
+    count = func.count(Attendance.id)
+    rows = await session.execute(
+        select(ranked.c.cell_id, Attendance.person_id, Person.full_name, count)
+        .join(Attendance, Attendance.meeting_id == ranked.c.meeting_id)
+        .join(Person, Person.id == Attendance.person_id)
+        .where(ranked.c.rank <= streak, Attendance.outcome == Outcome.EXCUSED)
+        .group_by(ranked.c.cell_id, Attendance.person_id, Person.full_name)
+        .having(count >= streak)
+        .order_by(ranked.c.cell_id, Person.full_name)
+    )
+    return [Flag(*row) for row in rows]
+
+
+async def unreachable_flags(session: AsyncSession, meetings: Select[int]) -> list[Flag]:
+    """Members whose messages about these meetings the outbox gave up on (blocked the bot, left...)."""
+    rows = await session.execute(
+        select(Meeting.cell_id, Person.id, Person.full_name)
+        .join(OutboxMessage, OutboxMessage.meeting_id == Meeting.id)
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(Meeting.id.in_(meetings.scalar_subquery()), OutboxMessage.state == OutboxState.UNDELIVERABLE)
+        .distinct()
+        .order_by(Meeting.cell_id, Person.full_name)
+    )
+    return [Flag(*row) for row in rows]
+
+
+def _names(rows: Iterable[Named]) -> list[str]:
+    return [row.name for row in rows]
+
+
+async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo) -> MeetingReport:
+    """Build the report of one held meeting with its warnings; a fixed number of queries."""
+    meeting = await session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).options(joinedload(Meeting.cell).joinedload(Cell.committee))
+    )
+    if meeting is None:
+        raise DomainError("reports-no-meeting-held")
+    rows = (
+        await session.execute(
+            select(Person.full_name, Attendance.member_status, Attendance.outcome, Attendance.rsvp, Attendance.reason)
+            .join(Person, Person.id == Attendance.person_id)
+            .where(Attendance.meeting_id == meeting_id)
+            .order_by(Person.full_name, Person.id)
+        )
+    ).all()
+    groups = Counter((status, outcome) for _, status, outcome, _, _ in rows)
+    breakdown = fold_breakdown((status, outcome, n) for (status, outcome), n in groups.items())
+    buckets: dict[str, list[Named]] = {"present": [], "excused": [], "unexcused": [], "silent": [], "exempt": []}
+    for name, status, outcome, rsvp, reason in rows:
+        if outcome is Outcome.PRESENT:
+            buckets["present"].append(Named(name))
+        elif status is MemberStatus.EXEMPT:
+            buckets["exempt"].append(Named(name))
+        elif outcome is Outcome.EXCUSED:
+            buckets["excused"].append(Named(name, reason))
+        else:
+            buckets["silent" if rsvp is None else "unexcused"].append(Named(name))
+    opinions = (
+        await session.execute(
+            select(Person.full_name, Opinion.text)
+            .join(Person, Person.id == Opinion.person_id)
+            .where(Opinion.meeting_id == meeting_id, Opinion.withdrawn_at.is_(None))
+            .order_by(Opinion.created_at, Opinion.id)
+        )
+    ).all()
+    score = await session.scalar(select(MeetingScore).where(MeetingScore.meeting_id == meeting_id))
+    year = meeting.starts_at.astimezone(zone).year
+    since, _ = year_bounds(year, zone)
+    cells = cell_ids(meeting.cell_id)
+    unexcused = _names(buckets["unexcused"]) + _names(buckets["silent"])
+    warnings = Warnings(
+        low_attendance=breakdown.low,
+        percent=breakdown.percent,
+        unexcused=sorted(unexcused),
+        excused_streaks=await excused_streak_flags(session, cells, since, meeting.starts_at),
+        removal=await removal_flags(session, cells, since, meeting.starts_at),
+        unreachable=[
+            f.name for f in await unreachable_flags(session, select(Meeting.id).where(Meeting.id == meeting_id))
+        ],
+        year=year,
+    )
+    return MeetingReport(
+        meeting=meeting,
+        cell=meeting.cell,
+        breakdown=breakdown,
+        present=buckets["present"],
+        excused=buckets["excused"],
+        unexcused=buckets["unexcused"],
+        never_answered=buckets["silent"],
+        exempt=buckets["exempt"],
+        opinions=[Named(name, text) for name, text in opinions],
+        score=score,
+        warnings=warnings,
+    )
+
+
+async def posted_summary(session: AsyncSession, meeting_id: int) -> dict[tuple[Platform, str, str], str]:
+    """Message ids of the summary parts already posted: (platform, chat, purpose) -> message id."""
+    rows = await session.scalars(
+        select(PostedMessage).where(PostedMessage.meeting_id == meeting_id, PostedMessage.purpose.like("summary%"))
+    )
+    return {(row.platform, row.chat_id, row.purpose): row.message_id for row in rows}
+
+
+def mark_summarised(meeting: Meeting, now: datetime) -> None:
+    """Remember when the summary went out (the reminder to make one stops asking)."""
+    meeting.summary_at = now
