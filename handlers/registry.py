@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import attendance, general, meetings, onboarding, opinions, reports
+from handlers import attendance, general, meetings, onboarding, opinions, reminders, reports
 from handlers.router import Router
 
 
@@ -28,5 +28,6 @@ ROUTER = _merge(
     attendance.router,
     opinions.router,
     meetings.router,
+    reminders.router,
     reports.router,
 )

@@ -1,0 +1,97 @@
+"""What the scheduler runs. Each job reads the time from the app's clock (so a test can play a month
+with a FakeClock), opens its own sessions and commits its own units of work: one failing meeting or
+cell is logged and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy import select
+
+from handlers.context import AppContext
+from models import Cell
+from scheduler.dispatch import DispatchReport, OutboxDispatcher
+from services import attendance, planning, reminders
+
+log = logging.getLogger(__name__)
+
+
+class Ticker:
+    """The periodic reminder-and-dispatch job. A long fan-out simply keeps the lock; the ticks that
+    fire meanwhile return at once instead of piling up or logging warnings."""
+
+    def __init__(self, app: AppContext, dispatcher: OutboxDispatcher, render: reminders.Render) -> None:
+        self.app = app
+        self.dispatcher = dispatcher
+        self.render = render
+        self._lock = asyncio.Lock()
+        # Undeliverable messages may wait to be reported (always worth a look after a restart).
+        self._unreported = True
+
+    async def __call__(self) -> DispatchReport | None:
+        if self._lock.locked():
+            return None
+        async with self._lock:
+            return await self.tick()
+
+    async def tick(self) -> DispatchReport:
+        """Write the reminder steps that came due, drop what went stale, send, report who was missed."""
+        await write_due_reminders(self.app, self.render)
+        report = await self.dispatcher.run_once()
+        self._unreported = self._unreported or bool(report.undeliverable or report.failed)
+        if not self._unreported:
+            return report
+        async with self.app.sessions() as session:
+            found = await reminders.report_undelivered(session, self.app.clock.now(), self.render)
+            await session.commit()
+        self._unreported = found.waiting
+        if found.written:
+            more = await self.dispatcher.run_once()
+            for name, value in vars(more).items():
+                setattr(report, name, getattr(report, name) + value)
+        return report
+
+
+async def write_due_reminders(app: AppContext, render: reminders.Render) -> int:
+    now = app.clock.now()
+    config = app.config
+    written = 0
+    async with app.sessions() as session:
+        for meeting_id in await reminders.due_meetings(session, config, now):
+            try:
+                written += await reminders.write_due_steps(session, meeting_id, config, now, render)
+                await session.commit()
+            except Exception:
+                await session.rollback()
+                log.exception("could not write the reminders of meeting %s", meeting_id)
+        await reminders.drop_stale(session, now)
+        await session.commit()
+    return written
+
+
+async def plan_ahead(app: AppContext, render: reminders.Render) -> int:
+    """Daily (and at start): every cell's regular meetings for the months ahead."""
+    planned = 0
+    async with app.sessions() as session:
+        cell_ids = (await session.scalars(select(Cell.id).order_by(Cell.id))).all()
+        for cell_id in cell_ids:
+            try:
+                cell = await session.get(Cell, cell_id)
+                if cell is None:
+                    continue
+                report = await planning.plan_cell(session, cell, app.config, app.clock.now(), render)
+                await session.commit()
+                planned += len(report.planned)
+            except Exception:
+                await session.rollback()
+                log.exception("could not plan the meetings of cell %s", cell_id)
+    return planned
+
+
+async def close_due_checkins(app: AppContext) -> int:
+    async with app.sessions() as session:
+        closed = await attendance.close_due(session, app.clock.now())
+        await session.commit()
+    return len(closed)

@@ -1,0 +1,71 @@
+"""Start and stop the scheduler next to the chat channels.
+
+A channel runner calls `start_scheduler(app, senders)` once the senders exist (inside the running
+event loop) and `stop_scheduler` on the way out. Three fixed jobs, recreated at every start, with
+all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
+planning ahead daily at 00:05 local time (and once at start), and closing check-ins whose time is up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from handlers.context import AppContext
+from handlers.delivery import Sender
+from handlers.reminders import renderer
+from models import Platform
+from scheduler import jobs
+from scheduler.dispatch import OutboxDispatcher
+
+CLOSE_CHECK_SECONDS = 30
+
+
+def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> AsyncIOScheduler:
+    """The scheduler with its jobs, not started (tests inspect it)."""
+    zone = app.config.schedule.zone
+    render = renderer(app)
+    dispatcher = OutboxDispatcher(app.sessions, app.clock, senders, claim_seconds=app.config.reminders.claim_seconds)
+    scheduler = AsyncIOScheduler(timezone=zone, job_defaults={"coalesce": True, "misfire_grace_time": None})
+    now = datetime.now(zone)
+    scheduler.add_job(
+        jobs.Ticker(app, dispatcher, render),
+        IntervalTrigger(seconds=app.config.reminders.dispatch_seconds, timezone=zone),
+        id="dispatch",
+        name="reminders and outbox",
+        next_run_time=now,
+        max_instances=2,
+    )
+    scheduler.add_job(
+        jobs.plan_ahead,
+        CronTrigger(hour=0, minute=5, timezone=zone),
+        args=[app, render],
+        id="plan",
+        name="plan meetings ahead",
+        next_run_time=now,
+    )
+    scheduler.add_job(
+        jobs.close_due_checkins,
+        IntervalTrigger(seconds=CLOSE_CHECK_SECONDS, timezone=zone),
+        args=[app],
+        id="close",
+        name="close due check-ins",
+    )
+    return scheduler
+
+
+def start_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> AsyncIOScheduler:
+    """Build and start; must be called from inside the running event loop."""
+    scheduler = build_scheduler(app, senders)
+    scheduler.start()
+    return scheduler
+
+
+def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
+    """Stop firing jobs; a send in flight is recorded by its own commit or retried after its lease."""
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
