@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from channels.console import ConsoleChannel
+from channels.plain import to_plain
 from channels.telegram import TelegramStartError, run_telegram
 from core.clock import Clock, SystemClock
 from core.config import Config, ConfigError, load_config
@@ -24,11 +25,13 @@ from core.i18n import Translator
 from core.logs import setup_logging
 from handlers.context import AppContext
 from handlers.registry import ROUTER
+from handlers.reports import build_exports, save_exports
 from handlers.router import Dispatcher
 from models import Membership, Person, Supervision
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
 from services.demo import seed_demo
+from services.errors import DomainError
 from services.roster import import_rows
 from services.roster_file import RosterError, parse_rows, read_table
 from services.text import fold
@@ -71,6 +74,16 @@ async def cmd_import(config: Config, args: argparse.Namespace) -> None:
     print(f"imported {args.file}:")
     for line in report.lines():
         print(f"  {line}")
+
+
+async def cmd_export(config: Config, args: argparse.Namespace) -> None:
+    async with open_app(config) as app:
+        try:
+            files = await build_exports(app, args.cell, args.year, args.meeting)
+        except DomainError as refusal:
+            raise CliError(to_plain(app.tr.t(refusal.key, **refusal.args_for_message))) from None
+    for path in await asyncio.to_thread(save_exports, files, Path(args.out)):
+        print(f"wrote {path}")
 
 
 async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
@@ -157,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("file", help="roster file with columns chi_bo, ho_ten and optional others")
     importer.set_defaults(func=cmd_import)
+    exporter = sub.add_parser(
+        "export", help="write a cell's attendance register (.xlsx) and a minutes draft (.docx) for one year"
+    )
+    exporter.add_argument("--cell", required=True, metavar="NAME", help='cell name, e.g. "Chi bộ Khu phố 1"')
+    exporter.add_argument("--year", required=True, type=int, metavar="YYYY", help="calendar year of the register")
+    exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
+    exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
+    exporter.set_defaults(func=cmd_export)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_upgrade = db_sub.add_parser("upgrade", help="apply database migrations (also done at every start)")

@@ -435,3 +435,22 @@ async def test_console_dialog(app: AppContext) -> None:
 async def _people(app: AppContext) -> dict[str, int]:
     async with app.sessions() as session:
         return {p.full_name: p.id for p in (await session.scalars(select(Person))).all()}
+
+
+async def test_the_longest_opinion_full_of_markup_characters_still_goes_out(
+    app: AppContext, dispatcher: Dispatcher
+) -> None:
+    people, cell_id, meeting_id = await standard_meeting(app)
+    await link_chats(app, cell_id)
+    await add_opinions(app, meeting_id, people["Lê Văn Cường"], "&" * 1000, "<" * 1000)
+    async with app.sessions() as session, session.begin():
+        meeting = await session.get(Meeting, meeting_id)
+        assert meeting is not None
+        meeting.agenda = "Nội dung <rất> dài & " * 400
+    recorder = Recorder()
+    await run(app, dispatcher, private("1001", "/tongket"), recorder)
+    posted = [parse_html(text) for text in recorder.to(COMMITTEE_CHAT)]
+    assert all(utf16_len(text) <= 4096 for text in posted)
+    joined = " ".join(posted)
+    assert joined.count("&") == joined.count("<") == 1000 + 400, "the opinions are cut between messages, not lost"
+    assert joined.count("Nội dung <rất> dài &") == 400
