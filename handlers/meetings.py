@@ -2,51 +2,25 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from handlers import format as fmt
 from handlers.announce import announcement
 from handlers.common import meeting_of, secretary_cell
 from handlers.context import Ctx
 from handlers.messages import Address, Outgoing, Response
+from handlers.parsing import parse_date, parse_time
+from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
-from services import chats, meetings
+from services import chats, meetings, planning
 from services.errors import DomainError
 from services.text import fold
 
 router = Router()
 AGENDA_MAX = 2000
 PLACE_MAX = 300
-_DATE = re.compile(r"^(?:(\d{1,2})/(\d{1,2})(?:/(\d{4}))?|(\d{4})-(\d{2})-(\d{2}))$")
-_TIME = re.compile(r"^(\d{1,2})[:hg](\d{2})$")
-
-
-def parse_date(text: str, today: date) -> date:
-    """dd/mm, dd/mm/yyyy or yyyy-mm-dd; a date without a year means its next occurrence."""
-    match = _DATE.match(text)
-    if not match:
-        raise DomainError("schedule-bad-date", text=text)
-    if match.group(4):
-        year, month, day = int(match.group(4)), int(match.group(5)), int(match.group(6))
-    else:
-        day, month = int(match.group(1)), int(match.group(2))
-        year = int(match.group(3)) if match.group(3) else today.year
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        raise DomainError("schedule-no-such-date", text=text) from None
-    if not match.group(3) and not match.group(4) and found < today:
-        found = found.replace(year=year + 1)
-    return found
-
-
-def parse_time(text: str) -> time:
-    match = _TIME.match(text)
-    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
-        raise DomainError("schedule-bad-time", text=text)
-    return time(int(match.group(1)), int(match.group(2)))
 
 
 def _clip(text: str, limit: int, key: str) -> str | None:
@@ -122,7 +96,17 @@ async def _monthly(ctx: Ctx, membership: Membership, words: list[str], *, confir
     cell = await ctx.session.get(Cell, membership.cell_id)
     assert cell is not None
     cell.rule_day, cell.rule_time, cell.rule_place = day, at.strftime("%H:%M"), place
-    return ctx.reply("schedule-monthly-done", day=day, time=at.strftime("%H:%M"), place=place or ctx.t("unknown-place"))
+    report = await planning.plan_cell(ctx.session, cell, ctx.app.config, ctx.now, renderer(ctx.app), rule_changed=True)
+    zone = ctx.app.config.schedule.zone
+    dates = sorted(m.starts_at for m in (*report.planned, *report.moved))
+    planned = ", ".join(fmt.date(d, zone) for d in dates) or str(ctx.t("schedule-monthly-none-planned"))
+    return ctx.reply(
+        "schedule-monthly-done",
+        day=day,
+        time=at.strftime("%H:%M"),
+        place=place or ctx.t("unknown-place"),
+        planned=planned,
+    )
 
 
 @router.followup("monthly-confirm")

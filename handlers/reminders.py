@@ -16,13 +16,13 @@ from handlers import format as fmt
 from handlers.announce import announcement, rsvp_buttons
 from handlers.common import secretary_cell
 from handlers.context import AppContext, Ctx
-from handlers.meetings import parse_date
 from handlers.messages import Button, Keyboard, Response
+from handlers.parsing import parse_date
 from handlers.router import Need, Router
 from models import Meeting, MeetingState
 from services import reminders
 from services.errors import DomainError
-from services.meetings import CURRENT_GRACE
+from services.meetings import ACTIVE_STATES, CURRENT_GRACE
 from services.reminders import Kind, Notice, Render, Rendered
 
 router = Router()
@@ -106,13 +106,14 @@ def _undelivered(app: AppContext, cell: str, when: Markup, args: Mapping[str, An
 
 
 async def _upcoming(ctx: Ctx, cell_id: int) -> Sequence[Meeting]:
-    """Planned meetings of the cell that have not begun long ago, soonest first."""
+    """Meetings of the cell not over yet (planned, or check-in open), soonest first; the service
+    refuses what can no longer be cancelled or reminded."""
     return (
         await ctx.session.scalars(
             select(Meeting)
             .where(
                 Meeting.cell_id == cell_id,
-                Meeting.state == MeetingState.PLANNED,
+                Meeting.state.in_(ACTIVE_STATES),
                 Meeting.starts_at > ctx.now - CURRENT_GRACE,
             )
             .order_by(Meeting.starts_at)
@@ -154,6 +155,7 @@ async def cancel(ctx: Ctx) -> Response:
         raise DomainError("reminders-reason-too-long", limit=REASON_MAX)
     upcoming = await _upcoming(ctx, membership.cell_id)
     if day is None:
+        upcoming = [m for m in upcoming if m.state is MeetingState.PLANNED]
         if not upcoming:
             raise DomainError("err-no-meeting")
         rows = tuple(

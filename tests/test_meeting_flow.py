@@ -82,7 +82,15 @@ async def test_monthly_rule_needs_confirmation_outside_the_window(app: AppContex
     assert "nằm ngoài khung" in (await chat.say(SECRETARY, "/datlich hangthang 10 19:00 Hội trường")).text
     assert "giữ nguyên" in (await chat.say(SECRETARY, "không")).text
     assert "nằm ngoài khung" in (await chat.say(SECRETARY, "/datlich hangthang 10 19:00 Hội trường")).text
-    assert "ngày 10 lúc 19:00, tại Hội trường" in (await chat.say(SECRETARY, "có")).text
+    said = await chat.say(SECRETARY, "có")
+    assert "ngày 10 lúc 19:00, tại Hội trường" in said.text
+    assert "Các cuộc họp đã lên lịch: 10/12/2026, 10/01/2027" in said.text
+    async with app.sessions() as session:
+        planned = (await session.scalars(select(Meeting).order_by(Meeting.starts_at))).all()
+    assert [(m.rule_month, m.starts_at.isoformat(), m.place) for m in planned] == [
+        ("2026-12", "2026-12-10T12:00:00+00:00", "Hội trường"),
+        ("2027-01", "2027-01-10T12:00:00+00:00", "Hội trường"),
+    ]
 
 
 async def meeting_soon(app: AppContext, chat: Chat, clock: FakeClock) -> int:

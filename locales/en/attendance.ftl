@@ -105,7 +105,10 @@ schedule-monthly-usage = Usage: /schedule monthly &lt;day&gt; HH:MM [place], e.g
 schedule-monthly-day = Day { $day } is not valid: choose 1 to 28 so that every month has it.
 schedule-monthly-outside = Day { $day } is outside the committee's meeting window ({ $window }). Reply “yes” to keep it anyway, or send the command again with another day.
 schedule-monthly-kept = The previous monthly rule is kept.
-schedule-monthly-done = Monthly meeting set: day { $day } at { $time }, at { $place }.
+schedule-monthly-done =
+    Monthly meeting set: day { $day } at { $time }, at { $place }.
+    Meetings planned: { $planned }
+schedule-monthly-none-planned = none (the coming months already have a meeting or clash)
 agenda-usage = Usage: /agenda &lt;agenda of the meeting&gt;.
 agenda-too-long = The agenda is too long (at most { $limit } characters).
 agenda-done = Agenda of the next meeting updated: { $agenda }

@@ -105,7 +105,10 @@ schedule-monthly-usage = Cú pháp: /datlich hangthang &lt;ngày&gt; HH:MM [đ�
 schedule-monthly-day = Ngày { $day } không hợp lệ: chọn từ 1 đến 28 để tháng nào cũng có.
 schedule-monthly-outside = Ngày { $day } nằm ngoài khung ngày họp của cấp ủy ({ $window }). Gõ “có” để vẫn đặt ngày này, hoặc gửi lại lệnh với ngày khác.
 schedule-monthly-kept = Đã giữ nguyên lịch hằng tháng cũ.
-schedule-monthly-done = Đã đặt lịch họp hằng tháng: ngày { $day } lúc { $time }, tại { $place }.
+schedule-monthly-done =
+    Đã đặt lịch họp hằng tháng: ngày { $day } lúc { $time }, tại { $place }.
+    Các cuộc họp đã lên lịch: { $planned }
+schedule-monthly-none-planned = chưa có (các ngày tới đều đã có lịch hoặc bị trùng)
 agenda-usage = Cú pháp: /noidung &lt;nội dung cuộc họp&gt;.
 agenda-too-long = Nội dung quá dài (tối đa { $limit } ký tự).
 agenda-done = Đã cập nhật nội dung cuộc họp tới: { $agenda }
