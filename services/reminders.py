@@ -54,6 +54,7 @@ from services import chats
 from services.errors import DomainError
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE, MEETING_SLOT
 from services.outbox import Recipient, enqueue
+from services.text import fold
 
 # A person linked on several platforms is reminded once, on the first of these.
 PLATFORM_PREFERENCE = (Platform.TELEGRAM, Platform.ZALO)
@@ -203,7 +204,8 @@ async def members(session: AsyncSession, cell_id: int, meeting_id: int | None = 
         if current is not None and not _prefer(to, current.to):
             continue
         found[person_id] = Member(person_id, name, role, status, wants, rsvp, to)
-    return list(found.values())
+    # Sorted here, not by the database: collations differ and Đ belongs with D.
+    return sorted(found.values(), key=lambda m: (fold(m.name), m.person_id))
 
 
 def _prefer(new: Recipient | None, old: Recipient | None) -> bool:

@@ -52,6 +52,8 @@ class RecordingSender:
     platform: Platform
     sent: list[Sent] = field(default_factory=list)
     faults: dict[str, list[Exception]] = field(default_factory=dict)
+    # Shared by the senders of one harness: everything in the order it went out.
+    log: list[Sent] = field(default_factory=list)
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         assert to.platform is self.platform
@@ -59,7 +61,9 @@ class RecordingSender:
         if pending:
             raise pending.pop(0)
         flat = tuple(b.data for row in buttons for b in row)
-        self.sent.append(Sent(self.clock.now(), to.platform, to.chat_id, to_plain(text), flat))
+        sent = Sent(self.clock.now(), to.platform, to.chat_id, to_plain(text), flat)
+        self.sent.append(sent)
+        self.log.append(sent)
         return str(len(self.sent))
 
     async def edit(self, edit: Edit) -> None:
@@ -73,8 +77,9 @@ class Harness:
         self.app = app
         self.clock = clock
         self.render = renderer(app)
-        self.telegram = RecordingSender(clock, Platform.TELEGRAM)
-        self.zalo = RecordingSender(clock, Platform.ZALO)
+        self.log: list[Sent] = []
+        self.telegram = RecordingSender(clock, Platform.TELEGRAM, log=self.log)
+        self.zalo = RecordingSender(clock, Platform.ZALO, log=self.log)
         self.slept: list[float] = []
         self.dispatcher = OutboxDispatcher(
             app.sessions,
@@ -91,9 +96,8 @@ class Harness:
 
     @property
     def sent(self) -> list[Sent]:
-        """What cell 1 received (cell 2, whose secretary is Khang, runs its own plan alongside)."""
-        everything = self.telegram.sent + self.zalo.sent
-        return sorted((s for s in everything if s.chat != KHANG), key=lambda s: (s.at, s.platform, s.chat))
+        """What cell 1 received, in order (cell 2, whose secretary is Khang, runs its own plan alongside)."""
+        return [s for s in self.log if s.chat != KHANG]
 
     async def plan(self) -> int:
         return await jobs.plan_ahead(self.app, self.render)
