@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -19,15 +21,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from channels.console import ConsoleChannel
 from channels.plain import to_plain
 from channels.telegram import TelegramStartError, run_telegram
+from channels.zalo.runner import ZaloStartError, run_zalo
 from core.clock import Clock, SystemClock
 from core.config import Config, ConfigError, load_config
 from core.i18n import Translator
 from core.logs import setup_logging
 from handlers.context import AppContext
+from handlers.delivery import Sender
 from handlers.registry import ROUTER
 from handlers.reports import build_exports, save_exports
 from handlers.router import Dispatcher
-from models import Membership, Person, Supervision
+from models import Membership, Person, Platform, Supervision
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
 from services.demo import seed_demo
@@ -135,19 +139,38 @@ async def cmd_console(config: Config, args: argparse.Namespace, *, demo: bool = 
 
 
 async def cmd_run(config: Config, args: argparse.Namespace) -> None:
-    if not config.telegram.token:
+    if not config.telegram.token and not config.zalo.token:
         print(
             "No Telegram token configured: starting the console on the demo cell. "
-            "To connect Telegram, set TELEGRAM_BOT_TOKEN (or [telegram] token in config.toml) and run again."
+            "To connect Telegram, set TELEGRAM_BOT_TOKEN (or [telegram] token in config.toml) and run again; "
+            "for Zalo, ZALO_BOT_TOKEN (or [zalo] token)."
         )
         args.as_name = getattr(args, "as_name", None)
         await cmd_console(config, args, demo=True)
         return
     async with open_app(config) as app:
-        try:
-            await run_telegram(app)
-        except TelegramStartError as exc:
-            raise CliError(str(exc)) from None
+        await run_channels(app)
+
+
+async def run_channels(app: AppContext) -> None:
+    """Every configured platform side by side, one dispatcher for all; one failing to start stops all."""
+    dispatcher = Dispatcher(app, ROUTER)
+    senders: dict[Platform, Sender] = {}
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    try:
+        async with asyncio.TaskGroup() as group:
+            if app.config.telegram.token:
+                group.create_task(run_telegram(app, dispatcher, stop=stop))
+            if app.config.zalo.token:
+                group.create_task(run_zalo(app, dispatcher, senders, stop=stop))
+    except* (TelegramStartError, ZaloStartError) as failed:
+        raise CliError("; ".join(str(error) for error in failed.exceptions)) from None
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 def build_parser() -> argparse.ArgumentParser:

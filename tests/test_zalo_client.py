@@ -10,16 +10,14 @@ import httpx
 import pytest
 
 from channels.zalo.client import ZaloClient, ZaloError, unwrap
-from tests.fake_zalo import FakeZalo
+from tests.fake_zalo import FakeZalo, serving
 from tests.fake_zalo.server import Failure
 
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeZalo]:
-    server = FakeZalo()
-    await server.start()
-    yield server
-    await server.stop()
+    async with serving() as server:
+        yield server
 
 
 @pytest.fixture

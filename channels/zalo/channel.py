@@ -9,7 +9,6 @@ message_id: the platform may hand an update out again, and a webhook call may be
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -127,8 +126,9 @@ class ZaloChannel:
 
     async def _deliver(self, response: Response, origin: Address) -> None:
         try:
-            if response.toast:
-                # No toasts on Zalo: the short answer to a press becomes a message.
+            if response.toast and not any(m.to in (None, origin) for m in response.messages):
+                # No toasts on Zalo: the short answer to a press becomes a message, unless the
+                # handler already says more to this chat (the toast would only repeat it).
                 await self.sender.send(origin, escape(response.toast))
             await deliver(self.app, response, origin, self.senders)
         except DeliveryError as exc:
@@ -156,14 +156,3 @@ class ZaloChannel:
                 log.warning("zalo update ignored: %s", exc)
             except Exception:
                 log.exception("zalo update failed")
-
-    async def run_polling(self, stop: asyncio.Event, poll_seconds: int = POLL_SECONDS) -> None:
-        """Polling and webhooks are exclusive on Zalo: remove any webhook, then poll until `stop`."""
-        await self.client.delete_webhook()
-        task = asyncio.create_task(self.poll_forever(poll_seconds))
-        stopped = asyncio.create_task(stop.wait())
-        await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        task.cancel()
-        stopped.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

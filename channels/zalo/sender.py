@@ -16,9 +16,11 @@ from collections.abc import Awaitable, Callable
 from markupsafe import Markup, escape
 
 from channels.choices import Choices
+from channels.ratelimit import RateLimiter, Window
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient, ZaloError
 from channels.zalo.render import TEXT_LIMIT, render, split_text
+from core.config import ZaloConfig
 from core.i18n import Translator
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
 from handlers.messages import Address, Edit, Keyboard
@@ -31,7 +33,11 @@ DEFAULT_RETRY_AFTER = 5.0
 # Chats whose last numbered choices we keep in memory (older ones fall back to the outbox).
 CHOICES_KEPT = 5000
 
-Pace = Callable[[], Awaitable[None]]
+
+def zalo_limiter(config: ZaloConfig) -> RateLimiter:
+    """Zalo publishes no limits: one configurable overall rate (conservative default), which also
+    paces each chat, since one member never gets more than the whole bot."""
+    return RateLimiter(overall=Window.rate(config.rate_per_second))
 
 
 def delivery_error(exc: ZaloError) -> DeliveryError:
@@ -48,14 +54,14 @@ class ZaloSender:
         self,
         client: ZaloClient,
         tr: Translator,
-        pace: Pace,
+        limiter: RateLimiter,
         *,
         charts: ChartStore | None = None,
         public_url: str = "",
     ) -> None:
         self.client = client
         self.tr = tr
-        self.pace = pace
+        self.limiter = limiter
         self.charts = charts if public_url else None
         self.public_url = public_url
         self._choices: OrderedDict[str, Choices] = OrderedDict()
@@ -105,14 +111,18 @@ class ZaloSender:
     async def typing(self, chat_id: str) -> None:
         """Show "typing…" while a request is handled; a failure here is not worth reporting."""
         try:
-            await self.pace()
+            await self.limiter.acquire(chat_id, group=False)
             await self.client.send_chat_action(chat_id, "typing")
         except ZaloError as exc:
             log.debug("typing indicator failed: %s", exc)
 
-    async def _call(self, method: Callable[..., Awaitable[str]], *args: str) -> str:
-        await self.pace()
+    async def _call(self, method: Callable[..., Awaitable[str]], chat_id: str, *args: str) -> str:
+        # Zalo's groups are beta and ordinary bots cannot join them: every chat is paced alike.
+        await self.limiter.acquire(chat_id, group=False)
         try:
-            return await method(*args)
+            return await method(chat_id, *args)
         except ZaloError as exc:
-            raise delivery_error(exc) from None
+            error = delivery_error(exc)
+            if isinstance(error, RetryLater):
+                self.limiter.pause(chat_id, error.retry_after)
+            raise error from None

@@ -1,5 +1,5 @@
 """A fake Zalo Bot Platform on loopback for end-to-end tests (see server.py)."""
 
-from tests.fake_zalo.server import FakeZalo, Sent
+from tests.fake_zalo.server import FakeZalo, Sent, serving
 
-__all__ = ["FakeZalo", "Sent"]
+__all__ = ["FakeZalo", "Sent", "serving"]

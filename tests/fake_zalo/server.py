@@ -13,10 +13,13 @@ call returns, in polling mode when the bot comes back for the next update.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import secrets
 import time
 from collections import defaultdict, deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +29,8 @@ from aiohttp import web
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 TEXT_LIMIT = 2000
+# Network jitter between the bot's limiter and our clock (as tests/fake_telegram/flood.py allows).
+FLOOD_SLACK = 0.05
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,7 @@ class FakeZalo:
         return self.base_url
 
     async def stop(self) -> None:
+        self._poll.arrived.set()  # wake a pending long poll, so shutting down does not wait it out
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -230,7 +236,7 @@ class FakeZalo:
         if self.per_second is None:
             return None
         now = time.monotonic()
-        while self._recent and self._recent[0] <= now - 1:
+        while self._recent and self._recent[0] <= now - (1 - FLOOD_SLACK):
             self._recent.popleft()
         if len(self._recent) >= self.per_second:
             return self._error(method, 429, 429, "Too many requests", parameters={"retry_after": 1})
@@ -253,12 +259,12 @@ class FakeZalo:
         if not self._poll.queue:
             self._poll.arrived.clear()
             self._poll.idle.set()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._poll.arrived.wait(), min(int(timeout), 30))
-            except TimeoutError:
-                if self.empty_poll == "timeout":
-                    return self._error("getUpdates", 408, 408, "Request timeout")
-                return {}
+        if not self._poll.queue:  # the poll ran out (or the server is stopping)
+            if self.empty_poll == "timeout":
+                return self._error("getUpdates", 408, 408, "Request timeout")
+            return {}
         self._poll.idle.clear()
         return self._poll.queue.popleft()
 
@@ -314,3 +320,14 @@ class FakeZalo:
             return self._error("sendChatAction", 400, 400, "unknown action")
         self.actions.append((chat, str(body["action"])))
         return None
+
+
+@asynccontextmanager
+async def serving(**options: Any) -> AsyncIterator[FakeZalo]:
+    """A started fake, stopped on the way out."""
+    server = FakeZalo(**options)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
