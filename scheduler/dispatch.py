@@ -176,13 +176,16 @@ class OutboxDispatcher:
                 await self._finish(session, row.id, state=OutboxState.DROPPED, last_error="expired")
                 report.dropped += 1
                 continue
-            if not await self._send(session, row, report):
-                # Told to slow down: give the rest of the batch back and claim again after the pause.
-                await self._release(session, [r.id for r in claimed[index + 1 :]])
+            wait = await self._send(session, row, report)
+            if wait is not None:
+                # Told to slow down: give the batch back, pause, then claim again (same row first).
+                await self._release(session, [r.id for r in claimed[index:]])
+                log.warning("%s asked us to wait %.1fs", row.platform, wait)
+                await self.sleep(wait)
                 return
 
-    async def _send(self, session: AsyncSession, row: Row[Any], report: DispatchReport) -> bool:
-        """Send one row and record the outcome; False when the platform asked us to wait."""
+    async def _send(self, session: AsyncSession, row: Row[Any], report: DispatchReport) -> float | None:
+        """Send one row and record the outcome; returns how long to wait when the platform said so."""
         sender = self.senders[row.platform]
         try:
             # The outbox holds catalog markup whose arguments were escaped when it was written.
@@ -190,10 +193,7 @@ class OutboxDispatcher:
             message_id = await sender.send(Address(row.platform, row.chat_id), text, keyboard(row.buttons))
         except RetryLater as exc:
             report.throttled += 1
-            await self._release(session, [row.id])
-            log.warning("%s asked us to wait %.1fs", row.platform, exc.retry_after)
-            await self.sleep(exc.retry_after)
-            return False
+            return exc.retry_after
         except Undeliverable as exc:
             report.undeliverable += 1
             await self._finish(
@@ -221,7 +221,7 @@ class OutboxDispatcher:
                 external_message_id=message_id[:64],
                 attempts=row.attempts + 1,
             )
-        return True
+        return None
 
     async def _finish(self, session: AsyncSession, row_id: int, *, mine_only: bool = True, **values: Any) -> None:
         """Record an outcome and free the claim; committed at once so a crash cannot forget it.

@@ -44,7 +44,8 @@ class Ticker:
         if not self._unreported:
             return report
         async with self.app.sessions() as session:
-            found = await reminders.report_undelivered(session, self.app.clock.now(), self.render)
+            now = self.app.clock.now()
+            found = await reminders.report_undelivered(session, now, self.render, self.dispatcher.senders.keys())
             await session.commit()
         self._unreported = found.waiting
         if found.written:

@@ -22,7 +22,7 @@ asked (Person.wants_reminders); a member who excused themselves gets nothing mor
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -484,9 +484,12 @@ class Undelivered:
     waiting: bool
 
 
-async def report_undelivered(session: AsyncSession, now: datetime, render: Render) -> Undelivered:
+async def report_undelivered(
+    session: AsyncSession, now: datetime, render: Render, platforms: Collection[Platform]
+) -> Undelivered:
     """Tell the secretary who could not be reached (blocked the bot, never started it, left the
-    group), once per person and meeting, when the meeting's fan-out has finished."""
+    group), once per person and meeting, when the meeting's fan-out on `platforms` (those running)
+    has finished."""
     rows = (
         await session.execute(
             select(OutboxMessage.meeting_id, OutboxMessage.platform, OutboxMessage.chat_id, Person.full_name)
@@ -518,6 +521,7 @@ async def report_undelivered(session: AsyncSession, now: datetime, render: Rende
                 OutboxMessage.state == OutboxState.PENDING,
                 OutboxMessage.kind.in_(MEMBER_KINDS),
                 OutboxMessage.not_before <= now,
+                OutboxMessage.platform.in_(list(platforms)),
             )
             .limit(1)
         )
