@@ -28,6 +28,7 @@ _CELL_PREFIX = re.compile(r"^\s*chi\s+b[ộô]\s+", re.IGNORECASE)
 class Series:
     label: str
     values: Sequence[float | None]
+    average: bool = False
 
 
 def short_label(name: str, limit: int = LABEL_CHARS) -> str:
@@ -49,7 +50,7 @@ def pick_series(cells: Sequence[tuple[str, Sequence[float | None]]], average_lab
     months = len(cells[0][1])
     average = [_mean([values[i] for _, values in cells]) for i in range(months)]
     return [Series(short_label(name), values) for name, values in ranked[: MAX_LINES - 1]] + [
-        Series(average_label, average)
+        Series(average_label, average, average=True)
     ]
 
 
@@ -61,9 +62,13 @@ def attendance_chart(series: Sequence[Series], months: Sequence[date], *, title:
     positions = list(range(len(months)))
     for item in series:
         values = [math.nan if v is None else v for v in item.values]
-        axes.plot(positions, values, marker="o", linewidth=2, markersize=5, label=item.label)
+        style = {"color": "black", "linewidth": 3} if item.average else {"linewidth": 2}
+        axes.plot(positions, values, marker="o", markersize=5, label=item.label, **style)
     axes.axhline(ATTENDANCE_BAR_PERCENT, color="#c0392b", linestyle="--", linewidth=1.2, label=threshold_label)
-    axes.set_ylim(0, 105)
+    known = [v for item in series for v in item.values if v is not None]
+    # Zoom on the band the values use (phones show little), never hiding the 85 % bar.
+    low = min([*known, ATTENDANCE_BAR_PERCENT])
+    axes.set_ylim(max(0, math.floor((low - 10) / 10) * 10), 102)
     axes.set_xticks(positions, [f"{m.month:02d}/{m.year % 100:02d}" for m in months], fontsize=10)
     axes.tick_params(axis="y", labelsize=10)
     axes.set_ylabel("%", fontsize=11)
