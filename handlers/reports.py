@@ -33,7 +33,6 @@ router = Router()
 
 # Telegram allows 4,096 characters of parsed text; the markup is measured, which is never shorter.
 MESSAGE_LIMIT = 3900
-CAPTION_LIMIT = 1000
 # Platforms whose bot messages can be edited later; elsewhere a re-run posts a replacement.
 EDITABLE = frozenset({Platform.TELEGRAM, Platform.CONSOLE})
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -42,6 +41,13 @@ _NO = frozenset({"khong", "k", "0", "no", "n", "chuadat"})
 _POINTS = re.compile(r"^(?:([a-z_]+)=)?(-?\d+)$")
 _REASON_PREFIX = re.compile(r"^(?:l[ýy]\s*do|reason)\s*:?\s*", re.IGNORECASE)
 _ON = frozenset({"bat", "on", "co", "1"})
+_MODE_WORDS = {
+    "diem": scoring.MODE_RUBRIC,
+    "thangdiem": scoring.MODE_RUBRIC,
+    "rubric": scoring.MODE_RUBRIC,
+    "bontot": scoring.MODE_BON_TOT,
+    "4tot": scoring.MODE_BON_TOT,
+}
 _OFF = frozenset({"tat", "off", "khong", "0"})
 
 
@@ -94,9 +100,8 @@ def split_messages(lines: Sequence[Markup], limit: int = MESSAGE_LIMIT) -> list[
     return [m for m in messages if m]
 
 
-def _names(tr: Translator, rows: Sequence[Named] | Sequence[str]) -> Markup:
-    names = [row if isinstance(row, str) else row.name for row in rows]
-    return Markup(", ").join(escape(n) for n in names) if names else long_text(tr, "reports-none")
+def _names(tr: Translator, rows: Sequence[Named]) -> Markup:
+    return Markup(", ").join(escape(row.name) for row in rows) if rows else long_text(tr, "reports-none")
 
 
 def warning_lines(tr: Translator, warnings: Warnings) -> list[Markup]:
@@ -343,10 +348,7 @@ async def score_command(ctx: Ctx) -> Response:
     cell, rubric, tr = membership.cell, ctx.app.config.scoring, ctx.app.tr
     words = ctx.args.split()
     if words and fold(words[0]) in ("kieu", "chedo", "mode"):
-        choice = fold("".join(words[1:])).replace("_", "")
-        mode = {"diem": scoring.MODE_RUBRIC, "thangdiem": scoring.MODE_RUBRIC, "rubric": scoring.MODE_RUBRIC}.get(
-            choice, scoring.MODE_BON_TOT if choice in ("bontot", "4tot") else ""
-        )
+        mode = _MODE_WORDS.get(fold("".join(words[1:])).replace("_", ""), "")
         scoring.set_mode(cell, mode)
         if mode == scoring.MODE_BON_TOT:
             return ctx.reply("reports-score-mode-bontot")
@@ -362,12 +364,11 @@ async def score_command(ctx: Ctx) -> Response:
         if any(_POINTS.match(fold(w)) and fold(w) not in _YES | _NO for w in words):
             raise DomainError("reports-score-wrong-mode")
         score = await scoring.record_bon_tot(ctx.session, meeting, parse_yes_no(words), recorded_by=by, now=ctx.now)
-        met = sum(1 for value in score.parts.values() if value)
         return ctx.reply(
             "reports-score-bontot-recorded",
             date=shown,
             rating=scoring.label(tr, "reports-rating", score.rating),
-            met=met,
+            met=scoring.criteria_met(score),
             count=len(score.parts),
         )
     given, reason = parse_points(words, rubric)
@@ -378,7 +379,7 @@ async def score_command(ctx: Ctx) -> Response:
         total=score.total or 0,
         max=rubric.total,
         rating=scoring.label(tr, "reports-rating", score.rating),
-        parts=", ".join(f"{scoring.label(tr, 'reports-part', k)} {v}" for k, v in score.parts.items()),
+        parts=scoring.parts_text(tr, score),
     )
 
 

@@ -121,15 +121,23 @@ def label(tr: Translator, prefix: str, key: str) -> str:
     return str(tr.t(f"{prefix}-{key}")) if tr.has(f"{prefix}-{key}") else key
 
 
+def criteria_met(score: MeetingScore) -> int:
+    return sum(1 for value in score.parts.values() if value)
+
+
+def parts_text(tr: Translator, score: MeetingScore) -> str:
+    """ "chuẩn bị 14, tỷ lệ dự họp 12, ..." for a rubric score."""
+    return ", ".join(f"{label(tr, 'reports-part', k)} {v}" for k, v in score.parts.items())
+
+
 def describe_score(tr: Translator, score: MeetingScore | None, rubric: ScoringConfig) -> list[Markup]:
     """The score as the summary and the minutes show it."""
     if score is None:
         return [tr.t("reports-summary-no-score")]
     rating = label(tr, "reports-rating", score.rating)
     if score.mode == MODE_BON_TOT:
-        met = sum(1 for value in score.parts.values() if value)
-        return [tr.t("reports-summary-bontot", rating=rating, met=met, count=len(score.parts))]
-    parts = ", ".join(f"{label(tr, 'reports-part', k)} {v}" for k, v in score.parts.items())
+        return [tr.t("reports-summary-bontot", rating=rating, met=criteria_met(score), count=len(score.parts))]
+    parts = parts_text(tr, score)
     lines = [tr.t("reports-summary-score", total=score.total or 0, max=rubric.total, rating=rating, parts=parts)]
     if score.adjust_reason:
         lines.append(tr.t("reports-summary-score-adjusted", reason=score.adjust_reason))
