@@ -34,6 +34,7 @@ from handlers.router import Dispatcher
 from models import Membership, Person, Platform, Supervision
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
+from scheduler.runner import start_scheduler, stop_scheduler
 from services.demo import seed_demo
 from services.errors import DomainError
 from services.roster import import_rows
@@ -156,6 +157,8 @@ async def run_channels(app: AppContext) -> None:
     """Every configured platform side by side, one dispatcher for all; one failing to start stops all."""
     dispatcher = Dispatcher(app, ROUTER)
     senders: dict[Platform, Sender] = {}
+    # Reminders and the outbox go out through the channels that have started (each adds its sender).
+    scheduler = start_scheduler(app, senders)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -169,6 +172,7 @@ async def run_channels(app: AppContext) -> None:
     except* (TelegramStartError, ZaloStartError) as failed:
         raise CliError("; ".join(str(error) for error in failed.exceptions)) from None
     finally:
+        stop_scheduler(scheduler)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGTERM)
 
