@@ -11,6 +11,7 @@ from typing import TextIO
 
 from markupsafe import Markup
 
+from channels.choices import Choices
 from channels.plain import to_plain
 from handlers.context import AppContext
 from handlers.delivery import deliver
@@ -32,7 +33,7 @@ class ConsoleChannel:
         self.stdin = stdin
         self.stdout = stdout
         self.origin = Address(Platform.CONSOLE, str(person_id))
-        self.buttons: list[str] = []
+        self.choices = Choices()
         self._sent = 0
 
     def _print(self, text: str) -> None:
@@ -56,9 +57,9 @@ class ConsoleChannel:
             await self.handle_line(text)
 
     async def handle_line(self, text: str) -> None:
-        button = None
-        if text.isdigit() and 1 <= int(text) <= len(self.buttons):
-            button = self.buttons[int(text) - 1]
+        # Only a bare number presses here; Zalo also takes words and "2 <lý do>" (channels/choices.py).
+        picked = self.choices.pick(text) if text.isdigit() else None
+        button = picked[0].data if picked else None
         incoming = Incoming(
             platform=Platform.CONSOLE,
             user_id=str(self.person_id),
@@ -78,10 +79,10 @@ class ConsoleChannel:
         if to != self.origin:
             self._print(f"[→ {to.platform.value} {to.chat_id}]")
         self._print(to_plain(text))
-        flat = [button for row in buttons for button in row]
-        if flat:
-            self.buttons = [b.data for b in flat]
-            self._print("   ".join(f"[{i}] {b.label}" for i, b in enumerate(flat, start=1)))
+        choices = Choices.of(buttons)
+        if choices.buttons:
+            self.choices = choices
+            self._print("   ".join(f"[{n}] {b.label}" for n, b in choices.numbered()))
         self._sent += 1
         return str(self._sent)
 

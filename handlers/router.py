@@ -132,7 +132,8 @@ class Router:
         if not bare:
             return None
         words = text.lstrip("/").split()
-        for size in (1, 2, 3):
+        # Longest name first: "diem danh ho 6 co" is /diemdanhho, not /diemdanh with "ho 6 co".
+        for size in (3, 2, 1):
             if len(words) >= size:
                 command = self.find("".join(words[:size]))
                 if command:

@@ -34,7 +34,7 @@ from handlers.context import AppContext
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
 from handlers.messages import Address, Button, Edit
 from handlers.router import Dispatcher
-from models import Account, Attendance, OutboxMessage, OutboxState, Platform, Rsvp
+from models import Account, Attendance, OutboxMessage, OutboxState, Person, Platform, Rsvp
 from tests.factories import build_world
 from tests.fake_zalo import FakeZalo, serving
 from tests.fake_zalo.server import PNG_MAGIC, Failure
@@ -143,6 +143,24 @@ async def test_numbered_choices_answer_the_reminder(app: AppContext, fake: FakeZ
 
     await fake.say(PHUONG, "7")
     assert "Bot chưa hiểu" in fake.take(PHUONG)[0]
+
+
+async def test_a_secretary_on_zalo_marks_a_member(
+    app: AppContext, clock: FakeClock, fake: FakeZalo, zalo: ZaloRuntime
+) -> None:
+    meeting_id = await meeting_world(app)
+    async with app.sessions() as session:
+        an = await session.scalar(select(Person).where(Person.full_name == "Nguyễn Văn An"))
+        assert an is not None
+        session.add(Account(person_id=an.id, platform=Platform.ZALO, external_id="z-an"))
+        await session.commit()
+    fake.user("z-an", "An")
+    clock.advance(timedelta(days=11, hours=10, minutes=20))  # ten minutes before the meeting
+    await fake.say("z-an", "diem danh ho")
+    assert "Phạm Thị Dung" in fake.take("z-an")[0]
+    await fake.say("z-an", "điểm danh hộ Phạm Thị Dung vang nằm viện")
+    assert fake.take("z-an") == ["Đã ghi Phạm Thị Dung vắng có lý do."]
+    assert await rsvp_of(app, meeting_id, "Phạm Thị Dung") == (Rsvp.ABSENT, "nằm viện")
 
 
 async def test_choices_survive_a_restart_through_the_outbox(

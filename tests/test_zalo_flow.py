@@ -25,16 +25,21 @@ from handlers.reminders import renderer
 from handlers.router import Dispatcher
 from models import Account, Attendance, Meeting, Opinion, Outcome, Person, Platform, Rsvp
 from scheduler import jobs
+from scheduler.digest import WeeklyDigest, sender_send
 from scheduler.dispatch import OutboxDispatcher
 from services.roster import import_rows
 from services.roster_file import parse_rows
 from tests.chat import Chat
 from tests.factories import CELL, roster_table
 from tests.fake_zalo import FakeZalo, serving
+from tests.fake_zalo.server import PNG_MAGIC
 from tests.test_reminders import AN, CUONG, PHUONG, RecordingSender
+from tests.test_zalo_channel import PUBLIC, free_port
 
 HAI = "Ngô Văn Hải"
 HAI_ZALO, CUONG_ZALO = "7b2f0c1d9e8a6b5c4d3e", "1a2b3c4d5e6f7a8b9c0d"
+# A supervisor from the committee who follows the cell and uses Zalo only.
+SI, SI_ZALO = "Trương Văn Sĩ", "5e5e5e5e5e5e5e5e5e5e"
 
 
 @pytest.fixture
@@ -43,14 +48,19 @@ async def fake() -> AsyncIterator[FakeZalo]:
         yield server
 
 
+@pytest.fixture(params=["no public address", "public address"])
+def public(request: pytest.FixtureRequest) -> bool:
+    return bool(request.param == "public address")
+
+
 @pytest.fixture
-def config(db_url: str, fake: FakeZalo) -> Config:
-    return Config.model_validate(
-        {
-            "database": {"url": db_url},
-            "zalo": {"token": fake.token, "base_url": fake.base_url, "rate_per_second": 50},
-        }
-    )
+def config(db_url: str, fake: FakeZalo, public: bool) -> Config:
+    zalo: dict[str, object] = {"token": fake.token, "base_url": fake.base_url, "rate_per_second": 50}
+    if public:
+        port = free_port()
+        fake.public[PUBLIC] = f"http://127.0.0.1:{port}"
+        zalo |= {"public_url": PUBLIC, "listen": f"127.0.0.1:{port}"}
+    return Config.model_validate({"database": {"url": db_url}, "zalo": zalo})
 
 
 @pytest.fixture
@@ -67,10 +77,11 @@ def reply(fake: FakeZalo, chat: str) -> str:
 
 
 async def test_zalo_and_telegram_members_in_one_meeting(
-    app: AppContext, clock: FakeClock, dispatcher: Dispatcher, fake: FakeZalo, zalo: ZaloRuntime
+    app: AppContext, clock: FakeClock, dispatcher: Dispatcher, fake: FakeZalo, zalo: ZaloRuntime, public: bool
 ) -> None:
     async with app.sessions() as session:
-        await import_rows(session, parse_rows(roster_table([["", CELL, HAI, "dang_vien", "chinh_thuc", "", ""]])))
+        extra = [["", CELL, HAI, "dang_vien", "chinh_thuc", "", ""], ["", CELL, SI, "theo_doi", "", "", SI_ZALO]]
+        await import_rows(session, parse_rows(roster_table(extra)))
         await session.commit()
         people_before = await session.scalar(select(func.count()).select_from(Person))
     secretary = Chat(dispatcher)
@@ -163,3 +174,18 @@ async def test_zalo_and_telegram_members_in_one_meeting(
         assert outcomes["Đỗ Thị Phương"] == (Outcome.EXCUSED, Rsvp.ABSENT)
         assert await session.scalar(select(func.count()).select_from(Opinion)) == 1
     assert all(len(s.text) <= 2000 for s in fake.sent)
+
+    # ---- the supervisor's weekly digest on Zalo: the chart only with a public address ------------
+    fake.user(SI_ZALO, "Sĩ")
+    assert await WeeklyDigest(app, sender_send(zalo.senders)).run(clock.now()) >= 1
+    digest = [s for s in fake.sent if s.chat_id == SI_ZALO]
+    assert "Chi bộ Khu phố 1" in "\n".join(s.text for s in digest)
+    chart = [s for s in digest if s.photo]
+    if public:
+        [photo] = chart
+        assert photo.photo.startswith(PUBLIC + "/zalo/chart/")
+        assert photo.photo_bytes.startswith(PNG_MAGIC)  # fetched from our server by the platform
+        assert "Tỷ lệ dự họp 6 tháng gần đây" in photo.text
+    else:
+        assert chart == []
+        assert "Tỷ lệ dự họp 6 tháng gần đây" in digest[-1].text  # the caption, as text alone

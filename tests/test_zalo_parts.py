@@ -14,6 +14,7 @@ from channels.zalo.updates import BadUpdate, parse_update
 from core.clock import FakeClock
 from core.i18n import Translator
 from handlers.messages import Button, ChatKind
+from handlers.registry import ROUTER
 from models import Platform
 
 MESSAGE = {
@@ -178,3 +179,23 @@ def test_charts_are_served_under_unguessable_expiring_paths() -> None:
     assert store.get("guess.png") is None
     clock.advance(timedelta(minutes=61))
     assert store.get(name) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "command", "args"),
+    [
+        ("diem danh 4821", "diemdanh", "4821"),
+        ("Điểm danh 4821", "diemdanh", "4821"),
+        ("/diemdanh 4821", "diemdanh", "4821"),
+        ("diem danh ho 6 co", "diemdanhho", "6 co"),  # the longer name wins
+        ("điểm danh hộ Phạm Thị Dung vang nằm viện", "diemdanhho", "Phạm Thị Dung vang nằm viện"),
+        ("mo diem danh ma", "modiemdanh", "ma"),
+        ("y kiến xoá 2", "ykien", "xoá 2"),
+        ("Tổng kết 04/11", "tongket", "04/11"),
+        ("vắng mẹ ốm", "vang", "mẹ ốm"),
+    ],
+)
+def test_commands_typed_as_zalo_members_type_them(typed: str, command: str, args: str) -> None:
+    parsed = ROUTER.parse(typed, bare=True)
+    assert parsed is not None
+    assert (parsed[0].vi, parsed[1]) == (command, args)
