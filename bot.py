@@ -172,7 +172,7 @@ async def run_channels(app: AppContext) -> None:
     except* (TelegramStartError, ZaloStartError) as failed:
         raise CliError("; ".join(str(error) for error in failed.exceptions)) from None
     finally:
-        stop_scheduler(scheduler)
+        await stop_scheduler(scheduler)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGTERM)
 

@@ -106,11 +106,13 @@ class OutboxDispatcher:
         self.batch = batch
         self.worker = worker or worker_name()
         self.sleep = sleep
+        # Set on shutdown: finish the message in flight, give the rest back, stop.
+        self.stopping = False
 
     async def run_once(self) -> DispatchReport:
         report = DispatchReport()
         async with self.sessions() as session:
-            while claimed := await self._claim(session):
+            while not self.stopping and (claimed := await self._claim(session)):
                 await self._work(session, claimed, report)
         return report
 
@@ -167,6 +169,9 @@ class OutboxDispatcher:
         renew_at = self.clock.now() + self.lease / 2
         mine = {row.id for row in claimed}
         for index, row in enumerate(claimed):
+            if self.stopping:
+                await self._release(session, [r.id for r in claimed[index:]])
+                return
             if self.clock.now() >= renew_at:
                 mine = await self._renew(session, [r.id for r in claimed[index:]])
                 renew_at = self.clock.now() + self.lease / 2

@@ -30,11 +30,25 @@ class Ticker:
         # Undeliverable messages may wait to be reported (always worth a look after a restart).
         self._unreported = True
 
-    async def __call__(self) -> DispatchReport | None:
+    async def run(self) -> DispatchReport | None:
+        """The job APScheduler calls (a coroutine function, so it runs on the event loop)."""
         if self._lock.locked():
             return None
         async with self._lock:
-            return await self.tick()
+            report = await self.tick()
+        if report:
+            log.info("outbox: %s", ", ".join(f"{name} {value}" for name, value in vars(report).items() if value))
+        return report
+
+    async def drain(self, within: float) -> bool:
+        """Stop after the message in flight (so a restart repeats nothing); False if it took too long."""
+        self.dispatcher.stopping = True
+        try:
+            await asyncio.wait_for(self._lock.acquire(), within)
+        except TimeoutError:
+            return False
+        self._lock.release()
+        return True
 
     async def tick(self) -> DispatchReport:
         """Write the reminder steps that came due, drop what went stale, send, report who was missed."""

@@ -8,6 +8,7 @@ planning ahead daily at 00:05 local time (and once at start), and closing check-
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -23,6 +24,9 @@ from scheduler import jobs
 from scheduler.dispatch import OutboxDispatcher
 
 CLOSE_CHECK_SECONDS = 30
+# How long shutting down waits for the message in flight (a send's own timeouts are shorter).
+DRAIN_SECONDS = 30
+log = logging.getLogger(__name__)
 
 
 def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> AsyncIOScheduler:
@@ -33,7 +37,7 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> Asyn
     scheduler = AsyncIOScheduler(timezone=zone, job_defaults={"coalesce": True, "misfire_grace_time": None})
     now = datetime.now(zone)
     scheduler.add_job(
-        jobs.Ticker(app, dispatcher, render),
+        jobs.Ticker(app, dispatcher, render).run,
         IntervalTrigger(seconds=app.config.reminders.dispatch_seconds, timezone=zone),
         id="dispatch",
         name="reminders and outbox",
@@ -65,7 +69,14 @@ def start_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> Asyn
     return scheduler
 
 
-def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
-    """Stop firing jobs; a send in flight is recorded by its own commit or retried after its lease."""
-    if scheduler.running:
-        scheduler.shutdown(wait=False)
+async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
+    """Stop firing jobs and let the message in flight be sent and recorded, so a restart repeats
+    nothing; what is left of the batch is given back at once for the next start."""
+    if not scheduler.running:
+        return
+    scheduler.pause()
+    job = scheduler.get_job("dispatch")
+    ticker = getattr(job.func, "__self__", None) if job is not None else None
+    if isinstance(ticker, jobs.Ticker) and not await ticker.drain(DRAIN_SECONDS):
+        log.warning("the outbox was still sending after %ss; its claims expire on their own", DRAIN_SECONDS)
+    scheduler.shutdown(wait=False)
