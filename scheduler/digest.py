@@ -69,8 +69,9 @@ class WeeklyDigest:
         self.next_at = next_firing(app.clock.now(), app.config.digest.moment, self.zone, inclusive=True)
         self._lock = asyncio.Lock()
 
-    async def __call__(self) -> int:
-        """Called by the scheduler; returns how many supervisors got their digest."""
+    async def tick(self) -> int:
+        """Called by the scheduler (a coroutine method, which APScheduler awaits on its loop);
+        returns how many supervisors got their digest."""
         if self._lock.locked():
             return 0
         async with self._lock:
@@ -125,7 +126,7 @@ def add_digest_job(scheduler: AsyncIOScheduler, app: AppContext, senders: Mappin
     """Register the weekly digest on the running scheduler's clock check."""
     job = WeeklyDigest(app, sender_send(senders))
     scheduler.add_job(
-        job,
+        job.tick,
         IntervalTrigger(seconds=DIGEST_CHECK_SECONDS, timezone=app.config.schedule.zone),
         id="weekly-digest",
         name="weekly digest for supervisors",

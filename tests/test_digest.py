@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from markupsafe import Markup
 from matplotlib.image import imread
 from sqlalchemy import event, select
@@ -26,7 +28,7 @@ from handlers.registry import ROUTER
 from handlers.reports import digest_messages
 from handlers.router import Dispatcher
 from models import Cell, Committee, MeetingScore, Opinion, Person, Platform
-from scheduler.digest import WeeklyDigest, next_firing, sender_send
+from scheduler.digest import WeeklyDigest, add_digest_job, next_firing, sender_send
 from services import digest
 from services.charts import MAX_LINES, pick_series, short_label
 from services.meetings import schedule_meeting
@@ -272,12 +274,12 @@ async def test_the_weekly_job_fires_on_monday_at_0730_local(app: AppContext, clo
     clock.set(datetime(2026, 11, 22, 16, 0, tzinfo=UTC))  # Sunday 23:00 in Hanoi
     channel = PhotoRecorder()
     job = WeeklyDigest(app, sender_send({Platform.TELEGRAM: channel}))
-    assert await job() == 0
+    assert await job.tick() == 0
     clock.set(datetime(2026, 11, 23, 0, 29, 59, tzinfo=UTC))
-    assert await job() == 0
+    assert await job.tick() == 0
     assert channel.texts == []
     clock.set(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
-    assert await job() == 2
+    assert await job.tick() == 2
     assert {chat for chat, _ in channel.texts} == {"9001", "9002"}
     giang = parse_html("\n".join(text for chat, text in channel.texts if chat == "9001"))
     assert "Khu phố 1: họp 04/11/2026" in giang
@@ -285,9 +287,9 @@ async def test_the_weekly_job_fires_on_monday_at_0730_local(app: AppContext, clo
     assert sorted(chat for chat, _, _ in channel.photos) == ["9001", "9002"]
     assert all(image.startswith(b"\x89PNG") for _, image, _ in channel.photos)
     clock.advance(timedelta(minutes=15))
-    assert await job() == 0
+    assert await job.tick() == 0
     clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))
-    assert await job() == 2
+    assert await job.tick() == 2
     assert len(channel.photos) == 4
 
 
@@ -321,3 +323,21 @@ async def test_digest_messages_fit_telegram(app: AppContext) -> None:
         chart.text
         == f"Tỷ lệ dự họp 6 tháng gần đây: {MAX_LINES - 1} chi bộ thấp nhất trong 302 chi bộ, và mức trung bình."
     )
+
+
+async def test_the_scheduler_awaits_the_job_on_its_own_loop(app: AppContext, clock: FakeClock) -> None:
+    await build_history(app)
+    clock.set(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))  # Monday 07:30 in Hanoi
+    channel = PhotoRecorder()
+    scheduler = AsyncIOScheduler(timezone=app.config.schedule.zone)
+    add_digest_job(scheduler, app, {Platform.TELEGRAM: channel})
+    scheduler.start()
+    try:
+        scheduler.modify_job("weekly-digest", next_run_time=datetime.now(app.config.schedule.zone))
+        for _ in range(100):
+            if len(channel.photos) == 2:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        scheduler.shutdown(wait=False)
+    assert sorted(chat for chat, _, _ in channel.photos) == ["9001", "9002"]

@@ -185,11 +185,11 @@ async def test_baocao_and_the_weekly_digest_over_telegram(
 
     clock.set(datetime(2026, 11, 29, 17, 0, tzinfo=UTC))  # Monday 00:00 in Hanoi
     job = WeeklyDigest(tg_app, sender_send({Platform.TELEGRAM: channel.sender}))
-    assert await job() == 0
+    assert await job.tick() == 0
     clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))  # Monday 07:30
     since = fake.mark()
-    assert await job() == 1
+    assert await job.tick() == 1
     weekly = await fake.wait_for(lambda: fake.sent(people.giang.id, since=since))
     assert "Ngày 30/11/2026, 1 chi bộ." in weekly[0].text
     clock.advance(timedelta(minutes=1))
-    assert await job() == 0
+    assert await job.tick() == 0
