@@ -166,7 +166,7 @@ async def run_channels(app: AppContext) -> None:
     try:
         async with asyncio.TaskGroup() as group:
             if app.config.telegram.token:
-                group.create_task(run_telegram(app, dispatcher, stop=stop))
+                group.create_task(run_telegram(app, dispatcher, senders, stop=stop))
             if app.config.zalo.token:
                 group.create_task(run_zalo(app, dispatcher, senders, stop=stop))
     except* (TelegramStartError, ZaloStartError) as failed:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import AsyncIterator
 
 from markupsafe import Markup
@@ -25,7 +24,7 @@ from channels.telegram.menus import set_menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from handlers.context import AppContext
-from handlers.delivery import DeliveryError, RetryLater, TransientFailure, remember_posted
+from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted
 from handlers.messages import Address, Incoming, Keyboard, Response
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
@@ -33,8 +32,11 @@ from models import Platform
 
 log = logging.getLogger(__name__)
 
-# Updates handled at once: presses in a busy check-in should not queue behind each other.
-CONCURRENT_UPDATES = 64
+# Updates handled at once. SQLite lets one writer in at a time and its busy handler sleeps in
+# coarse steps, so more than a couple of concurrent presses only wait (bench/checkin.py measured
+# fewer presses/s at 8 and 64 than at 1-3); PostgreSQL takes more, though the CPU is soon the limit.
+SQLITE_CONCURRENCY = 2
+CONCURRENT_UPDATES = 16
 # Long-polling wait (seconds) for getUpdates.
 POLL_TIMEOUT = 10
 # Tries for a direct reply when Telegram asks us to slow down or the network hiccups.
@@ -42,6 +44,10 @@ REPLY_ATTEMPTS = 3
 # Longest 429 wait a direct reply accepts before giving up (the user would have moved on).
 REPLY_MAX_WAIT = 30.0
 TOAST_LIMIT = 200
+
+
+def concurrency_for(database_url: str) -> int:
+    return SQLITE_CONCURRENCY if database_url.startswith("sqlite") else CONCURRENT_UPDATES
 
 
 class TelegramStartError(Exception):
@@ -59,6 +65,7 @@ class TelegramChannel:
         edit_interval: float = EDIT_INTERVAL,
         request_timeout: float = 10.0,
         limiter: RateLimiter | None = None,
+        concurrency: int | None = None,
     ) -> None:
         config = app.config.telegram
         self.app = app
@@ -67,7 +74,7 @@ class TelegramChannel:
             ApplicationBuilder()
             .token(config.token)
             .base_url(config.base_url)
-            .concurrent_updates(CONCURRENT_UPDATES)
+            .concurrent_updates(concurrency or concurrency_for(app.config.database.url))
             .read_timeout(request_timeout)
             .write_timeout(request_timeout)
             .connect_timeout(request_timeout)
@@ -180,17 +187,20 @@ class TelegramChannel:
 
 
 async def run_telegram(
-    app: AppContext, dispatcher: Dispatcher | None = None, *, stop: asyncio.Event | None = None
+    app: AppContext,
+    dispatcher: Dispatcher | None = None,
+    senders: dict[Platform, Sender] | None = None,
+    *,
+    stop: asyncio.Event | None = None,
 ) -> None:
-    """Run until `stop` is set, SIGTERM arrives or the task is cancelled (Ctrl-C); then stop cleanly."""
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    with contextlib.suppress(NotImplementedError, RuntimeError):
-        loop.add_signal_handler(signal.SIGTERM, stop.set)
+    """Run until `stop` is set or the task is cancelled (Ctrl-C), then stop cleanly. While running,
+    the channel's sender is in `senders`, for the outbox and the reminders."""
     channel = TelegramChannel(app, dispatcher)
-    try:
-        async with channel.running():
-            await stop.wait()
-    finally:
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.remove_signal_handler(signal.SIGTERM)
+    async with channel.running():
+        if senders is not None:
+            senders[Platform.TELEGRAM] = channel.sender
+        try:
+            await (stop or asyncio.Event()).wait()
+        finally:
+            if senders is not None:
+                senders.pop(Platform.TELEGRAM, None)

@@ -21,7 +21,8 @@ from handlers.messages import Address, Edit
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 3.0
-TRANSIENT_ATTEMPTS = 3
+# A network error or timeout is retried with a growing pause; the newest text must land in the end.
+TRANSIENT_ATTEMPTS = 6
 
 
 @dataclass
@@ -77,7 +78,7 @@ class EditThrottle:
             except TransientFailure as error:
                 slot.failures += 1
                 if slot.failures < TRANSIENT_ATTEMPTS:
-                    await self._again(slot, edit, self.interval)
+                    await self._again(slot, edit, self.interval * slot.failures)
                 else:
                     log.warning("giving up editing message %s: %s", edit.message_id, error)
             except DeliveryError as error:
