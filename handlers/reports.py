@@ -26,7 +26,7 @@ from models import MemberStatus, Platform
 from services import charts, chats, digest, export, scoring, summary
 from services.digest import Digest
 from services.errors import DomainError
-from services.summary import MeetingReport, Named, Warnings, long_text
+from services.summary import MeetingReport, Named, Warnings
 from services.text import fold
 
 router = Router()
@@ -101,27 +101,24 @@ def split_messages(lines: Sequence[Markup], limit: int = MESSAGE_LIMIT) -> list[
 
 
 def _names(tr: Translator, rows: Sequence[Named]) -> Markup:
-    return Markup(", ").join(escape(row.name) for row in rows) if rows else long_text(tr, "reports-none")
+    return Markup(", ").join(escape(row.name) for row in rows) if rows else tr.t("reports-none")
 
 
 def warning_lines(tr: Translator, warnings: Warnings) -> list[Markup]:
     lines: list[Markup] = []
     if warnings.low_attendance:
-        lines.append(long_text(tr, "reports-warn-low", percent=summary.percent_text(tr, warnings.percent)))
+        lines.append(tr.t("reports-warn-low", percent=summary.percent_text(tr, warnings.percent)))
     if warnings.unexcused:
-        lines.append(
-            long_text(tr, "reports-warn-unexcused", count=len(warnings.unexcused), names=", ".join(warnings.unexcused))
-        )
+        lines.append(tr.t("reports-warn-unexcused", count=len(warnings.unexcused), names=", ".join(warnings.unexcused)))
     lines += [
-        long_text(tr, "reports-warn-streak", name=f.name, count=f.count, year=str(warnings.year))
+        tr.t("reports-warn-streak", name=f.name, count=f.count, year=str(warnings.year))
         for f in warnings.excused_streaks
     ]
     lines += [
-        long_text(tr, "reports-warn-removal", name=f.name, count=f.count, year=str(warnings.year))
-        for f in warnings.removal
+        tr.t("reports-warn-removal", name=f.name, count=f.count, year=str(warnings.year)) for f in warnings.removal
     ]
     if warnings.unreachable:
-        lines.append(long_text(tr, "reports-warn-unreachable", names=", ".join(warnings.unreachable)))
+        lines.append(tr.t("reports-warn-unreachable", names=", ".join(warnings.unreachable)))
     return lines
 
 
@@ -134,25 +131,22 @@ def summary_lines(
     """The summary as lines; `anonymous` leaves out the authors of opinions (the committee's copy)."""
     meeting, b = report.meeting, report.breakdown
     lines = [
-        long_text(tr, "reports-summary-title", cell=report.cell.name),
-        long_text(
-            tr,
+        tr.t("reports-summary-title", cell=report.cell.name),
+        tr.t(
             "reports-summary-meeting",
-            kind=long_text(tr, f"kind-{meeting.kind.value}"),
+            kind=tr.t(f"kind-{meeting.kind.value}"),
             when=fmt.when(tr, meeting.starts_at, zone),
         ),
-        long_text(tr, "reports-summary-place", place=meeting.place or long_text(tr, "unknown-place")),
-        long_text(tr, "reports-summary-agenda", agenda=meeting.agenda or long_text(tr, "no-agenda")),
+        tr.t("reports-summary-place", place=meeting.place or tr.t("unknown-place")),
+        tr.t("reports-summary-agenda", agenda=meeting.agenda or tr.t("no-agenda")),
         Markup(""),
-        long_text(
-            tr,
+        tr.t(
             "reports-summary-attendance",
             present=b.present,
             counted=b.counted,
             percent=summary.percent_text(tr, b.percent),
         ),
-        long_text(
-            tr,
+        tr.t(
             "reports-summary-kinds",
             full=b.present_of(MemberStatus.FULL),
             full_total=b.members(MemberStatus.FULL),
@@ -164,8 +158,7 @@ def summary_lines(
     ]
     if b.members(MemberStatus.EXEMPT):
         lines.append(
-            long_text(
-                tr,
+            tr.t(
                 "reports-summary-exempt",
                 total=b.members(MemberStatus.EXEMPT),
                 present=b.present_of(MemberStatus.EXEMPT),
@@ -173,31 +166,31 @@ def summary_lines(
         )
     lines += [
         Markup(""),
-        long_text(tr, "reports-summary-present", count=len(report.present)),
+        tr.t("reports-summary-present", count=len(report.present)),
         _names(tr, report.present),
     ]
-    lines.append(long_text(tr, "reports-summary-excused", count=len(report.excused)))
-    lines += [long_text(tr, "reports-summary-excused-line", name=r.name, reason=r.reason or "") for r in report.excused]
+    lines.append(tr.t("reports-summary-excused", count=len(report.excused)))
+    lines += [tr.t("reports-summary-excused-line", name=r.name, reason=r.reason or "") for r in report.excused]
     if not report.excused:
-        lines.append(long_text(tr, "reports-none"))
-    lines += [long_text(tr, "reports-summary-unexcused", count=len(report.unexcused)), _names(tr, report.unexcused)]
+        lines.append(tr.t("reports-none"))
+    lines += [tr.t("reports-summary-unexcused", count=len(report.unexcused)), _names(tr, report.unexcused)]
     if report.never_answered:
         lines += [
-            long_text(tr, "reports-summary-silent", count=len(report.never_answered)),
+            tr.t("reports-summary-silent", count=len(report.never_answered)),
             _names(tr, report.never_answered),
         ]
-    lines += [Markup(""), long_text(tr, "reports-summary-opinions", count=len(report.opinions))]
+    lines += [Markup(""), tr.t("reports-summary-opinions", count=len(report.opinions))]
     if not report.opinions:
-        lines.append(long_text(tr, "reports-none"))
+        lines.append(tr.t("reports-none"))
     for opinion in report.opinions:
         if anonymous:
-            lines.append(long_text(tr, "reports-summary-opinion-anonymous", text=opinion.reason or ""))
+            lines.append(tr.t("reports-summary-opinion-anonymous", text=opinion.reason or ""))
         else:
-            lines.append(long_text(tr, "reports-summary-opinion", name=opinion.name, text=opinion.reason or ""))
+            lines.append(tr.t("reports-summary-opinion", name=opinion.name, text=opinion.reason or ""))
     lines += [Markup(""), *scoring.describe_score(tr, report.score, rubric)]
     warnings = warning_lines(tr, report.warnings)
     if warnings:
-        lines += [Markup(""), long_text(tr, "reports-warn-title"), *warnings]
+        lines += [Markup(""), tr.t("reports-warn-title"), *warnings]
     return lines
 
 
@@ -245,9 +238,7 @@ async def summary_command(ctx: Ctx) -> Response:
         }
         editable = to.platform in EDITABLE
         replacing = bool(earlier) and not editable
-        parts = split_messages(
-            [long_text(tr, "reports-summary-replaced"), *committee_lines] if replacing else committee_lines
-        )
+        parts = split_messages([tr.t("reports-summary-replaced"), *committee_lines] if replacing else committee_lines)
         for index, text in enumerate(parts):
             purpose = summary_purpose(index)
             if editable and purpose in earlier:
@@ -257,14 +248,14 @@ async def summary_command(ctx: Ctx) -> Response:
                 earlier.pop(purpose, None)
                 response.messages.append(Outgoing(text, to=to, remember=(meeting.id, purpose)))
         if editable:
-            response.edits += [Edit(to, mid, long_text(tr, "reports-summary-part-gone")) for mid in earlier.values()]
+            response.edits += [Edit(to, mid, tr.t("reports-summary-part-gone")) for mid in earlier.values()]
     if not links:
-        note = long_text(tr, "reports-summary-no-committee", committee=report.cell.committee.name)
+        note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name)
     else:
-        note = long_text(tr, "reports-summary-updated" if edited else "reports-summary-posted")
+        note = tr.t("reports-summary-updated" if edited else "reports-summary-posted")
     private = [note, Markup(""), *summary_lines(tr, report, zone, rubric, anonymous=False)]
     if ctx.incoming.chat_kind is ChatKind.GROUP:
-        response.say(long_text(tr, "reports-summary-in-group", name=ctx.me().person.full_name))
+        response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name))
         secretary = Address(ctx.incoming.platform, ctx.incoming.user_id)
         response.messages += [Outgoing(text, to=secretary) for text in split_messages(private)]
     else:
@@ -319,13 +310,13 @@ def _score_help(ctx: Ctx, mode: str, day: str, breakdown: summary.Breakdown) -> 
     tr, rubric = ctx.app.tr, ctx.app.config.scoring
     if mode == scoring.MODE_BON_TOT:
         criteria = Markup("\n").join(
-            long_text(tr, "reports-score-criterion", number=n, label=long_text(tr, f"reports-bontot-{c}"))
+            tr.t("reports-score-criterion", number=n, label=tr.t(f"reports-bontot-{c}"))
             for n, c in enumerate(scoring.BON_TOT_CRITERIA, start=1)
         )
         return ctx.reply("reports-score-bontot-help", date=day, criteria=criteria)
     attendance_max = rubric.parts[rubric.attendance_part]
     parts = Markup("\n").join(
-        long_text(tr, "reports-score-part", part=key, label=scoring.label(tr, "reports-part", key), max=points)
+        tr.t("reports-score-part", part=key, label=scoring.label(tr, "reports-part", key), max=points)
         for key, points in rubric.parts.items()
     )
     example = " ".join(f"{key}={points}" for key, points in rubric.parts.items() if key != rubric.attendance_part)
@@ -394,24 +385,23 @@ def digest_messages(
     tr: Translator, built: Digest, zone: ZoneInfo, scope: str, now: datetime, to: Address | None
 ) -> list[Outgoing]:
     """The digest as messages (table, idle cells, warnings) and the chart as a picture."""
-    lines = [long_text(tr, "reports-digest-title", scope=scope)]
-    lines.append(long_text(tr, "reports-digest-date", date=fmt.date(now, zone), count=len(built.lines)))
+    lines = [tr.t("reports-digest-title", scope=scope)]
+    lines.append(tr.t("reports-digest-date", date=fmt.date(now, zone), count=len(built.lines)))
     lines.append(Markup(""))
     for line in built.lines:
         cell = charts.short_label(line.name, 40)
-        upcoming = fmt.date(line.next_meeting, zone) if line.next_meeting else long_text(tr, "reports-digest-no-next")
+        upcoming = fmt.date(line.next_meeting, zone) if line.next_meeting else tr.t("reports-digest-no-next")
         if line.last_meeting is None:
-            lines.append(long_text(tr, "reports-digest-line-never", cell=cell, next=upcoming))
+            lines.append(tr.t("reports-digest-line-never", cell=cell, next=upcoming))
             continue
         if line.rating is None:
-            score = str(long_text(tr, "reports-digest-unscored"))
+            score = str(tr.t("reports-digest-unscored"))
         elif line.score_total is None:
             score = scoring.label(tr, "reports-rating", line.rating)
         else:
             score = f"{line.score_total}đ {scoring.label(tr, 'reports-rating', line.rating)}"
         lines.append(
-            long_text(
-                tr,
+            tr.t(
                 "reports-digest-line",
                 cell=cell,
                 last=fmt.date(line.last_meeting, zone),
@@ -427,33 +417,31 @@ def digest_messages(
     idle = built.idle
     if idle:
         names = ", ".join(charts.short_label(line.name, 40) for line in idle)
-        lines.append(long_text(tr, "reports-digest-idle", month=month, count=len(idle), cells=names))
+        lines.append(tr.t("reports-digest-idle", month=month, count=len(idle), cells=names))
     else:
-        lines.append(long_text(tr, "reports-digest-all-active", month=month))
+        lines.append(tr.t("reports-digest-all-active", month=month))
     lines.append(Markup(""))
     warned = built.warned
     for line in warned:
-        lines += [long_text(tr, "reports-digest-warn-cell", cell=line.name), *warning_lines(tr, line.warnings)]
+        lines += [tr.t("reports-digest-warn-cell", cell=line.name), *warning_lines(tr, line.warnings)]
     if not warned:
-        lines.append(long_text(tr, "reports-digest-no-warnings"))
+        lines.append(tr.t("reports-digest-no-warnings"))
     messages = [Outgoing(text, to=to) for text in split_messages(lines)]
     series = charts.pick_series(
         [(line.name, built.monthly[line.cell_id]) for line in built.lines],
-        str(long_text(tr, "reports-digest-chart-average").striptags()),
+        str(tr.t("reports-digest-chart-average").striptags()),
     )
     if any(v is not None for s in series for v in s.values):
         png = charts.attendance_chart(
             series,
             built.months,
-            title=str(long_text(tr, "reports-digest-chart-title").striptags()),
-            threshold_label=str(long_text(tr, "reports-digest-chart-bar").striptags()),
+            title=str(tr.t("reports-digest-chart-title").striptags()),
+            threshold_label=str(tr.t("reports-digest-chart-bar").striptags()),
         )
         if len(built.lines) > charts.MAX_LINES:
-            caption = long_text(
-                tr, "reports-digest-chart-caption-lowest", shown=charts.MAX_LINES - 1, count=len(built.lines)
-            )
+            caption = tr.t("reports-digest-chart-caption-lowest", shown=charts.MAX_LINES - 1, count=len(built.lines))
         else:
-            caption = long_text(tr, "reports-digest-chart-caption", count=len(built.lines))
+            caption = tr.t("reports-digest-chart-caption", count=len(built.lines))
         messages.append(Outgoing(caption, to=to, photo=png))
     return messages
 
@@ -468,7 +456,7 @@ async def digest_command(ctx: Ctx) -> Response:
         committee = await digest.find_committee(ctx.session, ctx.args)
         cells, scope = digest.committee_cells(committee.id), committee.name
     elif actor.supervised:
-        cells, scope = digest.supervised_cells(actor.person.id), str(long_text(tr, "reports-digest-scope-mine"))
+        cells, scope = digest.supervised_cells(actor.person.id), str(tr.t("reports-digest-scope-mine"))
     else:
         known = await digest.committee_names(ctx.session)
         raise DomainError("reports-digest-admin-usage", known=", ".join(known))

@@ -33,7 +33,6 @@ from services.summary import (
     MeetingReport,
     fold_breakdown,
     held_meeting,
-    long_text,
     meeting_report,
     percent_text,
     year_bounds,
@@ -125,29 +124,29 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = _plain(long_text(tr, "reports-xlsx-sheet", year=str(year)))[:XLSX_SHEET_CHARS]
-    sheet.append([_plain(long_text(tr, "reports-xlsx-title", cell=cell.name, year=str(year)))])
+    sheet.title = _plain(tr.t("reports-xlsx-sheet", year=str(year)))[:XLSX_SHEET_CHARS]
+    sheet.append([_plain(tr.t("reports-xlsx-title", cell=cell.name, year=str(year)))])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     header = [
-        _plain(long_text(tr, "reports-xlsx-number")),
-        _plain(long_text(tr, "reports-xlsx-name")),
-        _plain(long_text(tr, "reports-xlsx-status")),
+        _plain(tr.t("reports-xlsx-number")),
+        _plain(tr.t("reports-xlsx-name")),
+        _plain(tr.t("reports-xlsx-status")),
         *[m.starts_at.astimezone(zone).strftime("%d/%m") for m in meetings],
-        _plain(long_text(tr, "reports-xlsx-present")),
-        _plain(long_text(tr, "reports-xlsx-excused")),
-        _plain(long_text(tr, "reports-xlsx-unexcused")),
-        _plain(long_text(tr, "reports-xlsx-rate")),
+        _plain(tr.t("reports-xlsx-present")),
+        _plain(tr.t("reports-xlsx-excused")),
+        _plain(tr.t("reports-xlsx-unexcused")),
+        _plain(tr.t("reports-xlsx-rate")),
     ]
     sheet.append(header)
     for cell_ in sheet[3]:
         cell_.font = Font(bold=True)
         cell_.alignment = Alignment(wrap_text=True, vertical="center")
     marks = {
-        Outcome.PRESENT: _plain(long_text(tr, "reports-xlsx-mark-present")),
-        Outcome.UNEXCUSED: _plain(long_text(tr, "reports-xlsx-mark-unexcused")),
+        Outcome.PRESENT: _plain(tr.t("reports-xlsx-mark-present")),
+        Outcome.UNEXCUSED: _plain(tr.t("reports-xlsx-mark-unexcused")),
     }
-    exempt_mark = _plain(long_text(tr, "reports-xlsx-mark-exempt"))
+    exempt_mark = _plain(tr.t("reports-xlsx-mark-exempt"))
     ordered = sorted(people.items(), key=lambda item: (fold(item[1][0]), item[0]))
     for number, (person_id, (name, status)) in enumerate(ordered, start=1):
         values: list[str | int | float | None] = []
@@ -165,12 +164,12 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
                     counted += 1
                     present_counted += outcome is Outcome.PRESENT
             if outcome is Outcome.EXCUSED:
-                values.append(_plain(long_text(tr, "reports-xlsx-mark-excused", reason=reason or "")))
+                values.append(_plain(tr.t("reports-xlsx-mark-excused", reason=reason or "")))
             elif outcome is None:
                 values.append(exempt_mark if snapshot is MemberStatus.EXEMPT else None)
             else:
                 values.append(marks[outcome])
-        status_label = _plain(long_text(tr, f"status-{status.value}")) if status else ""
+        status_label = _plain(tr.t(f"status-{status.value}")) if status else ""
         sheet.append(
             [
                 number,
@@ -188,7 +187,7 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
     sheet.append(
         [
             None,
-            _plain(long_text(tr, "reports-xlsx-total-present")),
+            _plain(tr.t("reports-xlsx-total-present")),
             None,
             *[f"{b.present}/{b.counted}" for b in breakdowns],
         ]
@@ -196,13 +195,13 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
     sheet.append(
         [
             None,
-            _plain(long_text(tr, "reports-xlsx-total-rate")),
+            _plain(tr.t("reports-xlsx-total-rate")),
             None,
             *[None if b.percent is None else round(b.percent, 1) for b in breakdowns],
         ]
     )
     sheet.append([])
-    sheet.append([None, _plain(long_text(tr, "reports-xlsx-legend"))])
+    sheet.append([None, _plain(tr.t("reports-xlsx-legend"))])
     sheet.column_dimensions["A"].width = 5
     sheet.column_dimensions["B"].width = 28
     sheet.column_dimensions["C"].width = 20
@@ -227,22 +226,21 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
         if center:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    para(long_text(tr, "reports-docx-committee", committee=report.cell.committee.name), bold=True)
-    para(long_text(tr, "reports-docx-cell", cell=report.cell.name), bold=True)
-    para(long_text(tr, "reports-docx-party"), bold=True, center=True)
-    para(long_text(tr, "reports-docx-title"), bold=True, center=True)
-    para(long_text(tr, "reports-docx-kind", kind=long_text(tr, f"kind-{meeting.kind.value}")), center=True)
-    para(long_text(tr, "reports-docx-when", time=local.strftime("%H:%M"), date=local.strftime("%d/%m/%Y")))
-    para(long_text(tr, "reports-docx-place", place=meeting.place or long_text(tr, "unknown-place")))
-    para(long_text(tr, "reports-docx-chair"))
-    para(long_text(tr, "reports-docx-secretary"))
+    para(tr.t("reports-docx-committee", committee=report.cell.committee.name), bold=True)
+    para(tr.t("reports-docx-cell", cell=report.cell.name), bold=True)
+    para(tr.t("reports-docx-party"), bold=True, center=True)
+    para(tr.t("reports-docx-title"), bold=True, center=True)
+    para(tr.t("reports-docx-kind", kind=tr.t(f"kind-{meeting.kind.value}")), center=True)
+    para(tr.t("reports-docx-when", time=local.strftime("%H:%M"), date=local.strftime("%d/%m/%Y")))
+    para(tr.t("reports-docx-place", place=meeting.place or tr.t("unknown-place")))
+    para(tr.t("reports-docx-chair"))
+    para(tr.t("reports-docx-secretary"))
 
-    document.add_heading(_plain(long_text(tr, "reports-docx-attendance-heading")), level=2)
+    document.add_heading(_plain(tr.t("reports-docx-attendance-heading")), level=2)
     full, probationary = MemberStatus.FULL, MemberStatus.PROBATIONARY
     temporary, exempt = MemberStatus.TEMPORARY, MemberStatus.EXEMPT
     para(
-        long_text(
-            tr,
+        tr.t(
             "reports-docx-totals",
             total=sum(b.members(s) for s in MemberStatus),
             full=b.members(full),
@@ -252,8 +250,7 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
         )
     )
     para(
-        long_text(
-            tr,
+        tr.t(
             "reports-docx-present",
             present=b.present,
             counted=b.counted,
@@ -264,32 +261,32 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
             exempt=b.present_of(exempt),
         )
     )
-    para(long_text(tr, "reports-docx-excused", count=len(report.excused)))
+    para(tr.t("reports-docx-excused", count=len(report.excused)))
     for row in report.excused:
-        para(long_text(tr, "reports-docx-excused-line", name=row.name, reason=row.reason or ""), style="List Bullet")
+        para(tr.t("reports-docx-excused-line", name=row.name, reason=row.reason or ""), style="List Bullet")
     absent = [*report.unexcused, *report.never_answered]
-    para(long_text(tr, "reports-docx-unexcused", count=len(absent)))
+    para(tr.t("reports-docx-unexcused", count=len(absent)))
     for row in sorted(absent, key=lambda r: fold(r.name)):
-        para(long_text(tr, "reports-docx-name-line", name=row.name), style="List Bullet")
+        para(tr.t("reports-docx-name-line", name=row.name), style="List Bullet")
 
-    document.add_heading(_plain(long_text(tr, "reports-docx-agenda-heading")), level=2)
-    para(long_text(tr, "reports-docx-name-line", name=meeting.agenda or long_text(tr, "no-agenda")))
-    document.add_heading(_plain(long_text(tr, "reports-docx-opinions-heading")), level=2)
+    document.add_heading(_plain(tr.t("reports-docx-agenda-heading")), level=2)
+    para(tr.t("reports-docx-name-line", name=meeting.agenda or tr.t("no-agenda")))
+    document.add_heading(_plain(tr.t("reports-docx-opinions-heading")), level=2)
     for opinion in report.opinions:
         para(
-            long_text(tr, "reports-docx-opinion-line", name=opinion.name, text=opinion.reason or ""),
+            tr.t("reports-docx-opinion-line", name=opinion.name, text=opinion.reason or ""),
             style="List Number",
         )
-    para(long_text(tr, "reports-docx-blank"))
-    document.add_heading(_plain(long_text(tr, "reports-docx-conclusion-heading")), level=2)
-    para(long_text(tr, "reports-docx-blank"))
-    para(long_text(tr, "reports-docx-blank"))
-    document.add_heading(_plain(long_text(tr, "reports-docx-score-heading")), level=2)
+    para(tr.t("reports-docx-blank"))
+    document.add_heading(_plain(tr.t("reports-docx-conclusion-heading")), level=2)
+    para(tr.t("reports-docx-blank"))
+    para(tr.t("reports-docx-blank"))
+    document.add_heading(_plain(tr.t("reports-docx-score-heading")), level=2)
     for line in describe_score(tr, report.score, rubric):
         para(line)
     table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = _plain(long_text(tr, "reports-docx-sign-secretary"))
-    table.rows[0].cells[1].text = _plain(long_text(tr, "reports-docx-sign-chair"))
+    table.rows[0].cells[0].text = _plain(tr.t("reports-docx-sign-secretary"))
+    table.rows[0].cells[1].text = _plain(tr.t("reports-docx-sign-chair"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -341,6 +338,6 @@ async def export_cell(
         meeting_day=shown,
         register=(f"diem_danh_{slug}_{year}.xlsx", register),
         minutes=(f"bien_ban_{slug}_{local_day.isoformat()}.docx", minutes_draft(tr, report, rubric, zone)),
-        register_caption=long_text(tr, "reports-export-register-caption", year=str(year), cell=cell.name),
-        minutes_caption=long_text(tr, "reports-export-minutes-caption", date=shown, cell=cell.name),
+        register_caption=tr.t("reports-export-register-caption", year=str(year), cell=cell.name),
+        minutes_caption=tr.t("reports-export-minutes-caption", date=shown, cell=cell.name),
     )

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -165,20 +164,6 @@ def percent_text(tr: Translator, value: float | None) -> str:
         return "—"
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if tr.language == "vi" else text
-
-
-def long_text(tr: Translator, key: str, **args: object) -> Markup:
-    """`tr.t` for arguments that may be long (opinions, agendas, lists of names).
-
-    Fluent refuses a placeable over 2,500 characters, which a 1,000-character opinion full of
-    '&' reaches once escaped; so each string goes in as a short marker and is put in afterwards,
-    escaped exactly as `tr.t` would.
-    """
-    markers = {name: f"\x00{index}\x00" for index, name in enumerate(args) if isinstance(args[name], str)}
-    text = str(tr.t(key, **{name: markers.get(name, value) for name, value in args.items()}))
-    for name, marker in markers.items():
-        text = text.replace(marker, str(escape(args[name])))
-    return Markup(text)  # noqa: S704 - catalog text with escaped arguments, as tr.t builds it
 
 
 def parse_day(text: str, today: date) -> date:

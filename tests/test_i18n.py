@@ -47,3 +47,15 @@ def test_missing_keys_and_arguments_raise() -> None:
 
 def test_vietnamese_text_has_diacritics() -> None:
     assert "Thứ Năm" in Translator("vi").t("weekday-3")
+
+
+def test_long_arguments_are_placed_whole_and_escaped() -> None:
+    tr = Translator("vi")
+    opinion = "&" * 1000 + "<b>"
+    text = tr.t("opinion-line", number=1, text=opinion)
+    assert text == "1. " + "&amp;" * 1000 + "&lt;b&gt;"
+
+
+def test_numbers_are_formatted_for_the_language() -> None:
+    assert "1.000" in Translator("vi").t("opinion-too-long", limit=1000, length=1001)
+    assert "1,000" in Translator("en").t("opinion-too-long", limit=1000, length=1001)
