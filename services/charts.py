@@ -14,9 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from services.summary import ATTENDANCE_BAR_PERCENT
 
 MAX_LINES = 8
@@ -56,6 +53,11 @@ def pick_series(cells: Sequence[tuple[str, Sequence[float | None]]], average_lab
 
 def attendance_chart(series: Sequence[Series], months: Sequence[date], *, title: str, threshold_label: str) -> bytes:
     """A line per series over the months, the 85 % bar dashed; returns PNG bytes (960x720)."""
+    # Imported here: matplotlib takes about a second to load, and most runs (the CLI, a bot that
+    # is not sending digests right now) never draw.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6, 4.5), dpi=160)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
