@@ -243,3 +243,26 @@ async def test_run_telegram_lends_its_sender_while_running(tg_app: AppContext, f
     stop.set()
     await asyncio.wait_for(task, 10)
     assert senders == {}
+
+
+async def test_files_and_pictures_go_as_multipart_uploads(
+    fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    await opened(fake, people.an)
+    await fake.wait_for(lambda: fake.sent(people.an.id))
+    since = fake.mark()
+    long_caption = Markup("<b>Biên bản</b>\n") + Markup("\n").join(f"Dòng {n} — {'ý kiến ' * 8}" for n in range(30))
+    await channel.sender.send_document(to(people.an.id), "bien_ban.docx", b"PK\x03\x04docx", long_caption)
+    await channel.sender.send_photo(to(people.an.id), b"\x89PNG\r\n", Markup("Tỷ lệ dự họp &lt;6 tháng&gt;"))
+    document, rest, photo = fake.sent(people.an.id, since=since)
+    assert document.kind == "document"
+    assert document.upload is not None
+    assert (document.upload.name, document.upload.data) == ("bien_ban.docx", b"PK\x03\x04docx")
+    assert document.text.startswith("Biên bản\nDòng 0")
+    assert len(document.text) <= 1024
+    assert rest.kind == "text"
+    assert "Dòng 29" in rest.text
+    assert photo.kind == "photo"
+    assert photo.upload is not None
+    assert photo.upload.data == b"\x89PNG\r\n"
+    assert photo.text == "Tỷ lệ dự họp <6 tháng>"

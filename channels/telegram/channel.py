@@ -13,7 +13,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from markupsafe import Markup
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -25,7 +24,7 @@ from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from handlers.context import AppContext
 from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted
-from handlers.messages import Address, Incoming, Keyboard, Response
+from handlers.messages import Address, Incoming, Outgoing, Response
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Platform
@@ -136,7 +135,9 @@ class TelegramChannel:
             return
         joined = bot_joined_group(update)
         if joined is not None:
-            await self._reply(Address(Platform.TELEGRAM, str(joined)), self.app.tr.t("telegram-added-to-group"))
+            await self._reply(
+                Address(Platform.TELEGRAM, str(joined)), Outgoing(self.app.tr.t("telegram-added-to-group"))
+            )
             return
         incoming = to_incoming(update, self.username)
         if incoming is None:
@@ -151,7 +152,7 @@ class TelegramChannel:
         origin = Address(Platform.TELEGRAM, incoming.user_id) if query_id is not None else incoming.chat
         for message in response.messages:
             target = message.to or origin
-            message_id = await self._reply(target, message.text, message.buttons)
+            message_id = await self._reply(target, message)
             if message_id is not None and message.remember is not None:
                 await remember_posted(self.app, message.remember, target, message_id)
         for edit in response.edits:
@@ -164,11 +165,15 @@ class TelegramChannel:
             # The query expired (the user waited too long); the answer is only a courtesy.
             log.info("callback answer not delivered: %s", error.message)
 
-    async def _reply(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str | None:
+    async def _reply(self, to: Address, message: Outgoing) -> str | None:
         """Send a direct reply, waiting out a short 429 or a network hiccup; None if it cannot go."""
         for attempt in range(1, REPLY_ATTEMPTS + 1):
             try:
-                return await self.sender.send(to, text, buttons)
+                if message.photo is not None:
+                    return await self.sender.send_photo(to, message.photo, message.text)
+                if message.document is not None:
+                    return await self.sender.send_document(to, *message.document, message.text)
+                return await self.sender.send(to, message.text, message.buttons)
             except RetryLater as error:
                 if error.retry_after > REPLY_MAX_WAIT or attempt == REPLY_ATTEMPTS:
                     break
@@ -178,9 +183,8 @@ class TelegramChannel:
                     break
                 await asyncio.sleep(attempt)
             except DeliveryError as error:
-                log.info(
-                    "reply to a %s chat not delivered: %s", "group" if to.chat_id.startswith("-") else "user", error
-                )
+                kind = "group" if to.chat_id.startswith("-") else "user"
+                log.info("reply to a %s chat not delivered: %s", kind, error)
                 return None
         log.warning("reply not delivered after %d attempts", REPLY_ATTEMPTS)
         return None

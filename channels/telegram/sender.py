@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from markupsafe import Markup
-from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
@@ -26,6 +26,7 @@ from handlers.messages import Address, Edit, Keyboard
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+CAPTION_LIMIT = 1024
 # A private chat may take a short burst; on average `chat_per_second` (Telegram: about 1/s).
 CHAT_BURST_SECONDS = 3.0
 # Answers Telegram gives when the recipient is gone for good, whatever the status code.
@@ -70,6 +71,34 @@ class TelegramSender:
             sent = await self._call(to.chat_id, partial(self._send_part, to.chat_id, part, markup))
             message_id = str(sent.message_id)
         return message_id
+
+    async def send_photo(self, to: Address, image: bytes, caption: Markup) -> str:
+        """A picture (PNG bytes) with its caption; caption text past Telegram's limit follows as messages."""
+        first, *rest = split_html(str(caption), CAPTION_LIMIT) or [""]
+        sent = await self._call(
+            to.chat_id,
+            lambda: self.bot.send_photo(
+                to.chat_id, InputFile(image, filename="chart.png"), caption=first, parse_mode=ParseMode.HTML
+            ),
+        )
+        await self._send_rest(to, rest)
+        return str(sent.message_id)
+
+    async def send_document(self, to: Address, name: str, data: bytes, caption: Markup) -> str:
+        """A file (an export) with its caption; caption text past Telegram's limit follows as messages."""
+        first, *rest = split_html(str(caption), CAPTION_LIMIT) or [""]
+        sent = await self._call(
+            to.chat_id,
+            lambda: self.bot.send_document(
+                to.chat_id, InputFile(data, filename=name), caption=first, parse_mode=ParseMode.HTML
+            ),
+        )
+        await self._send_rest(to, rest)
+        return str(sent.message_id)
+
+    async def _send_rest(self, to: Address, parts: list[str]) -> None:
+        if parts:
+            await self.send(to, Markup("\n").join(Markup(part) for part in parts))  # noqa: S704 - parts of our markup
 
     async def _send_part(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Message:
         return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
