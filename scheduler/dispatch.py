@@ -29,7 +29,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import Row, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import Clock
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
@@ -99,7 +99,12 @@ class OutboxDispatcher:
         worker: str | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        self.sessions = sessions
+        # A plain connection, not an ORM session: recording each outcome is one short statement and
+        # commit, and that per-message cost bounds the fan-out rate (sends are one at a time).
+        bind = sessions.kw.get("bind")
+        if not isinstance(bind, AsyncEngine):
+            raise TypeError("the session factory must be bound to an engine")
+        self.engine = bind
         self.clock = clock
         self.senders = senders
         self.lease = timedelta(seconds=claim_seconds)
@@ -111,12 +116,12 @@ class OutboxDispatcher:
 
     async def run_once(self) -> DispatchReport:
         report = DispatchReport()
-        async with self.sessions() as session:
-            while not self.stopping and (claimed := await self._claim(session)):
-                await self._work(session, claimed, report)
+        async with self.engine.connect() as connection:
+            while not self.stopping and (claimed := await self._claim(connection)):
+                await self._work(connection, claimed, report)
         return report
 
-    async def _claim(self, session: AsyncSession) -> list[Row[Any]]:
+    async def _claim(self, connection: AsyncConnection) -> list[Row[Any]]:
         """Take up to a batch of due rows nobody holds, oldest first, in one statement."""
         now = self.clock.now()
         due = (
@@ -132,25 +137,24 @@ class OutboxDispatcher:
             .limit(self.batch)
         )
         # Looking first keeps an idle tick from taking SQLite's write lock.
-        if await session.scalar(due.limit(1)) is None:
+        if await connection.scalar(due.limit(1)) is None:
             return []
-        if session.get_bind().dialect.name == "postgresql":
+        if connection.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         rows = (
-            await session.execute(
+            await connection.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(due.scalar_subquery()))
                 .values(claimed_by=self.worker, claimed_until=now + self.lease)
                 .returning(*_COLUMNS)
-                .execution_options(synchronize_session=False)
             )
         ).all()
-        await session.commit()
+        await connection.commit()
         return sorted(rows, key=lambda r: (r.not_before, r.id))  # type: ignore[arg-type]
 
-    async def _renew(self, session: AsyncSession, ids: Sequence[int]) -> set[int]:
+    async def _renew(self, connection: AsyncConnection, ids: Sequence[int]) -> set[int]:
         """Extend the lease on the rows still to send; a row someone else took over is left to them."""
-        renewed = await session.scalars(
+        renewed = await connection.scalars(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id.in_(ids),
@@ -159,37 +163,36 @@ class OutboxDispatcher:
             )
             .values(claimed_until=self.clock.now() + self.lease)
             .returning(OutboxMessage.id)
-            .execution_options(synchronize_session=False)
         )
         kept = set(renewed.all())
-        await session.commit()
+        await connection.commit()
         return kept
 
-    async def _work(self, session: AsyncSession, claimed: list[Row[Any]], report: DispatchReport) -> None:
+    async def _work(self, connection: AsyncConnection, claimed: list[Row[Any]], report: DispatchReport) -> None:
         renew_at = self.clock.now() + self.lease / 2
         mine = {row.id for row in claimed}
         for index, row in enumerate(claimed):
             if self.stopping:
-                await self._release(session, [r.id for r in claimed[index:]])
+                await self._release(connection, [r.id for r in claimed[index:]])
                 return
             if self.clock.now() >= renew_at:
-                mine = await self._renew(session, [r.id for r in claimed[index:]])
+                mine = await self._renew(connection, [r.id for r in claimed[index:]])
                 renew_at = self.clock.now() + self.lease / 2
             if row.id not in mine:
                 continue
             if row.expires_at is not None and row.expires_at <= self.clock.now():
-                await self._finish(session, row.id, state=OutboxState.DROPPED, last_error="expired")
+                await self._finish(connection, row.id, state=OutboxState.DROPPED, last_error="expired")
                 report.dropped += 1
                 continue
-            wait = await self._send(session, row, report)
+            wait = await self._send(connection, row, report)
             if wait is not None:
                 # Told to slow down: give the batch back, pause, then claim again (same row first).
-                await self._release(session, [r.id for r in claimed[index:]])
+                await self._release(connection, [r.id for r in claimed[index:]])
                 log.warning("%s asked us to wait %.1fs", row.platform, wait)
                 await self.sleep(wait)
                 return
 
-    async def _send(self, session: AsyncSession, row: Row[Any], report: DispatchReport) -> float | None:
+    async def _send(self, connection: AsyncConnection, row: Row[Any], report: DispatchReport) -> float | None:
         """Send one row and record the outcome; returns how long to wait when the platform said so."""
         sender = self.senders[row.platform]
         try:
@@ -202,7 +205,7 @@ class OutboxDispatcher:
         except Undeliverable as exc:
             report.undeliverable += 1
             await self._finish(
-                session, row.id, state=OutboxState.UNDELIVERABLE, attempts=row.attempts + 1, last_error=_error(exc)
+                connection, row.id, state=OutboxState.UNDELIVERABLE, attempts=row.attempts + 1, last_error=_error(exc)
             )
         except Exception as exc:
             if not isinstance(exc, TransientFailure):
@@ -214,11 +217,11 @@ class OutboxDispatcher:
             else:
                 report.retried += 1
                 values = {"next_attempt_at": self.clock.now() + backoff(attempts)}
-            await self._finish(session, row.id, attempts=attempts, last_error=_error(exc), **values)
+            await self._finish(connection, row.id, attempts=attempts, last_error=_error(exc), **values)
         else:
             report.sent += 1
             await self._finish(
-                session,
+                connection,
                 row.id,
                 mine_only=False,
                 state=OutboxState.SENT,
@@ -228,7 +231,7 @@ class OutboxDispatcher:
             )
         return None
 
-    async def _finish(self, session: AsyncSession, row_id: int, *, mine_only: bool = True, **values: Any) -> None:
+    async def _finish(self, connection: AsyncConnection, row_id: int, *, mine_only: bool = True, **values: Any) -> None:
         """Record an outcome and free the claim; committed at once so a crash cannot forget it.
 
         A send is recorded even if our lease was taken over meanwhile: it did happen.
@@ -236,24 +239,20 @@ class OutboxDispatcher:
         condition = [OutboxMessage.id == row_id]
         if mine_only:
             condition.append(OutboxMessage.claimed_by == self.worker)
-        await session.execute(
-            update(OutboxMessage)
-            .where(*condition)
-            .values(claimed_by=None, claimed_until=None, **values)
-            .execution_options(synchronize_session=False)
+        await connection.execute(
+            update(OutboxMessage).where(*condition).values(claimed_by=None, claimed_until=None, **values)
         )
-        await session.commit()
+        await connection.commit()
 
-    async def _release(self, session: AsyncSession, ids: Sequence[int]) -> None:
+    async def _release(self, connection: AsyncConnection, ids: Sequence[int]) -> None:
         if not ids:
             return
-        await session.execute(
+        await connection.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == self.worker)
             .values(claimed_by=None, claimed_until=None)
-            .execution_options(synchronize_session=False)
         )
-        await session.commit()
+        await connection.commit()
 
 
 def _error(exc: BaseException) -> str:
