@@ -88,21 +88,31 @@ async def test_cancel_without_a_date_offers_buttons(app: AppContext, clock: Fake
     assert len(await h.rows(kind="cancelled")) == len({s.chat for s in h.sent if s.text.startswith("📢")})
 
 
-async def test_cancel_refuses_bad_input_and_changes_nothing(app: AppContext, clock: FakeClock, chat: Chat) -> None:
-    _, meeting = await announced_world(app, clock)
+async def refused(app: AppContext, chat: Chat, refusals: dict[tuple[str, str], str]) -> None:
+    """Each (user, text) gets a reply containing the expected words, no traceback, and nothing changes."""
     before = await counts(app)
-    refusals = {
-        (CUONG, "/huyhop 03/12"): "không dành cho vai trò",
-        (GIANG, "/huyhop 03/12"): "không dành cho vai trò",
-        (AN, "/huyhop 31/02"): "Không có ngày 31/02",
-        (AN, "/huyhop mai"): "Cách dùng: /huyhop",
-        (AN, "/huyhop 04/12"): "không có cuộc họp nào chưa diễn ra vào ngày 04/12/2026",
-        (AN, "/huyhop 03/12 " + "x" * 301): "dài quá 300 ký tự",
-    }
     for (user, text), expected in refusals.items():
         said = await chat.say(user, text)
         assert expected in said.text, (text, said.text)
         assert "Traceback" not in said.text
+    assert await counts(app) == before
+
+
+async def test_cancel_refuses_bad_input_and_changes_nothing(app: AppContext, clock: FakeClock, chat: Chat) -> None:
+    _, meeting = await announced_world(app, clock)
+    before = await counts(app)
+    await refused(
+        app,
+        chat,
+        {
+            (CUONG, "/huyhop 03/12"): "không dành cho vai trò",
+            (GIANG, "/huyhop 03/12"): "không dành cho vai trò",
+            (AN, "/huyhop 31/02"): "Không có ngày 31/02",
+            (AN, "/huyhop mai"): "Cách dùng: /huyhop",
+            (AN, "/huyhop 04/12"): "không có cuộc họp nào chưa diễn ra vào ngày 04/12/2026",
+            (AN, "/huyhop 03/12 " + "x" * 301): "dài quá 300 ký tự",
+        },
+    )
     assert "nhắn riêng cho bot" in (await chat.say(AN, "/huyhop 03/12", group=GROUP)).text
     assert await counts(app) == before
     # Check-in already open: too late to cancel.
@@ -154,17 +164,17 @@ async def test_remind_again_reaches_only_those_who_have_not_answered(
 async def test_remind_refuses_bad_input_and_changes_nothing(app: AppContext, clock: FakeClock, chat: Chat) -> None:
     _, meeting = await announced_world(app, clock)
     before = await counts(app)
-    refusals = {
-        (CUONG, "/nhaclai"): "không dành cho vai trò",
-        (AN, "/nhaclai ngay mai"): "Cách dùng: /nhaclai",
-        (AN, "/nhaclai 03/12 thêm"): "Cách dùng: /nhaclai",
-        (AN, "/nhaclai 30/02"): "Không có ngày 30/02",
-        (AN, "/nhaclai 05/12"): "không có cuộc họp nào chưa diễn ra vào ngày 05/12/2026",
-    }
-    for (user, text), expected in refusals.items():
-        said = await chat.say(user, text)
-        assert expected in said.text, (text, said.text)
-    assert await counts(app) == before
+    await refused(
+        app,
+        chat,
+        {
+            (CUONG, "/nhaclai"): "không dành cho vai trò",
+            (AN, "/nhaclai ngay mai"): "Cách dùng: /nhaclai",
+            (AN, "/nhaclai 03/12 thêm"): "Cách dùng: /nhaclai",
+            (AN, "/nhaclai 30/02"): "Không có ngày 30/02",
+            (AN, "/nhaclai 05/12"): "không có cuộc họp nào chưa diễn ra vào ngày 05/12/2026",
+        },
+    )
     for person in (AN, BINH, CUONG, DUNG, PHUONG):
         await answer(app, person, meeting.id, Rsvp.ATTEND)
     assert "đều đã trả lời" in (await chat.say(AN, "/nhaclai")).text
