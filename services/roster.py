@@ -144,12 +144,25 @@ def group_people(rows: list[RosterRow], committees: dict[int, str]) -> list[_Per
     return groups
 
 
+@dataclass
+class _Index:
+    """What the database already holds, keyed the ways rows are matched."""
+
+    by_account: dict[tuple[Platform, str], Person] = field(default_factory=dict)
+    account_of: dict[tuple[Person, Platform], Account] = field(default_factory=dict)
+    by_phone: dict[str, Person] = field(default_factory=dict)
+    by_name: defaultdict[tuple[int, str], list[Person]] = field(default_factory=lambda: defaultdict(list))
+    memberships: dict[tuple[Person, int], Membership] = field(default_factory=dict)
+    supervisions: set[tuple[Person, int]] = field(default_factory=set)
+
+
 class RosterImporter:
     """Applies parsed rows to the database inside the caller's transaction."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.report = ImportReport()
+        self.index = _Index()
 
     async def run(self, rows: list[RosterRow]) -> ImportReport:
         committee_names = await self._committee_for_rows(rows)
@@ -157,9 +170,10 @@ class RosterImporter:
         committees = await self._committees(set(committee_names))
         row_committee = {row.line: committees[fold(name)] for row, name in zip(rows, committee_names, strict=True)}
         cells = await self._cells(rows, row_committee)
+        self.index = await self._load_index()
         for group in groups:
-            person, changed = await self._person(group, cells, row_committee)
-            await self._places(person, group, cells, row_committee, changed)
+            person, changed = self._person(group, cells, row_committee)
+            self._places(person, group, cells, row_committee, changed)
         await self.session.flush()
         return self.report
 
@@ -217,52 +231,54 @@ class RosterImporter:
         await self.session.flush()
         return found
 
-    async def _find_person(self, group: _PersonGroup, cells: list[Cell]) -> Person | None:
+    async def _load_index(self) -> _Index:
+        """Everyone already stored, loaded once: matching row by row in SQL made imports quadratic."""
+        index = _Index()
+        people = {p.id: p for p in (await self.session.scalars(select(Person))).all()}
+        for person in people.values():
+            if person.phone:
+                index.by_phone[person.phone] = person
+        for account in (await self.session.scalars(select(Account))).all():
+            owner = people[account.person_id]
+            index.by_account[(account.platform, account.external_id)] = owner
+            index.account_of[(owner, account.platform)] = account
+        for membership in (await self.session.scalars(select(Membership))).all():
+            owner = people[membership.person_id]
+            index.memberships[(owner, membership.cell_id)] = membership
+            index.by_name[(membership.cell_id, fold(owner.full_name))].append(owner)
+        for supervision in (await self.session.scalars(select(Supervision))).all():
+            owner = people[supervision.person_id]
+            index.supervisions.add((owner, supervision.cell_id))
+            index.by_name[(supervision.cell_id, fold(owner.full_name))].append(owner)
+        return index
+
+    def _find_person(self, group: _PersonGroup, cells: list[Cell]) -> Person | None:
         """Match the database the way rows match each other: ids, then phone, then name in the cell."""
+        index = self.index
         candidates: list[tuple[str, Person]] = []
         for platform, external_id in ((Platform.TELEGRAM, group.telegram_id), (Platform.ZALO, group.zalo_id)):
-            if external_id:
-                person = await self.session.scalar(
-                    select(Person).join(Account).where(Account.platform == platform, Account.external_id == external_id)
-                )
-                if person is not None:
-                    candidates.append((f"{platform.value} id {external_id}", person))
-        if group.phone:
-            person = await self.session.scalar(select(Person).where(Person.phone == group.phone))
-            if person is not None:
-                candidates.append((f"phone {group.phone}", person))
-        distinct = {p.id: (label, p) for label, p in candidates}
+            if external_id and (platform, external_id) in index.by_account:
+                candidates.append((f"{platform.value} id {external_id}", index.by_account[(platform, external_id)]))
+        if group.phone and group.phone in index.by_phone:
+            candidates.append((f"phone {group.phone}", index.by_phone[group.phone]))
+        distinct = {id(p): (label, p) for label, p in candidates}
         if len(distinct) > 1:
             described = "; ".join(f"{label} belongs to {p.full_name}" for label, p in distinct.values())
             raise RosterError([f"line {group.rows[0].line}: {group.name}: the database disagrees ({described})"])
         if distinct:
             return next(iter(distinct.values()))[1]
-        cell_ids = [c.id for c in cells]
-        by_name = (
-            (
-                await self.session.scalars(
-                    select(Person)
-                    .outerjoin(Membership, Membership.person_id == Person.id)
-                    .outerjoin(Supervision, Supervision.person_id == Person.id)
-                    .where((Membership.cell_id.in_(cell_ids)) | (Supervision.cell_id.in_(cell_ids)))
-                )
-            )
-            .unique()
-            .all()
-        )
-        matches = [p for p in by_name if fold(p.full_name) == fold(group.name)]
-        return matches[0] if len(matches) == 1 else None
+        matches = {id(p): p for c in cells for p in index.by_name.get((c.id, fold(group.name)), [])}
+        return next(iter(matches.values())) if len(matches) == 1 else None
 
-    async def _person(
+    def _person(
         self, group: _PersonGroup, cells: dict[tuple[int, str], Cell], row_committee: dict[int, Committee]
     ) -> tuple[Person, bool]:
         group_cells = [cells[(row_committee[r.line].id, fold(r.cell))] for r in group.rows]
-        person = await self._find_person(group, group_cells)
+        person = self._find_person(group, group_cells)
         changed = False
         if person is None:
             person = Person(full_name=group.name, phone=group.phone)
             self.session.add(person)
-            await self.session.flush()
         else:
             if person.full_name != group.name:
                 person.full_name = group.name
@@ -273,18 +289,18 @@ class RosterImporter:
         for platform, external_id in ((Platform.TELEGRAM, group.telegram_id), (Platform.ZALO, group.zalo_id)):
             if not external_id:
                 continue
-            account = await self.session.scalar(
-                select(Account).where(Account.person_id == person.id, Account.platform == platform)
-            )
+            account = self.index.account_of.get((person, platform))
             if account is None:
-                self.session.add(Account(person_id=person.id, platform=platform, external_id=external_id))
+                account = Account(person=person, platform=platform, external_id=external_id)
+                self.session.add(account)
+                self.index.account_of[(person, platform)] = account
                 changed = True
             elif account.external_id != external_id:
                 account.external_id = external_id
                 changed = True
         return person, changed
 
-    async def _places(
+    def _places(
         self,
         person: Person,
         group: _PersonGroup,
@@ -295,36 +311,29 @@ class RosterImporter:
         for row in group.rows:
             cell = cells[(row_committee[row.line].id, fold(row.cell))]
             if row.is_supervisor:
-                await self._supervision(person, cell, row)
+                self._supervision(person, cell, row)
             else:
-                await self._membership(person, cell, row, person_changed)
+                self._membership(person, cell, row, person_changed)
 
-    async def _supervision(self, person: Person, cell: Cell, row: RosterRow) -> None:
-        member = await self.session.scalar(
-            select(Membership).where(Membership.person_id == person.id, Membership.cell_id == cell.id)
-        )
-        if member is not None:
+    def _supervision(self, person: Person, cell: Cell, row: RosterRow) -> None:
+        if (person, cell.id) in self.index.memberships:
             raise RosterError([f"line {row.line}: {row.name} is a member of {cell.name} and cannot also follow it"])
-        existing = await self.session.scalar(
-            select(Supervision).where(Supervision.person_id == person.id, Supervision.cell_id == cell.id)
-        )
-        if existing is None:
-            self.session.add(Supervision(person_id=person.id, cell_id=cell.id))
-            self.report.supervisors.added += 1
-        else:
+        if (person, cell.id) in self.index.supervisions:
             self.report.supervisors.unchanged += 1
+            return
+        self.session.add(Supervision(person=person, cell=cell))
+        self.index.supervisions.add((person, cell.id))
+        self.report.supervisors.added += 1
 
-    async def _membership(self, person: Person, cell: Cell, row: RosterRow, person_changed: bool) -> None:
-        if await self.session.scalar(
-            select(Supervision.id).where(Supervision.person_id == person.id, Supervision.cell_id == cell.id)
-        ):
+    def _membership(self, person: Person, cell: Cell, row: RosterRow, person_changed: bool) -> None:
+        if (person, cell.id) in self.index.supervisions:
             raise RosterError([f"line {row.line}: {row.name} follows {cell.name} and cannot also be its member"])
-        member = await self.session.scalar(
-            select(Membership).where(Membership.person_id == person.id, Membership.cell_id == cell.id)
-        )
+        member = self.index.memberships.get((person, cell.id))
         role = MemberRole(row.role)
         if member is None:
-            self.session.add(Membership(person_id=person.id, cell_id=cell.id, role=role, status=row.status))
+            member = Membership(person=person, cell=cell, role=role, status=row.status)
+            self.session.add(member)
+            self.index.memberships[(person, cell.id)] = member
             self.report.members.added += 1
         elif (member.role, member.status) != (role, row.status) or person_changed:
             member.role, member.status = role, row.status
