@@ -21,6 +21,7 @@ from handlers.delivery import Sender
 from handlers.reminders import renderer
 from models import Platform
 from scheduler import jobs
+from scheduler.digest import add_digest_job
 from scheduler.dispatch import OutboxDispatcher
 
 CLOSE_CHECK_SECONDS = 30
@@ -59,6 +60,7 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> Asyn
         id="close",
         name="close due check-ins",
     )
+    add_digest_job(scheduler, app, senders)
     return scheduler
 
 
