@@ -1,16 +1,10 @@
-"""End to end over the fake Telegram Bot API: the digest's chart as a photo and the exports as documents.
-
-Strict xfail until the Telegram channel sends `Outgoing.photo` / `Outgoing.document` (sendPhoto,
-sendDocument): today it sends their captions as text. When it does, these pass and the strict
-marker fails the run, so the marker is removed then.
-"""
+"""End to end over the fake Telegram Bot API: the digest's chart as a photo and the exports as documents."""
 
 from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
 
-import pytest
 from matplotlib.image import imread
 
 from channels.telegram import TelegramChannel
@@ -22,10 +16,6 @@ from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import People
 from tests.test_digest import build_history
 from tests.test_export import check_register, minutes_text
-
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="the Telegram channel does not send Outgoing.document / Outgoing.photo yet"
-)
 
 
 async def test_xuatfile_sends_the_register_and_the_minutes_as_documents(
