@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
 from sqlalchemy import select
 
 from handlers.context import AppContext
-from handlers.messages import Address, Edit, Keyboard, Response
+from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
 from models import Platform, PostedMessage
 
 log = logging.getLogger(__name__)
@@ -50,20 +50,55 @@ class Sender(Protocol):
     async def edit(self, edit: Edit) -> None: ...
 
 
+@runtime_checkable
+class PhotoSender(Protocol):
+    """A channel that can send a picture with a caption (Telegram sendPhoto, Zalo sendPhoto)."""
+
+    async def send_photo(self, to: Address, image: bytes, caption: Markup) -> str: ...
+
+
+@runtime_checkable
+class DocumentSender(Protocol):
+    """A channel that can send a file (Telegram sendDocument; Zalo cannot)."""
+
+    async def send_document(self, to: Address, name: str, data: bytes, caption: Markup) -> str: ...
+
+
+async def send_outgoing(sender: Sender, to: Address, message: Outgoing) -> str:
+    """Send one message as a picture, a file or text, whichever the message holds and the channel can;
+    a channel without files gets the caption alone."""
+    if message.photo is not None and isinstance(sender, PhotoSender):
+        return await sender.send_photo(to, message.photo, message.text)
+    if message.document is not None and isinstance(sender, DocumentSender):
+        name, data = message.document
+        return await sender.send_document(to, name, data, message.text)
+    return await sender.send(to, message.text, message.buttons)
+
+
 async def deliver(app: AppContext, response: Response, origin: Address, senders: Mapping[Platform, Sender]) -> None:
+    """Send a handler's messages and edits. One recipient who cannot be reached (never opened a chat
+    with the bot, blocked it) does not stop the others."""
     for message in response.messages:
         target = message.to or origin
         sender = senders.get(target.platform)
         if sender is None:
             log.warning("no %s channel running; message to chat not sent", target.platform)
             continue
-        message_id = await sender.send(target, message.text, message.buttons)
+        try:
+            message_id = await send_outgoing(sender, target, message)
+        except DeliveryError as error:
+            log.warning("message to a %s chat not delivered: %s", target.platform, error)
+            continue
         if message.remember is not None:
             await remember_posted(app, message.remember, target, message_id)
     for edit in response.edits:
         sender = senders.get(edit.to.platform)
-        if sender is not None:
+        if sender is None:
+            continue
+        try:
             await sender.edit(edit)
+        except DeliveryError as error:
+            log.warning("edit in a %s chat not delivered: %s", edit.to.platform, error)
 
 
 async def remember_posted(app: AppContext, what: tuple[int, str], to: Address, message_id: str) -> None:

@@ -12,15 +12,13 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, time, timedelta
-from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from markupsafe import Markup
 
 from handlers.context import AppContext
-from handlers.delivery import DeliveryError, Sender
+from handlers.delivery import DeliveryError, Sender, send_outgoing
 from handlers.messages import Address, Outgoing
 from handlers.reports import digest_messages
 from models import Person, Platform
@@ -33,13 +31,6 @@ DIGEST_CHECK_SECONDS = 30
 PLATFORM_ORDER = (Platform.TELEGRAM, Platform.ZALO)
 
 Send = Callable[[Sequence[Outgoing]], Awaitable[None]]
-
-
-@runtime_checkable
-class PhotoSender(Protocol):
-    """A channel that can send a picture with a caption (Telegram sendPhoto, Zalo sendPhoto)."""
-
-    async def send_photo(self, to: Address, image: bytes, caption: Markup) -> str: ...
 
 
 def next_firing(after: datetime, moment: tuple[int, time], zone: ZoneInfo, *, inclusive: bool) -> datetime:
@@ -114,10 +105,7 @@ def sender_send(senders: Mapping[Platform, Sender]) -> Send:
             sender = senders.get(message.to.platform)
             if sender is None:
                 raise DeliveryError(f"no {message.to.platform} channel running")
-            if message.photo is not None and isinstance(sender, PhotoSender):
-                await sender.send_photo(message.to, message.photo, message.text)
-            else:
-                await sender.send(message.to, message.text)
+            await send_outgoing(sender, message.to, message)
 
     return send
 
