@@ -12,6 +12,7 @@ on PostgreSQL. Target: ours at least half the bare bot's rate on SQLite.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -47,6 +48,8 @@ from tests.fake_telegram import DEFAULT_TOKEN, BotMessage, FakeTelegram, FakeUse
 CELLS = int(os.environ.get("BENCH_CELLS", "100"))
 MEMBERS = 30
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# How long the counters may take to show the final count after the last answer (edits every 3 s).
+SETTLE_SECONDS = 30
 START = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
 
@@ -128,8 +131,9 @@ async def run_bare(fake: FakeTelegram, posts: list[tuple[BotMessage, list[FakeUs
 
 async def run_ours(
     app: AppContext, fake: FakeTelegram, posts: list[tuple[BotMessage, list[FakeUser]]], limiter: RateLimiter
-) -> tuple[float, float]:
-    """Seconds until every press was answered, and then until every group's counter shows everyone.
+) -> tuple[float, float, int]:
+    """Seconds until every press was answered, then until every group's counter shows everyone, and
+    how many counters never did (a stale count is a bug the run reports rather than hides).
 
     Rounds share one limiter, as one long-running bot would: Telegram remembers what was sent."""
     async with app.sessions() as session:
@@ -139,15 +143,13 @@ async def run_ours(
         seconds = await burst(fake, posts)
         settle_started = time.perf_counter()
         final = str(app.tr.t("checkin-counter", present=MEMBERS, counted=MEMBERS))
-        try:
-            await fake.wait_for(lambda: all(final in post.text for post, _ in posts), within=120)
-        except AssertionError:
-            behind = [post.text for post, _ in posts if final not in post.text]
-            raise AssertionError(f"{len(behind)} counters never reached {final}: {behind[:3]}") from None
-        return seconds, time.perf_counter() - settle_started
+        with contextlib.suppress(AssertionError):
+            await fake.wait_for(lambda: all(final in post.text for post, _ in posts), within=SETTLE_SECONDS)
+        stale = sum(1 for post, _ in posts if final not in post.text)
+        return seconds, time.perf_counter() - settle_started, stale
 
 
-async def run_backend(url: str) -> tuple[float, float, float]:
+async def run_backend(url: str) -> tuple[float, float, float, int]:
     """Alternate bare and ours on the same server and data; the best round of each counts, because
     a shared machine only ever slows a round down."""
     presses = CELLS * MEMBERS
@@ -158,27 +160,33 @@ async def run_backend(url: str) -> tuple[float, float, float]:
         async with open_app(config, FakeClock(START + timedelta(minutes=5))) as app:
             limiter = telegram_limiter(config.telegram)
             posts = await seed(app, fake, limiter)
-            ours, bare, settled = [], [], []
+            ours, bare, settled, stale = [], [], [], 0
             for _ in range(ROUNDS):
                 bare.append(await run_bare(fake, posts))
-                answered, final = await run_ours(app, fake, posts, limiter)
+                answered, final, behind = await run_ours(app, fake, posts, limiter)
                 ours.append(answered)
                 settled.append(final)
-    return presses / min(ours), presses / min(bare), max(settled)
+                stale = max(stale, behind)
+    return presses / min(ours), presses / min(bare), max(settled), stale
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.ERROR)
     print(f"check-in burst: {CELLS * MEMBERS} presses, {CELLS} cells × {MEMBERS} members, one group each")
     backends = ["sqlite"] + (["postgresql"] if postgres_admin_url() else [])
     ratios = {}
     for backend in backends:
         with tempfile.TemporaryDirectory() as folder, fresh_database(backend, Path(folder)) as url:
-            ours, bare, settled = asyncio.run(run_backend(url))
+            ours, bare, settled, stale = asyncio.run(run_backend(url))
         ratios[backend] = ours / bare
+        counters = (
+            f"every counter final {settled:.1f} s after the last answer"
+            if not stale
+            else f"{stale} of {CELLS} counters stuck below the true count"
+        )
         print(
             f"{backend:<10} ours {ours:7.0f} presses/s   bare bot {bare:7.0f} presses/s   "
-            f"ratio {ours / bare:.2f}   (every counter final {settled:.1f} s after the last answer)"
+            f"ratio {ours / bare:.2f}   ({counters})"
         )
     if "postgresql" not in ratios:
         print("postgresql skipped (set TEST_DATABASE_URL to include it)")

