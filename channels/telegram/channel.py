@@ -23,7 +23,7 @@ from channels.telegram.menus import set_menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from handlers.context import AppContext
-from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted
+from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted, send_outgoing
 from handlers.messages import Address, Incoming, Outgoing, Response
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
@@ -169,11 +169,7 @@ class TelegramChannel:
         """Send a direct reply, waiting out a short 429 or a network hiccup; None if it cannot go."""
         for attempt in range(1, REPLY_ATTEMPTS + 1):
             try:
-                if message.photo is not None:
-                    return await self.sender.send_photo(to, message.photo, message.text)
-                if message.document is not None:
-                    return await self.sender.send_document(to, *message.document, message.text)
-                return await self.sender.send(to, message.text, message.buttons)
+                return await send_outgoing(self.sender, to, message)
             except RetryLater as error:
                 if error.retry_after > REPLY_MAX_WAIT or attempt == REPLY_ATTEMPTS:
                     break
