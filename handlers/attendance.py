@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from markupsafe import Markup
 from sqlalchemy import select
 
+from core.i18n import Translator
 from handlers.common import find_member, meeting_by_id, meeting_of, member_cell, secretary_cell
-from handlers.context import Ctx
+from handlers.context import AppContext, Ctx
 from handlers.messages import Address, Button, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
@@ -66,12 +69,34 @@ async def absent(ctx: Ctx) -> Response:
 # ---- check-in ---------------------------------------------------------------------------
 
 
-def _counter(ctx: Ctx, count: Tally, *, closed: bool = False) -> Markup:
+def _counter(tr: Translator, count: Tally, *, closed: bool = False) -> Markup:
     key = "checkin-counter-closed" if closed else "checkin-counter"
-    text = ctx.t(key, present=count.present, counted=count.counted)
+    text = tr.t(key, present=count.present, counted=count.counted)
     if count.present_exempt:
-        text += ctx.t("checkin-counter-exempt", exempt=count.present_exempt)
+        text += tr.t("checkin-counter-exempt", exempt=count.present_exempt)
     return text
+
+
+def _post(tr: Translator, meeting: Meeting, count: Tally, *, closed: bool = False) -> Markup:
+    """The group's check-in message: the same text when posted and on every later edit."""
+    if closed:
+        return tr.t("checkin-post-closed", counter=_counter(tr, count, closed=True))
+    text = tr.t("checkin-post", counter=_counter(tr, count))
+    if meeting.checkin_requires_code:
+        text += tr.t("checkin-post-code-hint")
+    return text
+
+
+def _live(app: AppContext, meeting_id: int) -> Callable[[], Awaitable[Markup]]:
+    """The counter recounted from committed rows at the moment the edit is sent."""
+
+    async def refresh() -> Markup:
+        async with app.sessions() as session:
+            meeting = await session.get(Meeting, meeting_id)
+            assert meeting is not None
+            return _post(app.tr, meeting, await attendance.tally(session, meeting))
+
+    return refresh
 
 
 async def _counter_edits(ctx: Ctx, meeting: Meeting, *, closed: bool = False) -> list[Edit]:
@@ -83,20 +108,20 @@ async def _counter_edits(ctx: Ctx, meeting: Meeting, *, closed: bool = False) ->
     ).all()
     if not posted:
         return []
-    count = await attendance.tally(ctx.session, meeting)
-    body = ctx.t("checkin-post-closed" if closed else "checkin-post", counter=_counter(ctx, count, closed=closed))
+    body = _post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting), closed=closed)
     buttons = () if closed else ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
-    return [Edit(Address(p.platform, p.chat_id), p.message_id, body, buttons, throttled=not closed) for p in posted]
+    refresh = None if closed else _live(ctx.app, meeting.id)
+    return [
+        Edit(Address(p.platform, p.chat_id), p.message_id, body, buttons, throttled=not closed, refresh=refresh)
+        for p in posted
+    ]
 
 
 async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_code: bool) -> Response:
     code = await attendance.open_checkin(
         ctx.session, meeting, ctx.now, ctx.app.config.schedule.checkin_minutes, requires_code=requires_code
     )
-    count = await attendance.tally(ctx.session, meeting)
-    post = ctx.t("checkin-post", counter=_counter(ctx, count))
-    if requires_code:
-        post += ctx.t("checkin-post-code-hint")
+    post = _post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting))
     button = ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
     groups = await chats.cell_groups(ctx.session, membership.cell_id)
     response = Response()
@@ -178,7 +203,7 @@ async def close_checkin(ctx: Ctx) -> Response:
     membership = await secretary_cell(ctx)
     meeting = await meeting_of(ctx, membership.cell_id)
     count = await attendance.close_checkin(ctx.session, meeting, ctx.now)
-    response = ctx.reply("checkin-closed-done", counter=_counter(ctx, count, closed=True))
+    response = ctx.reply("checkin-closed-done", counter=_counter(ctx.app.tr, count, closed=True))
     response.edits = await _counter_edits(ctx, meeting, closed=True)
     return response
 

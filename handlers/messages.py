@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -79,6 +80,9 @@ class Edit:
     text: Markup
     buttons: Keyboard = ()
     throttled: bool = False
+    # Recomputes the text right before a coalesced edit is sent: a live counter built inside one
+    # press's transaction may miss a press committed at the same moment, and must not land stale.
+    refresh: Callable[[], Awaitable[Markup]] | None = field(default=None, compare=False)
 
 
 @dataclass

@@ -196,6 +196,17 @@ async def test_code_required_check_in(app: AppContext, chat: Chat, clock: FakeCl
     assert "bắt buộc nhập mã" in said.text
     assert "yêu cầu nhập mã" in (await chat.press(MEMBER, f"ci:{mid}", group=GROUP)).toast
     assert "Điểm danh đang mở" in (await chat.say(SECRETARY, "/modiemdanh")).text
+    code = said.text.split("Mã: ")[1][:4]
+    async with app.sessions() as session:
+        session.add(
+            PostedMessage(meeting_id=mid, purpose="checkin", platform="telegram", chat_id=GROUP, message_id="9")
+        )
+        await session.commit()
+    [edit] = (await chat.say(MEMBER, f"/diemdanh {code}")).response.edits
+    assert "Có mặt 1/5" in edit.text
+    assert "yêu cầu nhập mã" in edit.text  # the hint stays on every edit of the post
+    assert edit.refresh is not None
+    assert "Có mặt 1/5" in await edit.refresh()
     clock.advance(timedelta(minutes=151))
     assert "Điểm danh chưa mở hoặc đã đóng" in (await chat.press(MEMBER, f"ci:{mid}", group=GROUP)).toast
 

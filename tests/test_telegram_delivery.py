@@ -164,11 +164,6 @@ async def test_check_in_edits_are_coalesced_every_three_seconds(
     assert world.meeting_id is not None
 
 
-@pytest.mark.xfail(
-    reason="handlers/attendance.py counts inside the press's transaction: two concurrent presses can both "
-    "count without the other's row, and the later edit then shows a stale total for good",
-    strict=False,
-)
 async def test_the_counter_ends_at_the_true_count_under_concurrent_presses(
     tg_app: AppContext, clock: FakeClock, fake: FakeTelegram, people: People
 ) -> None:

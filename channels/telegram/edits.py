@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure
 from handlers.messages import Address, Edit
@@ -71,7 +71,7 @@ class EditThrottle:
             edit, slot.latest, slot.urgent = slot.latest, None, False
             slot.last_sent = self.clock()
             try:
-                await self.sender.edit(edit)
+                await self.sender.edit(await _refreshed(edit))
                 slot.failures = 0
             except RetryLater as error:
                 await self._again(slot, edit, error.retry_after)
@@ -99,3 +99,14 @@ class EditThrottle:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def _refreshed(edit: Edit) -> Edit:
+    """The edit with its text recomputed now, when it can be (a live counter)."""
+    if edit.refresh is None:
+        return edit
+    try:
+        return replace(edit, text=await edit.refresh())
+    except Exception:
+        log.exception("could not refresh the text of message %s; sending the one we have", edit.message_id)
+        return edit
