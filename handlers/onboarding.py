@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -16,6 +18,8 @@ from services.people import cell_members
 from services.text import fold
 
 router = Router()
+# Names offered as buttons at most (Telegram allows 100; a phone shows far fewer well).
+MAX_NAME_BUTTONS = 20
 
 
 def _link(ctx: Ctx, code: str) -> str:
@@ -30,10 +34,30 @@ async def _join(ctx: Ctx, code: str) -> Response:
     if redeemed.person is not None:
         cell = await ctx.session.get(Cell, redeemed.invite.cell_id)
         return ctx.reply("join-linked", name=redeemed.person.full_name, cell=cell.name if cell else "")
-    buttons = tuple(
-        (Button(person.full_name, f"pick:{redeemed.invite.code}:{person.id}"),) for person in redeemed.choices
-    )
+    if len(redeemed.choices) > MAX_NAME_BUTTONS:
+        ctx.ask("join-name", code=redeemed.invite.code)
+        return ctx.reply("join-type-name")
+    return _name_buttons(ctx, redeemed.invite.code, redeemed.choices)
+
+
+def _name_buttons(ctx: Ctx, code: str, people: Sequence[Person]) -> Response:
+    buttons = tuple((Button(person.full_name, f"pick:{code}:{person.id}"),) for person in people)
     return ctx.reply("join-pick", buttons)
+
+
+@router.followup("join-name")
+async def join_name(ctx: Ctx) -> Response:
+    """In a big cell the names do not fit on buttons: the newcomer types theirs, we offer the matches."""
+    assert ctx.answering is not None
+    code = str(ctx.answering.data["code"])
+    incoming = ctx.incoming
+    redeemed = await invites.redeem(ctx.session, code, incoming.platform, incoming.user_id, ctx.now)
+    typed = fold(" ".join(ctx.args.split()))
+    matches = [p for p in redeemed.choices if typed and typed in fold(p.full_name)]
+    if not matches or len(matches) > MAX_NAME_BUTTONS:
+        ctx.ask("join-name", code=code)
+        return ctx.reply("join-name-none" if not matches else "join-name-more", name=ctx.args.strip())
+    return _name_buttons(ctx, code, matches)
 
 
 @router.command("start", "batdau", Need.ANYONE, aliases=("thamgia", "join"))

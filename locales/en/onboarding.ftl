@@ -24,6 +24,9 @@ join-code-used = That invite code was used already. A personal code works once; 
 join-already-linked = This account is already linked to a cell.
 join-person-taken = { $name } already has an account on this app. To change it, contact the cell secretary.
 join-nobody-left = Every member of the cell is linked already. Please contact the cell secretary.
+join-type-name = The cell is large, so the bot does not list every name. Please type your full name (or part of it, e.g. “Van Toi”).
+join-name-none = No one named “{ $name }” among those not yet linked. Please type your name again.
+join-name-more = Several people match “{ $name }”. Please type more of your full name.
 join-already-decided = This request was handled already.
 
 invite-list =

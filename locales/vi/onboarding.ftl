@@ -24,6 +24,9 @@ join-code-used = Mã mời này đã được dùng. Mỗi mã cá nhân chỉ d
 join-already-linked = Tài khoản này đã được kết nối với chi bộ rồi.
 join-person-taken = Đồng chí { $name } đã có tài khoản trên ứng dụng này. Nếu cần đổi, vui lòng liên hệ bí thư chi bộ.
 join-nobody-left = Mọi đảng viên của chi bộ đã kết nối. Vui lòng liên hệ bí thư chi bộ.
+join-type-name = Chi bộ đông người nên bot không hiện hết danh sách. Vui lòng gõ họ tên của đồng chí (hoặc một phần, ví dụ “Văn Tới”).
+join-name-none = Không tìm thấy tên “{ $name }” trong những người chưa kết nối. Vui lòng gõ lại họ tên.
+join-name-more = Có nhiều người khớp với “{ $name }”. Vui lòng gõ đầy đủ họ tên hơn.
 join-already-decided = Yêu cầu này đã được xử lý rồi.
 
 invite-list =
