@@ -16,6 +16,9 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+# Every this many calls, chats idle longer than the longest window are forgotten.
+SWEEP_EVERY = 1000
+
 
 @dataclass(frozen=True)
 class Window:
@@ -71,6 +74,7 @@ class RateLimiter:
         self._chats: defaultdict[str, _Log] = defaultdict(_Log)
         self._paused: dict[str, float] = {}
         self._longest = max((w.seconds for w in (overall, per_chat, per_group) if w is not None), default=0.0)
+        self._since_sweep = 0
 
     def _windows(self, chat: str, group: bool) -> list[tuple[_Log, Window]]:
         windows: list[tuple[_Log, Window]] = []
@@ -96,6 +100,18 @@ class RateLimiter:
         now = self.clock()
         self._all.add(now, keep=self._longest)
         self._chats[chat].add(now, keep=self._longest)
+        self._since_sweep += 1
+        if self._since_sweep >= SWEEP_EVERY:
+            self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop chats no window remembers any more: a fan-out to thousands of members must not
+        leave a log per member behind for good."""
+        self._since_sweep = 0
+        horizon = now - self._longest
+        for chat in [c for c, log in self._chats.items() if not log.times or log.times[-1] <= horizon]:
+            del self._chats[chat]
+        self._paused = {chat: until for chat, until in self._paused.items() if until > now}
 
     def pause(self, chat: str, seconds: float) -> None:
         """The platform asked us to wait before the next call to this chat."""

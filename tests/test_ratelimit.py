@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from channels.ratelimit import RateLimiter, Window
+from channels.ratelimit import SWEEP_EVERY, RateLimiter, Window
 
 
 class SimulatedTime:
@@ -85,3 +85,15 @@ async def test_a_pause_holds_back_only_that_chat() -> None:
     assert limiter.delay("1001", group=False) == 0
     await limiter.acquire("-100", group=True)
     assert time.now == 7
+
+
+async def test_idle_chats_are_forgotten_so_memory_stays_flat() -> None:
+    now = [0.0]
+    limiter = RateLimiter(
+        overall=Window(10_000, 1.0), per_chat=Window(1, 1.0), per_group=Window(20, 60.0), clock=lambda: now[0]
+    )
+    for n in range(5 * SWEEP_EVERY):
+        now[0] = n * 0.1  # 100 chats per 10 s: each one idle long before the next sweep
+        await limiter.acquire(f"chat-{n}", group=False)
+    assert len(limiter._chats) < SWEEP_EVERY
+    assert limiter.delay(f"chat-{5 * SWEEP_EVERY - 1}", group=False) > 0  # the recent chat is still limited
