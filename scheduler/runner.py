@@ -8,6 +8,7 @@ planning ahead daily at 00:05 local time (and once at start), and closing check-
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import datetime
@@ -81,4 +82,10 @@ async def stop_scheduler(scheduler: AsyncIOScheduler) -> None:
     ticker = getattr(job.func, "__self__", None) if job is not None else None
     if isinstance(ticker, jobs.Ticker) and not await ticker.drain(DRAIN_SECONDS):
         log.warning("the outbox was still sending after %ss; its claims expire on their own", DRAIN_SECONDS)
+    # Let running jobs (planning, closing check-ins, the digest) finish before the engine is
+    # disposed: one cut off mid-query afterwards can leave an aiosqlite connection thread (not a
+    # daemon) open, and the process would never exit. APScheduler's shutdown cannot await them.
+    running = [f for executor in scheduler._executors.values() for f in getattr(executor, "_pending_futures", ())]
+    if running:
+        await asyncio.wait(running, timeout=DRAIN_SECONDS)
     scheduler.shutdown(wait=False)
