@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from models import Account, Cell, Membership, MemberStatus, Person, Platform, Supervision
 from services.errors import DomainError
@@ -70,11 +70,12 @@ async def find_actor(
 
 
 async def actor_for(session: AsyncSession, person: Person, *, is_admin: bool = False) -> Actor:
+    """Two queries whatever the person's roles: this runs for every incoming message."""
     memberships = (
         await session.scalars(
             select(Membership)
             .where(Membership.person_id == person.id)
-            .options(selectinload(Membership.cell).selectinload(Cell.committee))
+            .options(joinedload(Membership.cell).joinedload(Cell.committee))
             .order_by(Membership.id)
         )
     ).all()
