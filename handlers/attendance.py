@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -223,22 +223,36 @@ async def _recent_meeting(ctx: Ctx, cell_id: int) -> Meeting:
     return meeting
 
 
+MARK_VERBS = {"co": True, "comat": True, "present": True, "vang": False, "absent": False}
+
+
+def _who_and_verb(roster: Sequence[Membership], words: list[str], positions: list[int]) -> tuple[Membership, int]:
+    """The first "co"/"vang" after which the words before it name one member: a name may itself
+    hold "Có", and a reason may hold "có" ("vang có việc riêng")."""
+    refusal: DomainError | None = None
+    for verb_at in positions:
+        try:
+            return find_member(roster, " ".join(words[:verb_at])), verb_at
+        except DomainError as error:
+            refusal = refusal or error
+    assert refusal is not None
+    raise refusal
+
+
 @router.command("mark", "diemdanhho", Need.SECRETARY)
 async def mark(ctx: Ctx) -> Response:
     membership = await secretary_cell(ctx)
     roster = await cell_members(ctx.session, membership.cell_id)
     words = ctx.args.split()
-    verbs = {"co": True, "comat": True, "present": True, "vang": False, "absent": False}
-    verb_at = next((i for i, w in enumerate(words) if fold(w) in verbs), None)
-    if verb_at is None or verb_at == 0:
+    positions = [i for i, w in enumerate(words) if i > 0 and fold(w) in MARK_VERBS]
+    if not positions:
         listing = Markup("\n").join(
             ctx.t("mark-roster-line", number=n, name=m.person.full_name) for n, m in enumerate(roster, start=1)
         )
         return ctx.reply("mark-usage", roster=listing)
-    who = " ".join(words[:verb_at])
-    present = verbs[fold(words[verb_at])]
+    subject, verb_at = _who_and_verb(roster, words, positions)
+    present = MARK_VERBS[fold(words[verb_at])]
     reason = " ".join(words[verb_at + 1 :]) or None
-    subject = find_member(roster, who)
     meeting = await _recent_meeting(ctx, membership.cell_id)
     await attendance.mark(
         ctx.session,

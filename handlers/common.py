@@ -44,8 +44,10 @@ async def meeting_of(ctx: Ctx, cell_id: int) -> Meeting:
 async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
     """The meeting a button names; the caller must belong to its cell."""
     meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
-    if meeting is None or ctx.me().membership_in(meeting.cell_id) is None:
+    if meeting is None:
         raise DomainError("err-stale-button")
+    if ctx.me().membership_in(meeting.cell_id) is None:
+        raise DomainError("err-not-your-cell")
     return meeting
 
 

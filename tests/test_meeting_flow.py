@@ -10,9 +10,11 @@ from sqlalchemy.orm import selectinload
 from core.clock import FakeClock
 from handlers.context import AppContext
 from models import Attendance, AuditEntry, ChatLink, Meeting, MeetingState, Outcome, PostedMessage
+from services.roster import import_rows
+from services.roster_file import parse_rows
 from tests.chat import GROUP, Chat
 from tests.conftest import ADMIN_ID
-from tests.factories import build_world
+from tests.factories import CELL, COMMITTEE, build_world, roster_table
 
 SECRETARY, DEPUTY, MEMBER, PROBATIONARY, EXEMPT, OTHER_SECRETARY, SUPERVISOR = (
     "1001",
@@ -118,7 +120,7 @@ async def test_answers_before_the_meeting(app: AppContext, chat: Chat, clock: Fa
     assert "quá dài" in (await chat.say(PROBATIONARY, "/vang " + "x" * 600)).text
     assert "xin vắng có lý do" in (await chat.say(PROBATIONARY, "/absent ốm")).text
     assert "không dành cho vai trò" in (await chat.say(SUPERVISOR, "/vang bận")).text
-    assert "hết hiệu lực" in (await chat.press(OTHER_SECRETARY, f"rsvp:{mid}:yes")).toast
+    assert "không thuộc chi bộ" in (await chat.press(OTHER_SECRETARY, f"rsvp:{mid}:yes")).toast
     clock.advance(timedelta(days=12))
     assert "đã bắt đầu" in (await chat.press(MEMBER, f"rsvp:{mid}:yes")).toast
     async with app.sessions() as session:
@@ -152,7 +154,7 @@ async def test_check_in_from_open_to_settled_record(app: AppContext, chat: Chat,
     assert said.response.messages == []
     assert [(e.message_id, "Có mặt 1/5" in e.text, e.throttled) for e in said.response.edits] == [("77", True, True)]
     assert (await chat.press(SECRETARY, f"ci:{mid}", group=GROUP)).toast == "Đồng chí đã điểm danh."
-    assert "hết hiệu lực" in (await chat.press(OTHER_SECRETARY, f"ci:{mid}", group=GROUP)).toast
+    assert "không thuộc chi bộ" in (await chat.press(OTHER_SECRETARY, f"ci:{mid}", group=GROUP)).toast
     said = await chat.press(EXEMPT, f"ci:{mid}", group=GROUP)
     assert "Có mặt 1/5 (và 1 đồng chí miễn sinh hoạt)" in str(said.response.edits[0].text)
     assert "gửi kèm mã" in (await chat.say(DEPUTY, "/diemdanh")).text
@@ -269,3 +271,20 @@ async def test_wrong_chat_and_strangers(app: AppContext, chat: Chat) -> None:
     assert "chưa kết nối với chi bộ" in (await chat.say("5555", "/lichhop")).text
     assert "mã mời" in (await chat.say("5555", "xin chào")).text
     assert "chưa kết nối" in (await chat.press("5555", "rsvp:1:yes")).toast
+
+
+async def test_marking_reads_names_that_hold_the_keywords(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    await meeting_soon(app, chat, clock)
+    async with app.sessions() as session:
+        await import_rows(
+            session, parse_rows(roster_table([[COMMITTEE, CELL, "Trịnh Văn Có", "dang_vien", "", "", ""]]))
+        )
+        await session.commit()
+    clock.set(clock.now() + timedelta(days=11, hours=10, minutes=30))
+    await chat.say(SECRETARY, "/modiemdanh")
+    assert "Đã ghi Trịnh Văn Có có mặt" in (await chat.say(SECRETARY, "/diemdanhho Trịnh Văn Có co")).text
+    said = await chat.say(SECRETARY, "/diemdanhho Lê Văn Cường vang có việc riêng")
+    assert "Đã ghi Lê Văn Cường vắng có lý do" in said.text
+    async with app.sessions() as session:
+        reasons = (await session.scalars(select(Attendance.reason).where(Attendance.reason.is_not(None)))).all()
+    assert reasons == ["có việc riêng"]

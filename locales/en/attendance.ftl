@@ -10,6 +10,7 @@ help-mark = record attendance for someone: /mark &lt;name or number&gt; co|vang 
 
 err-no-meeting = The cell has no upcoming meeting.
 err-group-not-linked = This group is not bound to a cell. The cell secretary sends /link in the group to bind it.
+err-not-your-cell = You are not a member of this meeting's cell.
 err-other-cell = You do not run this cell.
 
 announce-text =

@@ -10,6 +10,7 @@ help-mark = điểm danh hộ: /diemdanhho &lt;tên hoặc số&gt; co|vang [lý
 
 err-no-meeting = Chi bộ chưa có cuộc họp nào sắp diễn ra.
 err-group-not-linked = Nhóm này chưa được gắn với chi bộ nào. Bí thư chi bộ gõ /ketnoi trong nhóm để gắn.
+err-not-your-cell = Đồng chí không thuộc chi bộ của cuộc họp này.
 err-other-cell = Đồng chí không phụ trách chi bộ này.
 
 announce-text =
