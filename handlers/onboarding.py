@@ -11,7 +11,7 @@ from handlers.common import find_member, secretary_cell
 from handlers.context import Ctx
 from handlers.messages import Address, Button, ChatKind, Outgoing, Response
 from handlers.router import Need, Router
-from models import Account, Cell, Invite, JoinRequest, MemberRole, Membership, Person, Platform
+from models import Account, Cell, JoinRequest, MemberRole, Membership, Person, Platform
 from services import chats, invites
 from services.errors import DomainError
 from services.people import cell_members
@@ -143,21 +143,25 @@ async def invite(ctx: Ctx) -> Response:
     roster = await cell_members(ctx.session, membership.cell_id)
     if ctx.args.strip():
         target = find_member(roster, ctx.args.strip())
-        code = await invites.invite_for(ctx.session, membership.cell_id, target.person_id, ctx.now, days)
-        return ctx.reply(
-            "invite-one", name=target.person.full_name, code=code.code, link=_link(ctx, code.code), days=days
+        codes = await invites.invites_for(ctx.session, membership.cell_id, [target.person_id], ctx.now, days)
+        code = codes[target.person_id].code
+        return ctx.reply("invite-one", name=target.person.full_name, code=code, link=_link(ctx, code), days=days)
+    waiting = [m for m in roster if not m.person.accounts]
+    codes = await invites.invites_for(
+        ctx.session, membership.cell_id, [None, *(m.person_id for m in waiting)], ctx.now, days
+    )
+    lines = [
+        ctx.t(
+            "invite-line",
+            name=m.person.full_name,
+            code=codes[m.person_id].code,
+            link=_link(ctx, codes[m.person_id].code),
         )
-    lines = []
-    for member in roster:
-        if member.person.accounts:
-            continue
-        personal = await invites.invite_for(ctx.session, membership.cell_id, member.person_id, ctx.now, days)
-        lines.append(
-            ctx.t("invite-line", name=member.person.full_name, code=personal.code, link=_link(ctx, personal.code))
-        )
-    cell_code: Invite = await invites.invite_for(ctx.session, membership.cell_id, None, ctx.now, days)
+        for m in waiting
+    ]
     body = Markup("\n").join(lines) if lines else ctx.t("invite-all-linked")
-    return ctx.reply("invite-list", members=body, code=cell_code.code, link=_link(ctx, cell_code.code), days=days)
+    shared = codes[None].code
+    return ctx.reply("invite-list", members=body, code=shared, link=_link(ctx, shared), days=days)
 
 
 @router.command("link", "ketnoi", Need.ANYONE, in_groups=True)

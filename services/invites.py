@@ -36,32 +36,33 @@ def looks_like_code(text: str) -> bool:
     return len(code) == CODE_LENGTH and all(c in ALPHABET for c in code)
 
 
-async def _valid_invite(session: AsyncSession, cell_id: int, person_id: int | None, now: datetime) -> Invite | None:
-    return await session.scalar(
-        select(Invite).where(
-            Invite.cell_id == cell_id,
-            Invite.person_id.is_(None) if person_id is None else Invite.person_id == person_id,
-            Invite.used_at.is_(None),
-            Invite.expires_at > now,
+async def invites_for(
+    session: AsyncSession, cell_id: int, person_ids: Sequence[int | None], now: datetime, days: int
+) -> dict[int | None, Invite]:
+    """A valid code for each of these members (None = the cell's shared code), reusing codes still
+    valid: one query for the whole cell, whatever its size."""
+    valid = (
+        await session.scalars(
+            select(Invite)
+            .where(Invite.cell_id == cell_id, Invite.used_at.is_(None), Invite.expires_at > now)
+            .order_by(Invite.id)
         )
-    )
-
-
-async def invite_for(session: AsyncSession, cell_id: int, person_id: int | None, now: datetime, days: int) -> Invite:
-    """A valid code for the cell (person_id None) or for one member; reuses one still valid."""
-    invite = await _valid_invite(session, cell_id, person_id, now)
-    if invite is None:
-        invite = Invite(
-            code=new_code(), cell_id=cell_id, person_id=person_id, created_at=now, expires_at=now + timedelta(days=days)
-        )
-        session.add(invite)
-        await session.flush()
-    return invite
-
-
-async def unlinked_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:
-    """Members with no chat account at all: the ones who still need an invite."""
-    return [m for m in await cell_members(session, cell_id) if not m.person.accounts]
+    ).all()
+    found: dict[int | None, Invite] = {}
+    for invite in valid:
+        found.setdefault(invite.person_id, invite)
+    for person_id in person_ids:
+        if person_id not in found:
+            found[person_id] = Invite(
+                code=new_code(),
+                cell_id=cell_id,
+                person_id=person_id,
+                created_at=now,
+                expires_at=now + timedelta(days=days),
+            )
+            session.add(found[person_id])
+    await session.flush()
+    return {person_id: found[person_id] for person_id in person_ids}
 
 
 @dataclass(frozen=True)
