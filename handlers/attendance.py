@@ -175,7 +175,16 @@ async def checkin_button(ctx: Ctx) -> Response:
     if result is CheckIn.ALREADY:
         return _toast(ctx, "checkin-already")
     response = _toast(ctx, "checkin-done")
-    response.edits = await _counter_edits(ctx, meeting)
+    if ctx.incoming.message_id is None:
+        response.edits = await _counter_edits(ctx, meeting)
+        return response
+    # The pressed message is the counter itself: no need to look it up.
+    body = _post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting))
+    buttons = ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
+    pressed = Edit(
+        ctx.incoming.chat, ctx.incoming.message_id, body, buttons, throttled=True, refresh=_live(ctx.app, meeting.id)
+    )
+    response.edits = [pressed]
     return response
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,5 +44,23 @@ def insert_ignoring_duplicates(
     session: AsyncSession, model: type[Any], values: dict[str, Any], unique: list[str]
 ) -> Executable:
     """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: the database decides who was first."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+    statement: Executable = _insert(session)(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+    return statement
+
+
+def upsert_first_time(
+    session: AsyncSession, model: type[Any], values: dict[str, Any], unique: list[str], column: Any
+) -> Executable:
+    """Insert the row, or set `column` on the existing one only while it is NULL; returns the id
+    when this call was the first to set it, nothing otherwise. One statement for a hot path."""
+    statement: Executable = (
+        _insert(session)(model)
+        .values(**values)
+        .on_conflict_do_update(index_elements=unique, set_={column.key: values[column.key]}, where=column.is_(None))
+        .returning(model.id)
+    )
+    return statement
+
+
+def _insert(session: AsyncSession) -> Callable[[type[Any]], Any]:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Attendance, Meeting, MeetingState, Membership, MemberStatus, Outcome, Rsvp
-from models.db import insert_ignoring_duplicates
+from models.db import insert_ignoring_duplicates, upsert_first_time
 from services import audit
 from services.errors import DomainError
 
@@ -117,6 +117,13 @@ async def check_in(
     """Record the member present; `code=None` is the group button (refused when the cell requires the code)."""
     if not is_open(meeting, now):
         raise DomainError("checkin-closed")
+    if code is None and not meeting.checkin_requires_code:
+        # The group button: one statement decides, since a burst of presses arrives at once.
+        values = {"meeting_id": meeting.id, "person_id": person_id, "code_failures": 0, "checked_in_at": now}
+        first = await session.execute(
+            upsert_first_time(session, Attendance, values, ["meeting_id", "person_id"], Attendance.checked_in_at)
+        )
+        return CheckIn.OK if first.first() is not None else CheckIn.ALREADY
     row = await attendance_row(session, meeting.id, person_id)
     if row.checked_in_at is not None:
         return CheckIn.ALREADY
