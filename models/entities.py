@@ -67,6 +67,10 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(32), unique=True)
     wants_reminders: Mapped[bool | None] = mapped_column(Boolean)
     accounts: Mapped[list[Account]] = relationship(back_populates="person", cascade="all, delete-orphan")
+    # Read-only views for resolving who is talking in one query; rows are written as Membership
+    # and Supervision objects.
+    memberships: Mapped[list[Membership]] = relationship(viewonly=True, order_by="Membership.id")
+    supervised_cells: Mapped[list[Cell]] = relationship(secondary="supervisions", viewonly=True, order_by="Cell.name")
 
 
 class Account(Base):

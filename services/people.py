@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Account, Cell, Membership, MemberStatus, Person, Platform, Supervision
+from models import Account, Cell, Membership, MemberStatus, Person, Platform
 from services.errors import DomainError
 from services.text import fold
 
@@ -51,40 +51,45 @@ class Actor:
         return any(c.id == cell_id for c in self.supervised)
 
 
+# Everything an actor needs, eager-loaded by the one query that finds the person.
+_ROLES = (
+    joinedload(Person.memberships).joinedload(Membership.cell).joinedload(Cell.committee),
+    joinedload(Person.supervised_cells),
+)
+
+
 async def find_actor(
     session: AsyncSession, platform: Platform, external_id: str, *, is_admin: bool = False
 ) -> Actor | None:
-    """Resolve an account; None means the user has not joined yet.
+    """Resolve an account; None means the user has not joined yet. One query whatever the
+    person's roles: this runs for every incoming message and button press.
 
     The console has no accounts: its "user id" is the person id the operator chose to act as.
     """
     if platform is Platform.CONSOLE:
-        found = await session.get(Person, int(external_id)) if external_id.isdigit() else None
-        return None if found is None else await actor_for(session, found, is_admin=is_admin)
-    person = await session.scalar(
-        select(Person).join(Account).where(Account.platform == platform, Account.external_id == external_id)
+        return await actor_for(session, int(external_id), is_admin=is_admin) if external_id.isdigit() else None
+    person = (
+        (
+            await session.scalars(
+                select(Person)
+                .join(Account)
+                .where(Account.platform == platform, Account.external_id == external_id)
+                .options(*_ROLES)
+            )
+        )
+        .unique()
+        .first()
     )
-    if person is None:
-        return None
-    return await actor_for(session, person, is_admin=is_admin)
+    return None if person is None else _actor(person, is_admin)
 
 
-async def actor_for(session: AsyncSession, person: Person, *, is_admin: bool = False) -> Actor:
-    """Two queries whatever the person's roles: this runs for every incoming message."""
-    memberships = (
-        await session.scalars(
-            select(Membership)
-            .where(Membership.person_id == person.id)
-            .options(joinedload(Membership.cell).joinedload(Cell.committee))
-            .order_by(Membership.id)
-        )
-    ).all()
-    supervised = (
-        await session.scalars(
-            select(Cell).join(Supervision).where(Supervision.person_id == person.id).order_by(Cell.name)
-        )
-    ).all()
-    return Actor(person=person, memberships=memberships, supervised=supervised, is_admin=is_admin)
+async def actor_for(session: AsyncSession, person_id: int, *, is_admin: bool = False) -> Actor | None:
+    person = await session.get(Person, person_id, options=_ROLES, populate_existing=True)
+    return None if person is None else _actor(person, is_admin)
+
+
+def _actor(person: Person, is_admin: bool) -> Actor:
+    return Actor(person=person, memberships=person.memberships, supervised=person.supervised_cells, is_admin=is_admin)
 
 
 async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:

@@ -75,9 +75,9 @@ async def set_menus(bot: Bot, app: AppContext, commands: Sequence[Command]) -> i
         ).all()
         for account in accounts:
             admin = account.external_id in {str(i) for i in app.config.telegram.admin_ids}
-            person = await session.get(Person, account.person_id)
-            assert person is not None
-            mine = menu_for(tr, commands, await actor_for(session, person, is_admin=admin))
+            actor = await actor_for(session, account.person_id, is_admin=admin)
+            assert actor is not None
+            mine = menu_for(tr, commands, actor)
             if mine == members:
                 continue
             try:
