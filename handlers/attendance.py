@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup
 from sqlalchemy import select
@@ -87,34 +87,32 @@ def _post(tr: Translator, meeting: Meeting, count: Tally, *, closed: bool = Fals
     return text
 
 
-def _live(app: AppContext, meeting_id: int) -> Callable[[], Awaitable[Markup]]:
-    """The counter recounted from committed rows at the moment the edit is sent."""
+def _live(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edit:
+    """The open counter, recounted from committed rows when the edit is sent, so the press that
+    asks for it spends no query on it and no concurrent press is missed."""
 
-    async def refresh() -> Markup:
+    async def text() -> Markup:
         async with app.sessions() as session:
             meeting = await session.get(Meeting, meeting_id)
             assert meeting is not None
             return _post(app.tr, meeting, await attendance.tally(session, meeting))
 
-    return refresh
+    buttons = ((Button(str(app.tr.t("checkin-button")), f"ci:{meeting_id}"),),)
+    return Edit(to, message_id, text, buttons, throttled=True)
 
 
-async def _counter_edits(ctx: Ctx, meeting: Meeting, *, closed: bool = False) -> list[Edit]:
-    """New text for every group message showing this meeting's check-in counter."""
+async def _counter_edits(ctx: Ctx, meeting: Meeting, closed: Tally | None = None) -> list[Edit]:
+    """Edits for every group message showing this meeting's check-in counter: live while open,
+    the final count once `closed`."""
     posted = (
         await ctx.session.scalars(
             select(PostedMessage).where(PostedMessage.meeting_id == meeting.id, PostedMessage.purpose == "checkin")
         )
     ).all()
-    if not posted:
-        return []
-    body = _post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting), closed=closed)
-    buttons = () if closed else ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
-    refresh = None if closed else _live(ctx.app, meeting.id)
-    return [
-        Edit(Address(p.platform, p.chat_id), p.message_id, body, buttons, throttled=not closed, refresh=refresh)
-        for p in posted
-    ]
+    if closed is None:
+        return [_live(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting.id) for p in posted]
+    body = _post(ctx.app.tr, meeting, closed, closed=True)
+    return [Edit(Address(p.platform, p.chat_id), p.message_id, body) for p in posted]
 
 
 async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_code: bool) -> Response:
@@ -177,14 +175,9 @@ async def checkin_button(ctx: Ctx) -> Response:
     response = _toast(ctx, "checkin-done")
     if ctx.incoming.message_id is None:
         response.edits = await _counter_edits(ctx, meeting)
-        return response
-    # The pressed message is the counter itself: no need to look it up.
-    body = _post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting))
-    buttons = ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
-    pressed = Edit(
-        ctx.incoming.chat, ctx.incoming.message_id, body, buttons, throttled=True, refresh=_live(ctx.app, meeting.id)
-    )
-    response.edits = [pressed]
+    else:
+        # The pressed message is the counter itself: no need to look it up.
+        response.edits = [_live(ctx.app, ctx.incoming.chat, ctx.incoming.message_id, meeting.id)]
     return response
 
 
@@ -213,7 +206,7 @@ async def close_checkin(ctx: Ctx) -> Response:
     meeting = await meeting_of(ctx, membership.cell_id)
     count = await attendance.close_checkin(ctx.session, meeting, ctx.now)
     response = ctx.reply("checkin-closed-done", counter=_counter(ctx.app.tr, count, closed=True))
-    response.edits = await _counter_edits(ctx, meeting, closed=True)
+    response.edits = await _counter_edits(ctx, meeting, closed=count)
     return response
 
 

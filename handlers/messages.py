@@ -71,18 +71,27 @@ class Outgoing:
     photo: bytes | None = None
 
 
+# Text read when an edit is sent rather than when it is made.
+LiveText = Callable[[], Awaitable[Markup]]
+
+
 @dataclass(frozen=True)
 class Edit:
-    """Replace the text of a message the bot sent; channels may coalesce bursts by `message_id`."""
+    """Replace the text of a message the bot sent; channels may coalesce bursts by `message_id`.
+
+    `text` may be live: a counter built inside one press's transaction would miss presses
+    committed at the same moment and could land stale, so it is read from committed rows when the
+    edit goes out (and a press need not count at all).
+    """
 
     to: Address
     message_id: str
-    text: Markup
+    text: Markup | LiveText
     buttons: Keyboard = ()
     throttled: bool = False
-    # Recomputes the text right before a coalesced edit is sent: a live counter built inside one
-    # press's transaction may miss a press committed at the same moment, and must not land stale.
-    refresh: Callable[[], Awaitable[Markup]] | None = field(default=None, compare=False)
+
+    async def current_text(self) -> Markup:
+        return await self.text() if callable(self.text) else self.text
 
 
 @dataclass

@@ -202,6 +202,29 @@ async def test_the_final_text_lands_after_failures(
     assert message.text == "Đã kết thúc: 6/5"
 
 
+async def test_a_live_text_is_read_when_sent_and_read_again_after_a_failure(
+    tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    """A live counter is read from the database as the edit goes out; if that read fails (the
+    database busy), the edit is tried again rather than dropped, so the count still lands."""
+    group = fake.group("Chi bộ")
+    fake.add_bot(people.an, group)
+    await fake.wait_for(lambda: fake.sent(group.id))
+    message_id = await channel.sender.send(to(group.id), Markup("Có mặt 0/5"))
+    reads: list[str] = []
+
+    async def counter() -> Markup:
+        reads.append("read")
+        if len(reads) == 1:
+            raise OSError("database is locked")
+        return Markup(f"Có mặt {len(reads)}/5")
+
+    channel.edits.submit(Edit(to(group.id), message_id, counter, throttled=True))
+    message = fake.messages[(group.id, int(message_id))]
+    await fake.wait_for(lambda: message.text == "Có mặt 2/5", within=5)
+    assert reads == ["read", "read"]
+
+
 # ---- the command line ------------------------------------------------------------------------------
 
 

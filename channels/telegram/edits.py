@@ -71,7 +71,7 @@ class EditThrottle:
             edit, slot.latest, slot.urgent = slot.latest, None, False
             slot.last_sent = self.clock()
             try:
-                await self.sender.edit(await _refreshed(edit))
+                await self.sender.edit(await _fixed(edit))
                 slot.failures = 0
             except RetryLater as error:
                 await self._again(slot, edit, error.retry_after)
@@ -101,12 +101,11 @@ class EditThrottle:
         await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def _refreshed(edit: Edit) -> Edit:
-    """The edit with its text recomputed now, when it can be (a live counter)."""
-    if edit.refresh is None:
-        return edit
+async def _fixed(edit: Edit) -> Edit:
+    """The edit with a live text read now; a failed read is retried like a network error, since
+    the newest count must land in the end."""
     try:
-        return replace(edit, text=await edit.refresh())
-    except Exception:
-        log.exception("could not refresh the text of message %s; sending the one we have", edit.message_id)
-        return edit
+        return replace(edit, text=await edit.current_text())
+    except Exception as error:
+        log.exception("could not read the text of message %s", edit.message_id)
+        raise TransientFailure(f"live text unavailable: {type(error).__name__}") from error

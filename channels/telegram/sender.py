@@ -104,11 +104,12 @@ class TelegramSender:
         return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def edit(self, edit: Edit) -> None:
+        text = await edit.current_text()
         try:
             await self._call(
                 edit.to.chat_id,
                 lambda: self.bot.edit_message_text(
-                    split_html(str(edit.text))[0],
+                    split_html(str(text))[0],
                     chat_id=edit.to.chat_id,
                     message_id=int(edit.message_id),
                     parse_mode=ParseMode.HTML,
