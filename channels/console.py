@@ -87,4 +87,6 @@ class ConsoleChannel:
         return str(self._sent)
 
     async def edit(self, edit: Edit) -> None:
-        self._print(f"[✎ {edit.to.platform.value} {edit.to.chat_id}] {to_plain(await edit.current_text())}")
+        text = await edit.current_text()
+        if text is not None:
+            self._print(f"[✎ {edit.to.platform.value} {edit.to.chat_id}] {to_plain(text)}")

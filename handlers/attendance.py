@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Translator
 from handlers.common import find_member, meeting_by_id, meeting_of, member_cell, secretary_cell
@@ -91,28 +92,38 @@ def _live(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edi
     """The open counter, recounted from committed rows when the edit is sent, so the press that
     asks for it spends no query on it and no concurrent press is missed."""
 
-    async def text() -> Markup:
+    async def text() -> Markup | None:
         async with app.sessions() as session:
             meeting = await session.get(Meeting, meeting_id)
-            assert meeting is not None
+            if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
+                return None
             return _post(app.tr, meeting, await attendance.tally(session, meeting))
 
     buttons = ((Button(str(app.tr.t("checkin-button")), f"ci:{meeting_id}"),),)
     return Edit(to, message_id, text, buttons, throttled=True)
 
 
-async def _counter_edits(ctx: Ctx, meeting: Meeting, closed: Tally | None = None) -> list[Edit]:
-    """Edits for every group message showing this meeting's check-in counter: live while open,
-    the final count once `closed`."""
-    posted = (
-        await ctx.session.scalars(
-            select(PostedMessage).where(PostedMessage.meeting_id == meeting.id, PostedMessage.purpose == "checkin")
+async def _posted(session: AsyncSession, meeting_id: int) -> Sequence[PostedMessage]:
+    """The group messages showing this meeting's check-in counter."""
+    return (
+        await session.scalars(
+            select(PostedMessage).where(PostedMessage.meeting_id == meeting_id, PostedMessage.purpose == "checkin")
         )
     ).all()
-    if closed is None:
-        return [_live(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting.id) for p in posted]
-    body = _post(ctx.app.tr, meeting, closed, closed=True)
-    return [Edit(Address(p.platform, p.chat_id), p.message_id, body) for p in posted]
+
+
+async def _counter_edits(ctx: Ctx, meeting: Meeting) -> list[Edit]:
+    """Live edits for every group message showing this meeting's open check-in."""
+    return [
+        _live(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting.id)
+        for p in await _posted(ctx.session, meeting.id)
+    ]
+
+
+async def closed_counter_edits(app: AppContext, session: AsyncSession, meeting: Meeting, count: Tally) -> list[Edit]:
+    """The final count, without the button, for every group message that showed the check-in."""
+    body = _post(app.tr, meeting, count, closed=True)
+    return [Edit(Address(p.platform, p.chat_id), p.message_id, body) for p in await _posted(session, meeting.id)]
 
 
 async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_code: bool) -> Response:
@@ -206,7 +217,7 @@ async def close_checkin(ctx: Ctx) -> Response:
     meeting = await meeting_of(ctx, membership.cell_id)
     count = await attendance.close_checkin(ctx.session, meeting, ctx.now)
     response = ctx.reply("checkin-closed-done", counter=_counter(ctx.app.tr, count, closed=True))
-    response.edits = await _counter_edits(ctx, meeting, closed=count)
+    response.edits = await closed_counter_edits(ctx.app, ctx.session, meeting, count)
     return response
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
@@ -91,7 +91,12 @@ async def deliver(app: AppContext, response: Response, origin: Address, senders:
             continue
         if message.remember is not None:
             await remember_posted(app, message.remember, target, message_id)
-    for edit in response.edits:
+    await send_edits(response.edits, senders)
+
+
+async def send_edits(edits: Sequence[Edit], senders: Mapping[Platform, Sender]) -> None:
+    """Apply edits once each; a message that cannot be edited (deleted, too old) is only logged."""
+    for edit in edits:
         sender = senders.get(edit.to.platform)
         if sender is None:
             continue

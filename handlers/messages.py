@@ -71,8 +71,9 @@ class Outgoing:
     photo: bytes | None = None
 
 
-# Text read when an edit is sent rather than when it is made.
-LiveText = Callable[[], Awaitable[Markup]]
+# Text read when an edit is sent rather than when it is made; None when the message has nothing
+# to show any more (the check-in closed meanwhile and its final edit is authoritative).
+LiveText = Callable[[], Awaitable[Markup | None]]
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Edit:
     buttons: Keyboard = ()
     throttled: bool = False
 
-    async def current_text(self) -> Markup:
+    async def current_text(self) -> Markup | None:
         return await self.text() if callable(self.text) else self.text
 
 

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from sqlalchemy import select
 
+from handlers.attendance import closed_counter_edits
 from handlers.context import AppContext
-from models import Cell
+from handlers.delivery import Sender, send_edits
+from models import Cell, Platform
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
 from services import attendance, planning, reminders
 
@@ -105,8 +108,12 @@ async def plan_ahead(app: AppContext, render: reminders.Render) -> int:
     return planned
 
 
-async def close_due_checkins(app: AppContext) -> int:
+async def close_due_checkins(app: AppContext, senders: Mapping[Platform, Sender]) -> int:
+    """Close the check-ins whose time is up; their group posts then show the final count and lose
+    the button, as when the secretary closes by hand."""
     async with app.sessions() as session:
         closed = await attendance.close_due(session, app.clock.now())
+        edits = [edit for meeting, count in closed for edit in await closed_counter_edits(app, session, meeting, count)]
         await session.commit()
+    await send_edits(edits, senders)
     return len(closed)

@@ -57,7 +57,7 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> Asyn
     scheduler.add_job(
         jobs.close_due_checkins,
         IntervalTrigger(seconds=CLOSE_CHECK_SECONDS, timezone=zone),
-        args=[app],
+        args=[app, senders],
         id="close",
         name="close due check-ins",
     )

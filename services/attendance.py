@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -200,16 +199,14 @@ async def close_checkin(session: AsyncSession, meeting: Meeting, now: datetime) 
     return await tally(session, meeting)
 
 
-async def close_due(session: AsyncSession, now: datetime) -> Sequence[Meeting]:
-    """Close every check-in whose time is up; the scheduler calls this."""
+async def close_due(session: AsyncSession, now: datetime) -> list[tuple[Meeting, Tally]]:
+    """Close every check-in whose time is up, with each one's final count; the scheduler calls this."""
     due = (
         await session.scalars(
             select(Meeting).where(Meeting.state == MeetingState.CHECKIN_OPEN, Meeting.checkin_closes_at <= now)
         )
     ).all()
-    for meeting in due:
-        await close_checkin(session, meeting, now)
-    return due
+    return [(meeting, await close_checkin(session, meeting, now)) for meeting in due]
 
 
 async def mark(

@@ -104,7 +104,7 @@ class Harness:
 
     async def tick(self) -> None:
         await self.ticker.tick()
-        await jobs.close_due_checkins(self.app)
+        await jobs.close_due_checkins(self.app, self.dispatcher.senders)
 
     async def run_until(self, until: datetime, step: timedelta = timedelta(hours=1)) -> None:
         while self.clock.now() < until:

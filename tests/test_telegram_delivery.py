@@ -23,6 +23,7 @@ from handlers.context import AppContext
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
 from handlers.messages import Address, Edit
 from models import Platform
+from scheduler import jobs
 from tests.factories import build_world
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, Limits
 from tests.fake_telegram.fixtures import People
@@ -145,7 +146,7 @@ async def test_check_in_edits_are_coalesced_every_three_seconds(
     limiter = RateLimiter(overall=Window(50, 1.0), per_chat=Window(30, 1.0), per_group=Window(100, 60.0))
     # One update at a time, so the handler's counts arrive in order (see the next test for why).
     async with TelegramChannel(tg_app, limiter=limiter, concurrency=1).running() as channel:
-        assert channel.edits.interval == EDIT_INTERVAL == 3.0
+        assert channel.sender.edits.interval == EDIT_INTERVAL == 3.0
         group = fake.group("Chi bộ Khu phố 1")
         fake.add_bot(people.an, group)
         await fake.say(people.an, "/ketnoi", group)
@@ -182,6 +183,30 @@ async def test_the_counter_ends_at_the_true_count_under_concurrent_presses(
     assert "Có mặt 4/5" in post.text
 
 
+async def test_check_in_closed_by_the_clock_shows_the_final_count_without_the_button(
+    tg_app: AppContext, clock: FakeClock, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    await build_world(tg_app, meeting_at=clock.now() + timedelta(hours=1))
+    group = fake.group("Chi bộ Khu phố 1")
+    fake.add_bot(people.an, group)
+    await fake.say(people.an, "/ketnoi", group)
+    await fake.say(people.an, "/modiemdanh", group)
+    [post] = await fake.wait_for(lambda: [m for m in fake.sent(group.id) if m.buttons])
+    # Two presses in a row: the second one's counter edit is still waiting when the clock closes.
+    queries = [fake.press(user, post, post.buttons[0]["callback_data"]) for user in (people.cuong, people.binh)]
+    await fake.wait_for(lambda: all(q in fake.answers for q in queries))
+    clock.advance(timedelta(minutes=tg_app.config.schedule.checkin_minutes - 1))
+    assert await jobs.close_due_checkins(tg_app, {Platform.TELEGRAM: channel.sender}) == 0
+    assert post.buttons
+    clock.advance(timedelta(minutes=1))
+    assert await jobs.close_due_checkins(tg_app, {Platform.TELEGRAM: channel.sender}) == 1
+    await fake.wait_for(lambda: "Đã kết thúc điểm danh" in post.text)
+    await asyncio.sleep(channel.sender.edits.interval + 0.3)  # the waiting edit must not undo it
+    assert "Đã kết thúc điểm danh" in post.text
+    assert "Có mặt 2/5" in post.text
+    assert not post.buttons
+
+
 async def test_the_final_text_lands_after_failures(
     tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
 ) -> None:
@@ -191,12 +216,12 @@ async def test_the_final_text_lands_after_failures(
     message_id = await channel.sender.send(to(group.id), Markup("Có mặt 0/5"))
     fake.fail("editMessageText", 500, "Internal Server Error", times=2)
     for count in range(1, 6):
-        channel.edits.submit(Edit(to(group.id), message_id, Markup(f"Có mặt {count}/5"), throttled=True))
+        channel.sender.edits.submit(Edit(to(group.id), message_id, Markup(f"Có mặt {count}/5"), throttled=True))
     message = fake.messages[(group.id, int(message_id))]
     await fake.wait_for(lambda: message.text == "Có mặt 5/5", within=5)
     # An unthrottled edit (the check-in closed) replaces what is pending and goes at once.
-    channel.edits.submit(Edit(to(group.id), message_id, Markup("Có mặt 6/5"), throttled=True))
-    channel.edits.submit(Edit(to(group.id), message_id, Markup("Đã kết thúc: 6/5")))
+    channel.sender.edits.submit(Edit(to(group.id), message_id, Markup("Có mặt 6/5"), throttled=True))
+    channel.sender.edits.submit(Edit(to(group.id), message_id, Markup("Đã kết thúc: 6/5")))
     await fake.wait_for(lambda: message.text == "Đã kết thúc: 6/5", within=1)
     await asyncio.sleep(0.5)
     assert message.text == "Đã kết thúc: 6/5"
@@ -219,7 +244,7 @@ async def test_a_live_text_is_read_when_sent_and_read_again_after_a_failure(
             raise OSError("database is locked")
         return Markup(f"Có mặt {len(reads)}/5")
 
-    channel.edits.submit(Edit(to(group.id), message_id, counter, throttled=True))
+    channel.sender.edits.submit(Edit(to(group.id), message_id, counter, throttled=True))
     message = fake.messages[(group.id, int(message_id))]
     await fake.wait_for(lambda: message.text == "Có mặt 2/5", within=5)
     assert reads == ["read", "read"]

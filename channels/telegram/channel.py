@@ -18,7 +18,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from channels.ratelimit import RateLimiter
-from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
+from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.menus import set_menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
@@ -82,8 +82,7 @@ class TelegramChannel:
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config))
-        self.edits = EditThrottle(self.sender, edit_interval)
+        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config), edit_interval)
 
     @property
     def username(self) -> str:
@@ -117,7 +116,7 @@ class TelegramChannel:
             await updater.stop()
         if self.application.running:
             await self.application.stop()
-        await self.edits.flush(within=self.edits.interval + 2)
+        await self.sender.edits.flush(within=self.sender.edits.interval + 2)
         await self.application.shutdown()
 
     @contextlib.asynccontextmanager
@@ -156,7 +155,7 @@ class TelegramChannel:
             if message_id is not None and message.remember is not None:
                 await remember_posted(self.app, message.remember, target, message_id)
         for edit in response.edits:
-            self.edits.submit(edit)
+            await self.sender.edit(edit)
 
     async def _answer(self, query_id: str, toast: str | None) -> None:
         try:

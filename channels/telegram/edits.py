@@ -12,10 +12,12 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
-from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure
+from markupsafe import Markup
+
+from handlers.delivery import DeliveryError, RetryLater, TransientFailure
 from handlers.messages import Address, Edit
 
 log = logging.getLogger(__name__)
@@ -35,11 +37,15 @@ class _Slot:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+# Sends one edit with its text read; raises the delivery errors of handlers/delivery.py.
+ApplyEdit = Callable[[Edit, Markup], Awaitable[None]]
+
+
 class EditThrottle:
     def __init__(
-        self, sender: Sender, interval: float = EDIT_INTERVAL, clock: Callable[[], float] = time.monotonic
+        self, apply: ApplyEdit, interval: float = EDIT_INTERVAL, clock: Callable[[], float] = time.monotonic
     ) -> None:
-        self.sender = sender
+        self.apply = apply
         self.interval = interval
         self.clock = clock
         self._slots: dict[tuple[Address, str], _Slot] = {}
@@ -71,7 +77,9 @@ class EditThrottle:
             edit, slot.latest, slot.urgent = slot.latest, None, False
             slot.last_sent = self.clock()
             try:
-                await self.sender.edit(await _fixed(edit))
+                text = await _read(edit)
+                if text is not None:
+                    await self.apply(edit, text)
                 slot.failures = 0
             except RetryLater as error:
                 await self._again(slot, edit, error.retry_after)
@@ -101,11 +109,11 @@ class EditThrottle:
         await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def _fixed(edit: Edit) -> Edit:
-    """The edit with a live text read now; a failed read is retried like a network error, since
-    the newest count must land in the end."""
+async def _read(edit: Edit) -> Markup | None:
+    """The edit's text, a live one read now (None: it has nothing to show any more). A failed read
+    is retried like a network error, since the newest count must land in the end."""
     try:
-        return replace(edit, text=await edit.current_text())
+        return await edit.current_text()
     except Exception as error:
         log.exception("could not read the text of message %s", edit.message_id)
         raise TransientFailure(f"live text unavailable: {type(error).__name__}") from error

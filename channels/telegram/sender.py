@@ -1,4 +1,5 @@
 """Sending and editing on Telegram through one limiter, with the library's errors turned into delivery errors.
+Edits are coalesced per message (channels/telegram/edits.py).
 
 Used for direct replies and by the outbox dispatcher alike (it is the `Sender` of handlers/delivery.py).
 """
@@ -18,6 +19,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from channels.ratelimit import RateLimiter, Window
+from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
 from channels.telegram.render import keyboard, split_html
 from core.config import TelegramConfig
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
@@ -57,9 +59,10 @@ def retry_seconds(error: RetryAfter) -> float:
 class TelegramSender:
     """Sends and edits with HTML parse mode; every call waits for the limiter first."""
 
-    def __init__(self, bot: Bot, limiter: RateLimiter) -> None:
+    def __init__(self, bot: Bot, limiter: RateLimiter, edit_interval: float = EDIT_INTERVAL) -> None:
         self.bot = bot
         self.limiter = limiter
+        self.edits = EditThrottle(self._edit_now, edit_interval)
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         """Send (in several parts when over 4096 characters; the buttons go on the last) and return
@@ -104,7 +107,11 @@ class TelegramSender:
         return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def edit(self, edit: Edit) -> None:
-        text = await edit.current_text()
+        """Queue the edit: every edit of a message goes through its one slot of the throttle, so a
+        burst is coalesced and no older text lands after a newer one, whoever asked for it."""
+        self.edits.submit(edit)
+
+    async def _edit_now(self, edit: Edit, text: Markup) -> None:
         try:
             await self._call(
                 edit.to.chat_id,

@@ -95,7 +95,9 @@ class ZaloSender:
     async def edit(self, edit: Edit) -> None:
         if edit.throttled:
             return
-        await self.send(edit.to, await edit.current_text(), edit.buttons)
+        text = await edit.current_text()
+        if text is not None:
+            await self.send(edit.to, text, edit.buttons)
 
     async def send_photo(self, to: Address, image: bytes, caption: Markup) -> str:
         """The chart when we have a public address to serve it from; the caption alone otherwise."""
