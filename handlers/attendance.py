@@ -30,9 +30,11 @@ def _toast(ctx: Ctx, key: str, **args: object) -> Response:
 # ---- answering before the meeting -------------------------------------------------------
 
 
-@router.button("rsvp")
+@router.button("rsvp", parts=2)
 async def rsvp_button(ctx: Ctx) -> Response:
-    _, meeting_id, choice = (ctx.incoming.button or "").split(":")
+    meeting_id, choice = ctx.pressed
+    if choice not in ("yes", "no"):
+        raise DomainError("err-stale-button")
     meeting = await meeting_by_id(ctx, meeting_id)
     person_id = ctx.me().person.id
     if choice == "yes":
@@ -112,12 +114,10 @@ async def _posted(session: AsyncSession, meeting_id: int) -> Sequence[PostedMess
     ).all()
 
 
-async def _counter_edits(ctx: Ctx, meeting: Meeting) -> list[Edit]:
+async def _counter_edits(ctx: Ctx, meeting_id: int) -> list[Edit]:
     """Live edits for every group message showing this meeting's open check-in."""
-    return [
-        _live(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting.id)
-        for p in await _posted(ctx.session, meeting.id)
-    ]
+    posted = await _posted(ctx.session, meeting_id)
+    return [_live(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting_id) for p in posted]
 
 
 async def closed_counter_edits(app: AppContext, session: AsyncSession, meeting: Meeting, count: Tally) -> list[Edit]:
@@ -164,7 +164,7 @@ async def open_checkin(ctx: Ctx) -> Response:
 
 @router.button("open", Need.SECRETARY)
 async def open_button(ctx: Ctx) -> Response:
-    meeting = await meeting_by_id(ctx, (ctx.incoming.button or "").split(":")[1])
+    meeting = await meeting_by_id(ctx, ctx.pressed[0])
     membership = ctx.me().membership_in(meeting.cell_id)
     if membership is None or not membership.role.runs_meetings:
         raise DomainError("err-secretary-only")
@@ -173,9 +173,30 @@ async def open_button(ctx: Ctx) -> Response:
     return response
 
 
-@router.button("ci")
+async def _checked_in(ctx: Ctx, meeting_id: int) -> Response:
+    response = _toast(ctx, "checkin-done")
+    if ctx.incoming.message_id is None:
+        response.edits = await _counter_edits(ctx, meeting_id)
+    else:
+        # The pressed message is the counter itself: no need to look it up.
+        response.edits = [_live(ctx.app, ctx.incoming.chat, ctx.incoming.message_id, meeting_id)]
+    return response
+
+
+async def checkin_first_press(ctx: Ctx) -> Response | None:
+    """A burst of presses is mostly first presses by members while check-in is open: one statement
+    each. Anything else goes to `checkin_button`, which explains it."""
+    [meeting_id] = ctx.pressed
+    if not meeting_id.isdigit() or not await attendance.check_in_first_press(
+        ctx.session, ctx.incoming.platform, ctx.incoming.user_id, int(meeting_id), ctx.now
+    ):
+        return None
+    return await _checked_in(ctx, int(meeting_id))
+
+
+@router.button("ci", shortcut=checkin_first_press)
 async def checkin_button(ctx: Ctx) -> Response:
-    meeting = await meeting_by_id(ctx, (ctx.incoming.button or "").split(":")[1])
+    meeting = await meeting_by_id(ctx, ctx.pressed[0])
     if not attendance.is_open(meeting, ctx.now):
         raise DomainError("checkin-closed")
     if meeting.checkin_requires_code:
@@ -183,13 +204,7 @@ async def checkin_button(ctx: Ctx) -> Response:
     result = await attendance.check_in(ctx.session, meeting, ctx.me().person.id, ctx.now, code=None)
     if result is CheckIn.ALREADY:
         return _toast(ctx, "checkin-already")
-    response = _toast(ctx, "checkin-done")
-    if ctx.incoming.message_id is None:
-        response.edits = await _counter_edits(ctx, meeting)
-    else:
-        # The pressed message is the counter itself: no need to look it up.
-        response.edits = [_live(ctx.app, ctx.incoming.chat, ctx.incoming.message_id, meeting.id)]
-    return response
+    return await _checked_in(ctx, meeting.id)
 
 
 @router.command("checkin", "diemdanh", Need.MEMBER)
@@ -207,7 +222,7 @@ async def checkin_command(ctx: Ctx) -> Response:
     if result is CheckIn.ALREADY:
         return ctx.reply("checkin-already")
     response = ctx.reply("checkin-done")
-    response.edits = await _counter_edits(ctx, meeting)
+    response.edits = await _counter_edits(ctx, meeting.id)
     return response
 
 
@@ -279,5 +294,5 @@ async def mark(ctx: Ctx) -> Response:
     key = "mark-present-done" if present else ("mark-excused-done" if reason else "mark-unexcused-done")
     response = ctx.reply(key, name=subject.person.full_name)
     if meeting.state is MeetingState.CHECKIN_OPEN:
-        response.edits = await _counter_edits(ctx, meeting)
+        response.edits = await _counter_edits(ctx, meeting.id)
     return response

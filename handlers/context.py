@@ -62,6 +62,8 @@ class Ctx:
     incoming: Incoming
     actor: Actor | None
     args: str = ""
+    # The parts of a pressed button's data after its prefix ("ci:42" → ("42",)).
+    pressed: tuple[str, ...] = ()
     # The bot's earlier question that this plain message answers, if any.
     answering: Pending | None = None
     # A question this handler asks; the user's next plain message goes to its follow-up.

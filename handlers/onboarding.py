@@ -79,10 +79,10 @@ async def stranger_text(ctx: Ctx) -> Response:
     return ctx.reply("start-stranger")
 
 
-@router.button("pick", Need.ANYONE)
+@router.button("pick", Need.ANYONE, parts=2)
 async def pick(ctx: Ctx) -> Response:
     """Someone with the cell code chose a name: ask that cell's secretaries to approve."""
-    _, code, person_id = (ctx.incoming.button or "").split(":")
+    code, person_id = ctx.pressed
     if ctx.actor is not None:
         raise DomainError("join-already-linked")
     if not person_id.isdigit():
@@ -117,11 +117,11 @@ async def pick(ctx: Ctx) -> Response:
     return response
 
 
-@router.button("join", Need.SECRETARY)
+@router.button("join", Need.SECRETARY, parts=2)
 async def decide(ctx: Ctx) -> Response:
-    _, request_id, choice = (ctx.incoming.button or "").split(":")
+    request_id, choice = ctx.pressed
     request = await ctx.session.get(JoinRequest, int(request_id)) if request_id.isdigit() else None
-    if request is None:
+    if request is None or choice not in ("ok", "no"):
         raise DomainError("err-stale-button")
     if not ctx.me().runs(request.cell_id):
         raise DomainError("err-other-cell")

@@ -173,8 +173,7 @@ async def cancel(ctx: Ctx) -> Response:
 
 @router.button("cancel", Need.SECRETARY)
 async def cancel_button(ctx: Ctx) -> Response:
-    assert ctx.incoming.button is not None
-    meeting_id = ctx.incoming.button.partition(":")[2]
+    [meeting_id] = ctx.pressed
     meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
     if meeting is None or not ctx.me().runs(meeting.cell_id):
         raise DomainError("err-stale-button")

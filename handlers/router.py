@@ -22,6 +22,9 @@ from services.text import fold
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Ctx], Awaitable[Response]]
+# Answers the common case of a hot button before the caller is looked up (`ctx.actor` is None);
+# None sends the press the normal way.
+Shortcut = Callable[[Ctx], Awaitable[Response | None]]
 _COMMAND_RE = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
 
@@ -64,10 +67,21 @@ class Command:
         return (self.vi, self.name, *self.aliases)
 
 
+@dataclass(frozen=True)
+class ButtonRoute:
+    """A button's data is "<prefix>:<part>:…" with exactly `parts` parts after the prefix; anything
+    else (an old or forged press) is refused before a handler sees it."""
+
+    need: Need
+    func: Handler
+    parts: int = 1
+    shortcut: Shortcut | None = None
+
+
 @dataclass
 class Router:
     commands: list[Command] = field(default_factory=list)
-    buttons: dict[str, tuple[Need, Handler]] = field(default_factory=dict)
+    buttons: dict[str, ButtonRoute] = field(default_factory=dict)
     followups: dict[str, Handler] = field(default_factory=dict)
     # Plain text from someone not yet joined (e.g. an invite code typed on Zalo).
     stranger_text: Handler | None = None
@@ -91,11 +105,13 @@ class Router:
 
         return register
 
-    def button(self, prefix: str, need: Need = Need.MEMBER) -> Callable[[Handler], Handler]:
+    def button(
+        self, prefix: str, need: Need = Need.MEMBER, *, parts: int = 1, shortcut: Shortcut | None = None
+    ) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
             if prefix in self.buttons:
                 raise ValueError(f"button prefix clash: {prefix}")
-            self.buttons[prefix] = (need, func)
+            self.buttons[prefix] = ButtonRoute(need, func, parts, shortcut)
             return func
 
         return register
@@ -156,15 +172,17 @@ class Dispatcher:
 
     async def handle(self, incoming: Incoming) -> Response:
         async with self.app.sessions() as session:
-            actor = await find_actor(
-                session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
-            )
-            ctx = Ctx(self.app, session, incoming, actor, commands=self.router.commands)
+            ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
-                handler = self._route(ctx)
-                if handler is None:
-                    return Response()
-                response = await handler(ctx)
+                response = await self._shortcut(ctx)
+                if response is None:
+                    ctx.actor = await find_actor(
+                        session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
+                    )
+                    handler = self._route(ctx)
+                    if handler is None:
+                        return Response()
+                    response = await handler(ctx)
                 await session.commit()
             except DomainError as refusal:
                 await session.rollback()
@@ -191,18 +209,29 @@ class Dispatcher:
             return
         self._pending[user] = pending
 
+    def _button(self, ctx: Ctx) -> ButtonRoute | None:
+        """The pressed button's route, with its parts in `ctx.pressed`; None for data we never sent."""
+        prefix, *parts = (ctx.incoming.button or "").split(":")
+        route = self.router.buttons.get(prefix)
+        if route is None or len(parts) != route.parts or not all(parts):
+            return None
+        ctx.pressed = tuple(parts)
+        return route
+
+    async def _shortcut(self, ctx: Ctx) -> Response | None:
+        route = self._button(ctx) if ctx.incoming.button is not None else None
+        return None if route is None or route.shortcut is None else await route.shortcut(ctx)
+
     def _route(self, ctx: Ctx) -> Handler | None:
         incoming = ctx.incoming
         if incoming.button is not None:
-            prefix = incoming.button.split(":", 1)[0]
-            entry = self.router.buttons.get(prefix)
-            if entry is None:
+            route = self._button(ctx)
+            if route is None:
                 return _static(Response(toast=str(ctx.t("err-stale-button").striptags())))
-            need, func = entry
-            if not allowed(need, ctx.actor):
+            if not allowed(route.need, ctx.actor):
                 key = "err-not-joined" if ctx.actor is None else "err-not-allowed"
                 return _static(Response(toast=str(ctx.t(key).striptags())))
-            return func
+            return route.func
         in_group = incoming.chat_kind is ChatKind.GROUP
         # Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
         # for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, event
+from sqlalchemy import Executable, Select, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -49,17 +49,21 @@ def insert_ignoring_duplicates(
 
 
 def upsert_first_time(
-    session: AsyncSession, model: type[Any], values: dict[str, Any], unique: list[str], column: Any
+    session: AsyncSession,
+    model: type[Any],
+    rows: dict[str, Any] | tuple[list[str], Select[*tuple[Any, ...]]],
+    unique: list[str],
+    column: Any,
 ) -> Executable:
-    """Insert the row, or set `column` on the existing one only while it is NULL; returns the id
-    when this call was the first to set it, nothing otherwise. One statement for a hot path."""
-    statement: Executable = (
-        _insert(session)(model)
-        .values(**values)
-        .on_conflict_do_update(index_elements=unique, set_={column.key: values[column.key]}, where=column.is_(None))
-        .returning(model.id)
-    )
-    return statement
+    """Insert the row (given as values, or as columns and a SELECT that yields it), or set `column`
+    on the existing one only while it is NULL; returns the id when this call was the first to set
+    it, nothing otherwise. One statement for a hot path."""
+    insert = _insert(session)(model)
+    statement = insert.values(**rows) if isinstance(rows, dict) else insert.from_select(*rows)
+    upsert: Executable = statement.on_conflict_do_update(
+        index_elements=unique, set_={column.key: statement.excluded[column.key]}, where=column.is_(None)
+    ).returning(model.id)
+    return upsert
 
 
 def _insert(session: AsyncSession) -> Callable[[type[Any]], Any]:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Attendance, Meeting, MeetingState, Membership, MemberStatus, Outcome, Rsvp
+from models import Account, Attendance, Meeting, MeetingState, Membership, MemberStatus, Outcome, Platform, Rsvp
 from models.db import insert_ignoring_duplicates, upsert_first_time
 from services import audit
 from services.errors import DomainError
@@ -108,6 +108,34 @@ def is_open(meeting: Meeting, now: datetime) -> bool:
         and meeting.checkin_closes_at is not None
         and now < meeting.checkin_closes_at
     )
+
+
+async def check_in_first_press(
+    session: AsyncSession, platform: Platform, external_id: str, meeting_id: int, now: datetime
+) -> bool:
+    """Most presses of a check-in button in one statement, before the presser is even looked up:
+    the account belongs to a member of the meeting's cell, check-in is open without a code, and
+    this is the member's first press. False means one of those does not hold; `check_in` then
+    decides the long way and says which."""
+    member = (
+        select(Meeting.id, Account.person_id, literal(0), literal(now, Attendance.checked_in_at.type))
+        .select_from(Account)
+        .join(Membership, Membership.person_id == Account.person_id)
+        .join(Meeting, Meeting.cell_id == Membership.cell_id)
+        .where(
+            Account.platform == platform,
+            Account.external_id == external_id,
+            Meeting.id == meeting_id,
+            Meeting.state == MeetingState.CHECKIN_OPEN,
+            Meeting.checkin_closes_at > now,
+            Meeting.checkin_requires_code.is_(False),
+        )
+    )
+    columns = ["meeting_id", "person_id", "code_failures", "checked_in_at"]
+    first = await session.execute(
+        upsert_first_time(session, Attendance, (columns, member), ["meeting_id", "person_id"], Attendance.checked_in_at)
+    )
+    return first.first() is not None
 
 
 async def check_in(

@@ -195,6 +195,45 @@ async def test_check_in_from_open_to_settled_record(app: AppContext, chat: Chat,
     }
 
 
+async def test_old_or_forged_buttons_are_refused_and_change_nothing(
+    app: AppContext, chat: Chat, clock: FakeClock
+) -> None:
+    """callback_data comes back from the client: a press we never offered gets a short toast."""
+    mid = await meeting_soon(app, chat, clock)
+    clock.set(clock.now() + timedelta(days=11, hours=10, minutes=20))
+    await chat.say(SECRETARY, "/modiemdanh", group=GROUP)
+    forged = [
+        "",
+        ":",
+        "ci",
+        "ci:",
+        "ci:abc",
+        "ci:999999",
+        f"ci:{mid}:1",
+        f"rsvp:{mid}",
+        f"rsvp:{mid}:maybe",
+        f"rsvp::{mid}",
+        "open:abc",
+        "join:1",
+        "join:999:ok",
+        "pick:x",
+        "cancel:1:2",
+        "nope:1",
+    ]
+    for data in forged:
+        for user in (SECRETARY, MEMBER):
+            toast = (await chat.press(user, data, group=GROUP)).toast
+            assert toast in ("Nút này đã hết hiệu lực.", "Lệnh này không dành cho vai trò của đồng chí."), (
+                data,
+                user,
+                toast,
+            )
+    async with app.sessions() as session:
+        assert (await session.scalars(select(Attendance))).all() == []
+        meeting = await session.get(Meeting, mid)
+        assert meeting is not None and meeting.state is MeetingState.CHECKIN_OPEN
+
+
 async def test_code_required_check_in(app: AppContext, chat: Chat, clock: FakeClock) -> None:
     mid = await meeting_soon(app, chat, clock)
     clock.set(clock.now() + timedelta(days=11, hours=10, minutes=30))
