@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, Select, event
+from sqlalchemy import Executable, Select, Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -49,22 +49,20 @@ def insert_ignoring_duplicates(
 
 
 def upsert_first_time(
-    session: AsyncSession,
-    model: type[Any],
-    rows: dict[str, Any] | tuple[list[str], Select[*tuple[Any, ...]]],
-    unique: list[str],
-    column: Any,
+    dialect: str, table: Table, columns: list[str], rows: Select[*tuple[Any, ...]], unique: list[str], column: str
 ) -> Executable:
-    """Insert the row (given as values, or as columns and a SELECT that yields it), or set `column`
-    on the existing one only while it is NULL; returns the id when this call was the first to set
-    it, nothing otherwise. One statement for a hot path."""
-    insert = _insert(session)(model)
-    statement = insert.values(**rows) if isinstance(rows, dict) else insert.from_select(*rows)
-    upsert: Executable = statement.on_conflict_do_update(
-        index_elements=unique, set_={column.key: statement.excluded[column.key]}, where=column.is_(None)
-    ).returning(model.id)
+    """INSERT … SELECT, or on conflict set `column` on the existing row only while it is NULL;
+    returns the id when this statement was the first to set it, nothing otherwise. Meant for a hot
+    path: build it once with bind parameters and reuse it, since building costs more than running."""
+    insert = _INSERTS[dialect](table).from_select(columns, rows)
+    upsert: Executable = insert.on_conflict_do_update(
+        index_elements=unique, set_={column: insert.excluded[column]}, where=table.c[column].is_(None)
+    ).returning(table.c.id)
     return upsert
 
 
-def _insert(session: AsyncSession) -> Callable[[type[Any]], Any]:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+_INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+def _insert(session: AsyncSession) -> Callable[[Any], Any]:
+    return _INSERTS[session.get_bind().dialect.name]

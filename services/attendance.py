@@ -6,13 +6,14 @@ marked with a conditional UPDATE, so two presses racing each other count once.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import Executable, Table, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Attendance, Meeting, MeetingState, Membership, MemberStatus, Outcome, Platform, Rsvp
@@ -110,6 +111,30 @@ def is_open(meeting: Meeting, now: datetime) -> bool:
     )
 
 
+@functools.cache
+def _first_press(dialect: str) -> Executable:
+    """Built once per kind of database: a burst of presses reuses the statement and its compiled form."""
+    now = bindparam("now", type_=Attendance.checked_in_at.type)
+    member = (
+        select(Meeting.id, Account.person_id, literal(0), now)
+        .select_from(Account)
+        .join(Membership, Membership.person_id == Account.person_id)
+        .join(Meeting, Meeting.cell_id == Membership.cell_id)
+        .where(
+            Account.platform == bindparam("platform"),
+            Account.external_id == bindparam("external_id"),
+            Meeting.id == bindparam("meeting_id"),
+            Meeting.state == MeetingState.CHECKIN_OPEN,
+            Meeting.checkin_closes_at > now,
+            Meeting.checkin_requires_code.is_(False),
+        )
+    )
+    columns = ["meeting_id", "person_id", "code_failures", "checked_in_at"]
+    table = Attendance.__table__
+    assert isinstance(table, Table)
+    return upsert_first_time(dialect, table, columns, member, ["meeting_id", "person_id"], "checked_in_at")
+
+
 async def check_in_first_press(
     session: AsyncSession, platform: Platform, external_id: str, meeting_id: int, now: datetime
 ) -> bool:
@@ -117,24 +142,8 @@ async def check_in_first_press(
     the account belongs to a member of the meeting's cell, check-in is open without a code, and
     this is the member's first press. False means one of those does not hold; `check_in` then
     decides the long way and says which."""
-    member = (
-        select(Meeting.id, Account.person_id, literal(0), literal(now, Attendance.checked_in_at.type))
-        .select_from(Account)
-        .join(Membership, Membership.person_id == Account.person_id)
-        .join(Meeting, Meeting.cell_id == Membership.cell_id)
-        .where(
-            Account.platform == platform,
-            Account.external_id == external_id,
-            Meeting.id == meeting_id,
-            Meeting.state == MeetingState.CHECKIN_OPEN,
-            Meeting.checkin_closes_at > now,
-            Meeting.checkin_requires_code.is_(False),
-        )
-    )
-    columns = ["meeting_id", "person_id", "code_failures", "checked_in_at"]
-    first = await session.execute(
-        upsert_first_time(session, Attendance, (columns, member), ["meeting_id", "person_id"], Attendance.checked_in_at)
-    )
+    params = {"platform": platform, "external_id": external_id, "meeting_id": meeting_id, "now": now}
+    first = await session.execute(_first_press(session.get_bind().dialect.name), params)
     return first.first() is not None
 
 
@@ -144,13 +153,6 @@ async def check_in(
     """Record the member present; `code=None` is the group button (refused when the cell requires the code)."""
     if not is_open(meeting, now):
         raise DomainError("checkin-closed")
-    if code is None and not meeting.checkin_requires_code:
-        # The group button: one statement decides, since a burst of presses arrives at once.
-        values = {"meeting_id": meeting.id, "person_id": person_id, "code_failures": 0, "checked_in_at": now}
-        first = await session.execute(
-            upsert_first_time(session, Attendance, values, ["meeting_id", "person_id"], Attendance.checked_in_at)
-        )
-        return CheckIn.OK if first.first() is not None else CheckIn.ALREADY
     row = await attendance_row(session, meeting.id, person_id)
     if row.checked_in_at is not None:
         return CheckIn.ALREADY

@@ -231,7 +231,8 @@ async def test_old_or_forged_buttons_are_refused_and_change_nothing(
     async with app.sessions() as session:
         assert (await session.scalars(select(Attendance))).all() == []
         meeting = await session.get(Meeting, mid)
-        assert meeting is not None and meeting.state is MeetingState.CHECKIN_OPEN
+        assert meeting is not None
+        assert meeting.state is MeetingState.CHECKIN_OPEN
 
 
 async def test_code_required_check_in(app: AppContext, chat: Chat, clock: FakeClock) -> None:
