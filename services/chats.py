@@ -21,6 +21,14 @@ async def cell_groups(session: AsyncSession, cell_id: int) -> Sequence[ChatLink]
     return (await session.scalars(select(ChatLink).where(ChatLink.cell_id == cell_id))).all()
 
 
+async def cell_groups_on(session: AsyncSession, platform: Platform) -> dict[int, str]:
+    """Each cell's group on one platform, by cell id."""
+    links = (
+        await session.scalars(select(ChatLink).where(ChatLink.platform == platform, ChatLink.cell_id.is_not(None)))
+    ).all()
+    return {link.cell_id: link.chat_id for link in links if link.cell_id is not None}
+
+
 async def committee_chats(session: AsyncSession, committee_id: int) -> Sequence[ChatLink]:
     return (await session.scalars(select(ChatLink).where(ChatLink.committee_id == committee_id))).all()
 

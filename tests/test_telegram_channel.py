@@ -7,11 +7,13 @@ import io
 import logging
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from channels.telegram import TelegramChannel
 from core.logs import RedactSecrets, setup_logging
 from handlers.context import AppContext
 from handlers.messages import Address, Button
-from models import Platform
+from models import ChatLink, MemberRole, Membership, Platform
 from tests.factories import build_world
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, parse_html
 from tests.fake_telegram.fixtures import People
@@ -40,22 +42,67 @@ async def test_a_stranger_is_told_how_to_join(fake: FakeTelegram, people: People
     assert "chưa kết nối" in reply.text
 
 
+def menu(fake: FakeTelegram, *scope: object) -> list[str]:
+    return [c["command"] for c in fake.commands.get((scope, ""), [])]
+
+
 async def test_menus_and_bot_name_are_set_at_start(tg_app: AppContext, fake: FakeTelegram, people: People) -> None:
-    await build_world(tg_app)
+    world = await build_world(tg_app)
+    group = fake.group("Chi bộ Khu phố 1")
+    async with tg_app.sessions() as session:
+        session.add(ChatLink(platform=Platform.TELEGRAM, chat_id=str(group.id), cell_id=world.cell_id))
+        await session.commit()
     async with TelegramChannel(tg_app).running():
         assert tg_app.bot_names[Platform.TELEGRAM] == "chibo_test_bot"
-        private = [c["command"] for c in fake.commands[(("all_private_chats",), "")]]
-        groups = [c["command"] for c in fake.commands[(("all_group_chats",), "")]]
-        secretary = [c["command"] for c in fake.commands[(("chat", people.an.id), "")]]
+    private, groups = menu(fake, "all_private_chats"), menu(fake, "all_group_chats")
+    secretary = menu(fake, "chat", people.an.id)
     assert "lichhop" in private
     assert "datlich" not in private
-    assert "ketnoi" in groups
-    assert "lichhop" not in groups
+    # Everyone in a group sees help and how to link it; the running of the meeting is the secretary's.
+    assert set(groups) == {"trogiup", "ketnoi"}
     assert set(private) < set(secretary)
     assert {"datlich", "modiemdanh", "moi"} <= set(secretary)
-    # An ordinary member needs no personal menu: the private-chat one is theirs.
-    assert (("chat", people.cuong.id), "") not in fake.commands
-    assert all(c["description"] and "&lt;" not in c["description"] for menu in fake.commands.values() for c in menu)
+    for leader in (people.an, people.binh):
+        in_group = menu(fake, "chat_member", group.id, leader.id)
+        assert {"modiemdanh", "dongdiemdanh", "tongket", "trogiup"} <= set(in_group)
+        assert "datlich" not in in_group  # only commands that work in a group
+    # An ordinary member needs no personal menu: the default ones are theirs.
+    assert not menu(fake, "chat", people.cuong.id)
+    assert not menu(fake, "chat_member", group.id, people.cuong.id)
+    assert all(c["description"] and "&lt;" not in c["description"] for m in fake.commands.values() for c in m)
+
+
+async def test_menus_follow_role_changes_while_running(
+    tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    """A secretary stepping down and a member taking over: the next refresh (every few minutes)
+    sends just the menus that changed, and drops the one no longer wanted."""
+    world = await build_world(tg_app)
+    group = fake.group("Chi bộ Khu phố 1")
+    fake.add_bot(people.an, group)
+    await fake.say(people.cuong, "/start")
+    async with tg_app.sessions() as session:
+        session.add(ChatLink(platform=Platform.TELEGRAM, chat_id=str(group.id), cell_id=world.cell_id))
+        await session.commit()
+    # The roster arrived after start: the own menus of An, Bình, Khang and Giang, and An's and Bình's
+    # in their newly linked group.
+    assert await channel.menus.refresh() == 6
+    assert await channel.menus.refresh() == 0  # nothing changed: nothing sent
+    async with tg_app.sessions() as session:
+        an, cuong = (
+            await session.scalars(
+                select(Membership).where(
+                    Membership.person_id.in_([world.people["Nguyễn Văn An"], world.people["Lê Văn Cường"]])
+                )
+            )
+        ).all()
+        an.role, cuong.role = MemberRole.MEMBER, MemberRole.SECRETARY
+        await session.commit()
+    assert await channel.menus.refresh() == 2
+    assert "modiemdanh" in menu(fake, "chat", people.cuong.id)
+    assert "modiemdanh" in menu(fake, "chat_member", group.id, people.cuong.id)
+    assert not menu(fake, "chat", people.an.id)
+    assert not menu(fake, "chat_member", group.id, people.an.id)
 
 
 async def test_privacy_mode_groups_only_see_commands(

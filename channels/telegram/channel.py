@@ -19,7 +19,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHand
 
 from channels.ratelimit import RateLimiter
 from channels.telegram.edits import EDIT_INTERVAL
-from channels.telegram.menus import set_menus
+from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from handlers.context import AppContext
@@ -83,6 +83,8 @@ class TelegramChannel:
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config), edit_interval)
+        self.menus = Menus(self.application.bot, app, self.dispatcher.router.commands)
+        self._menu_task: asyncio.Task[None] | None = None
 
     @property
     def username(self) -> str:
@@ -104,13 +106,28 @@ class TelegramChannel:
         log.info("Telegram bot @%s is polling", self.username)
 
     async def post_init(self) -> None:
-        """Once the bot knows who it is: its name for deep links, and the command menus."""
+        """Once the bot knows who it is: its name for deep links, and the command menus, kept in
+        step with the roles from then on."""
         self.app.bot_names[Platform.TELEGRAM] = self.username
-        personal = await set_menus(self.application.bot, self.app, self.dispatcher.router.commands)
-        log.info("command menus set (%d personal)", personal)
+        log.info("command menus set (%d scopes)", await self.menus.refresh())
+        self._menu_task = asyncio.create_task(self._keep_menus())
+
+    async def _keep_menus(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                changed = await self.menus.refresh()
+            except Exception:
+                log.exception("could not refresh the command menus; trying again later")
+                continue
+            if changed:
+                log.info("command menus updated (%d scopes)", changed)
 
     async def stop(self) -> None:
         """Stop polling, let the last edits land, close the HTTP clients."""
+        if self._menu_task is not None:
+            self._menu_task.cancel()
+            await asyncio.gather(self._menu_task, return_exceptions=True)
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()

@@ -1,8 +1,12 @@
 """Command menus (the "/" list in Telegram's input field) per scope, from the router's commands.
 
-Members see their commands in every private chat, groups a short list, and each secretary,
-deputy, supervisor or admin gets their own list in their private chat (BotCommandScopeChat),
-so the menu offers exactly what /trogiup lists for that person.
+Members see their commands in every private chat and groups a short list. Each secretary,
+deputy, supervisor or admin gets their own list in their private chat (BotCommandScopeChat), and
+each secretary and deputy theirs in their cell's group (BotCommandScopeChatMember), so a menu
+offers exactly what /trogiup lists for that person there.
+
+Roles change while the bot runs (an approved join, a linked group, a re-imported roster), so the
+channel refreshes the menus every few minutes; only scopes whose list changed are sent again.
 """
 
 from __future__ import annotations
@@ -11,7 +15,15 @@ import logging
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
-from telegram import Bot, BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    BotCommandScopeChatMember,
+)
 from telegram.error import TelegramError
 
 from channels.plain import to_plain
@@ -19,71 +31,119 @@ from core.i18n import Translator
 from handlers.context import AppContext
 from handlers.router import Command, Need, allowed
 from models import Account, MemberRole, Membership, Person, Platform, Supervision
+from services import chats
 from services.people import Actor, actor_for
 
 log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 256
+# Seconds between two refreshes of the menus while the bot runs.
+REFRESH_SECONDS = 300
+
+# What a scope is called here: ("private",), ("groups",), ("chat", user) or ("member", group, user).
+ScopeKey = tuple[str, ...]
 
 
 def _entry(tr: Translator, command: Command) -> BotCommand:
     return BotCommand(command.vi, to_plain(tr.t(command.help_key))[:DESCRIPTION_LIMIT])
 
 
-def menu_for(tr: Translator, commands: Sequence[Command], actor: Actor) -> list[BotCommand]:
-    """The commands /trogiup shows this person: what their roles allow, without the joining
-    commands once they have joined."""
+def menu_for(tr: Translator, commands: Sequence[Command], actor: Actor, *, in_group: bool = False) -> list[BotCommand]:
+    """The commands /trogiup shows this person (in a group: those that work there): what their
+    roles allow, without the joining commands once they have joined."""
     return [
         _entry(tr, c)
         for c in commands
-        if tr.has(c.help_key) and allowed(c.need, actor) and (c.need is not Need.ANYONE or c.name == "help")
+        if tr.has(c.help_key)
+        and allowed(c.need, actor)
+        and (c.in_groups or not in_group)
+        and (c.need is not Need.ANYONE or c.name == "help" or in_group)
     ]
 
 
-def group_menu(tr: Translator, commands: Sequence[Command]) -> list[BotCommand]:
-    return [_entry(tr, c) for c in commands if c.in_groups and tr.has(c.help_key)]
-
-
 def plain_member() -> Actor:
-    """A member with no other role, for the menu every private chat gets."""
+    """A member with no other role, for the menus every private chat and every group get."""
     return Actor(person=Person(full_name=""), memberships=[Membership(role=MemberRole.MEMBER)])
 
 
-async def set_menus(bot: Bot, app: AppContext, commands: Sequence[Command]) -> int:
-    """Set the menus of every scope; returns how many personal menus were set."""
-    tr = app.tr
-    members = menu_for(tr, commands, plain_member())
-    await bot.set_my_commands(members, scope=BotCommandScopeAllPrivateChats())
-    await bot.set_my_commands(group_menu(tr, commands), scope=BotCommandScopeAllGroupChats())
-    personal = 0
-    async with app.sessions() as session:
-        accounts = (
-            await session.scalars(
-                select(Account)
-                .where(Account.platform == Platform.TELEGRAM)
-                .where(
-                    or_(
-                        Account.person_id.in_(
-                            select(Membership.person_id).where(
-                                Membership.role.in_([r for r in MemberRole if r.runs_meetings])
-                            )
-                        ),
-                        Account.person_id.in_(select(Supervision.person_id)),
-                        Account.external_id.in_([str(i) for i in app.config.telegram.admin_ids]),
+def _scope(key: ScopeKey) -> BotCommandScope:
+    kind, *ids = key
+    if kind == "private":
+        return BotCommandScopeAllPrivateChats()
+    if kind == "groups":
+        return BotCommandScopeAllGroupChats()
+    if kind == "chat":
+        return BotCommandScopeChat(int(ids[0]))
+    return BotCommandScopeChatMember(int(ids[0]), int(ids[1]))
+
+
+class Menus:
+    """Keeps every scope's menu in step with the database, sending only what changed."""
+
+    def __init__(self, bot: Bot, app: AppContext, commands: Sequence[Command]) -> None:
+        self.bot = bot
+        self.app = app
+        self.commands = commands
+        self._sent: dict[ScopeKey, list[BotCommand]] = {}
+
+    async def wanted(self) -> dict[ScopeKey, list[BotCommand]]:
+        """Every scope's menu as the database says now; personal menus only where they differ
+        from what the person would see anyway."""
+        tr, commands = self.app.tr, self.commands
+        member = plain_member()
+        private, groups = menu_for(tr, commands, member), menu_for(tr, commands, member, in_group=True)
+        menus: dict[ScopeKey, list[BotCommand]] = {("private",): private, ("groups",): groups}
+        admins = {str(i) for i in self.app.config.telegram.admin_ids}
+        async with self.app.sessions() as session:
+            accounts = (
+                await session.scalars(
+                    select(Account)
+                    .where(Account.platform == Platform.TELEGRAM)
+                    .where(
+                        or_(
+                            Account.person_id.in_(
+                                select(Membership.person_id).where(
+                                    Membership.role.in_([r for r in MemberRole if r.runs_meetings])
+                                )
+                            ),
+                            Account.person_id.in_(select(Supervision.person_id)),
+                            Account.external_id.in_(admins),
+                        )
                     )
                 )
-            )
-        ).all()
-        for account in accounts:
-            admin = account.external_id in {str(i) for i in app.config.telegram.admin_ids}
-            actor = await actor_for(session, account.person_id, is_admin=admin)
-            assert actor is not None
-            mine = menu_for(tr, commands, actor)
-            if mine == members:
+            ).all()
+            group_of = await chats.cell_groups_on(session, Platform.TELEGRAM)
+            for account in accounts:
+                actor = await actor_for(session, account.person_id, is_admin=account.external_id in admins)
+                assert actor is not None
+                mine = menu_for(tr, commands, actor)
+                if mine != private:
+                    menus[("chat", account.external_id)] = mine
+                in_group = menu_for(tr, commands, actor, in_group=True)
+                for membership in actor.memberships:
+                    group = group_of.get(membership.cell_id)
+                    if group is not None and membership.role.runs_meetings and in_group != groups:
+                        menus[("member", group, account.external_id)] = in_group
+        return menus
+
+    async def refresh(self) -> int:
+        """Send the menus that changed and drop the personal ones no longer wanted; returns how
+        many scopes were sent. A person who never opened a chat with the bot keeps the default."""
+        wanted = await self.wanted()
+        sent = 0
+        for key in [k for k in self._sent if k not in wanted]:
+            try:
+                await self.bot.delete_my_commands(scope=_scope(key))
+                del self._sent[key]
+            except TelegramError as error:
+                log.info("could not drop a menu (%s)", error.message)
+        for key, menu in wanted.items():
+            if self._sent.get(key) == menu:
                 continue
             try:
-                await bot.set_my_commands(mine, scope=BotCommandScopeChat(int(account.external_id)))
-                personal += 1
+                await self.bot.set_my_commands(menu, scope=_scope(key))
             except TelegramError as error:
-                # They never opened a chat with the bot: the default menu is all they can see anyway.
-                log.info("no personal menu for a Telegram account (%s)", error.message)
-    return personal
+                log.info("no %s menu for a Telegram account (%s)", key[0], error.message)
+                continue
+            self._sent[key] = menu
+            sent += 1
+        return sent
