@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -67,7 +67,8 @@ async def find_actor(
     The console has no accounts: its "user id" is the person id the operator chose to act as.
     """
     if platform is Platform.CONSOLE:
-        return await actor_for(session, int(external_id), is_admin=is_admin) if external_id.isdigit() else None
+        found = await people_with_roles(session, [int(external_id)]) if external_id.isdigit() else []
+        return actor_of(found[0], is_admin=is_admin) if found else None
     person = (
         (
             await session.scalars(
@@ -80,15 +81,16 @@ async def find_actor(
         .unique()
         .first()
     )
-    return None if person is None else _actor(person, is_admin)
+    return None if person is None else actor_of(person, is_admin=is_admin)
 
 
-async def actor_for(session: AsyncSession, person_id: int, *, is_admin: bool = False) -> Actor | None:
-    person = await session.get(Person, person_id, options=_ROLES, populate_existing=True)
-    return None if person is None else _actor(person, is_admin)
+async def people_with_roles(session: AsyncSession, person_ids: Collection[int]) -> Sequence[Person]:
+    """Several people with everything `actor_of` needs, in one query."""
+    return (await session.scalars(select(Person).where(Person.id.in_(person_ids)).options(*_ROLES))).unique().all()
 
 
-def _actor(person: Person, is_admin: bool) -> Actor:
+def actor_of(person: Person, *, is_admin: bool = False) -> Actor:
+    """The actor for a person loaded with their roles (`find_actor`, `people_with_roles`)."""
     return Actor(person=person, memberships=person.memberships, supervised=person.supervised_cells, is_admin=is_admin)
 
 

@@ -32,15 +32,12 @@ from handlers.context import AppContext
 from handlers.router import Command, Need, allowed
 from models import Account, MemberRole, Membership, Person, Platform, Supervision
 from services import chats
-from services.people import Actor, actor_for
+from services.people import Actor, actor_of, people_with_roles
 
 log = logging.getLogger(__name__)
 DESCRIPTION_LIMIT = 256
 # Seconds between two refreshes of the menus while the bot runs.
 REFRESH_SECONDS = 300
-
-# What a scope is called here: ("private",), ("groups",), ("chat", user) or ("member", group, user).
-ScopeKey = tuple[str, ...]
 
 
 def _entry(tr: Translator, command: Command) -> BotCommand:
@@ -65,17 +62,6 @@ def plain_member() -> Actor:
     return Actor(person=Person(full_name=""), memberships=[Membership(role=MemberRole.MEMBER)])
 
 
-def _scope(key: ScopeKey) -> BotCommandScope:
-    kind, *ids = key
-    if kind == "private":
-        return BotCommandScopeAllPrivateChats()
-    if kind == "groups":
-        return BotCommandScopeAllGroupChats()
-    if kind == "chat":
-        return BotCommandScopeChat(int(ids[0]))
-    return BotCommandScopeChatMember(int(ids[0]), int(ids[1]))
-
-
 class Menus:
     """Keeps every scope's menu in step with the database, sending only what changed."""
 
@@ -83,15 +69,18 @@ class Menus:
         self.bot = bot
         self.app = app
         self.commands = commands
-        self._sent: dict[ScopeKey, list[BotCommand]] = {}
+        self._sent: dict[BotCommandScope, list[BotCommand]] = {}
 
-    async def wanted(self) -> dict[ScopeKey, list[BotCommand]]:
+    async def wanted(self) -> dict[BotCommandScope, list[BotCommand]]:
         """Every scope's menu as the database says now; personal menus only where they differ
         from what the person would see anyway."""
         tr, commands = self.app.tr, self.commands
         member = plain_member()
         private, groups = menu_for(tr, commands, member), menu_for(tr, commands, member, in_group=True)
-        menus: dict[ScopeKey, list[BotCommand]] = {("private",): private, ("groups",): groups}
+        menus: dict[BotCommandScope, list[BotCommand]] = {
+            BotCommandScopeAllPrivateChats(): private,
+            BotCommandScopeAllGroupChats(): groups,
+        }
         admins = {str(i) for i in self.app.config.telegram.admin_ids}
         async with self.app.sessions() as session:
             accounts = (
@@ -112,17 +101,18 @@ class Menus:
                 )
             ).all()
             group_of = await chats.cell_groups_on(session, Platform.TELEGRAM)
+            people = {p.id: p for p in await people_with_roles(session, {a.person_id for a in accounts})}
             for account in accounts:
-                actor = await actor_for(session, account.person_id, is_admin=account.external_id in admins)
-                assert actor is not None
+                actor = actor_of(people[account.person_id], is_admin=account.external_id in admins)
+                user = int(account.external_id)
                 mine = menu_for(tr, commands, actor)
                 if mine != private:
-                    menus[("chat", account.external_id)] = mine
+                    menus[BotCommandScopeChat(user)] = mine
                 in_group = menu_for(tr, commands, actor, in_group=True)
                 for membership in actor.memberships:
                     group = group_of.get(membership.cell_id)
                     if group is not None and membership.role.runs_meetings and in_group != groups:
-                        menus[("member", group, account.external_id)] = in_group
+                        menus[BotCommandScopeChatMember(int(group), user)] = in_group
         return menus
 
     async def refresh(self) -> int:
@@ -130,20 +120,20 @@ class Menus:
         many scopes were sent. A person who never opened a chat with the bot keeps the default."""
         wanted = await self.wanted()
         sent = 0
-        for key in [k for k in self._sent if k not in wanted]:
+        for scope in [s for s in self._sent if s not in wanted]:
             try:
-                await self.bot.delete_my_commands(scope=_scope(key))
-                del self._sent[key]
+                await self.bot.delete_my_commands(scope=scope)
+                del self._sent[scope]
             except TelegramError as error:
                 log.info("could not drop a menu (%s)", error.message)
-        for key, menu in wanted.items():
-            if self._sent.get(key) == menu:
+        for scope, menu in wanted.items():
+            if self._sent.get(scope) == menu:
                 continue
             try:
-                await self.bot.set_my_commands(menu, scope=_scope(key))
+                await self.bot.set_my_commands(menu, scope=scope)
             except TelegramError as error:
-                log.info("no %s menu for a Telegram account (%s)", key[0], error.message)
+                log.info("no %s menu for a Telegram account (%s)", scope.type, error.message)
                 continue
-            self._sent[key] = menu
+            self._sent[scope] = menu
             sent += 1
         return sent
