@@ -28,8 +28,8 @@ from core.i18n import Translator
 from core.logs import setup_logging
 from handlers.context import AppContext
 from handlers.delivery import Sender
+from handlers.exports import build_exports, save_exports
 from handlers.registry import ROUTER
-from handlers.reports import build_exports, save_exports
 from handlers.router import Dispatcher
 from models import Membership, Person, Platform, Supervision
 from models.db import make_engine, make_sessionmaker
