@@ -1,7 +1,12 @@
-"""Sending a handler's response through whichever channel owns each address."""
+"""The one delivery path: every message goes out through the sender of its address's platform.
+
+Channels deliver their handlers' responses with `deliver`, the outbox dispatcher and the jobs send
+with `send_to`; a Zalo member's action may reach a Telegram secretary and the reverse.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
@@ -64,6 +69,18 @@ class DocumentSender(Protocol):
     async def send_document(self, to: Address, name: str, data: bytes, caption: Markup) -> str: ...
 
 
+class NotRunning(TransientFailure):
+    """No channel for the address's platform runs in this process (yet): try again later."""
+
+
+Senders = Mapping[Platform, Sender]
+
+# Tries for a message when the platform asks us to slow down or the network hiccups.
+ATTEMPTS = 3
+# Longest 429 wait accepted before giving up on a message sent inline (the user would have moved on).
+MAX_WAIT = 30.0
+
+
 async def send_outgoing(sender: Sender, to: Address, message: Outgoing) -> str:
     """Send one message as a picture, a file or text, whichever the message holds and the channel can;
     a channel without files gets the caption alone."""
@@ -75,26 +92,50 @@ async def send_outgoing(sender: Sender, to: Address, message: Outgoing) -> str:
     return await sender.send(to, message.text, message.buttons)
 
 
-async def deliver(app: AppContext, response: Response, origin: Address, senders: Mapping[Platform, Sender]) -> None:
-    """Send a handler's messages and edits. One recipient who cannot be reached (never opened a chat
-    with the bot, blocked it) does not stop the others."""
+async def send_to(senders: Senders, to: Address, message: Outgoing) -> str:
+    """THE way out: the sender of the address's platform sends the message (replies, the outbox,
+    jobs and CLI commands all come here), whichever channel the action came in through."""
+    sender = senders.get(to.platform)
+    if sender is None:
+        raise NotRunning(f"no {to.platform} channel running")
+    return await send_outgoing(sender, to, message)
+
+
+async def _send_patiently(senders: Senders, to: Address, message: Outgoing) -> str | None:
+    """Send inline, waiting out a short 429 or a network hiccup; None if it cannot go."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await send_to(senders, to, message)
+        except NotRunning as error:
+            log.warning("message not sent: %s", error)
+            return None
+        except RetryLater as error:
+            if error.retry_after > MAX_WAIT or attempt == ATTEMPTS:
+                break
+            await asyncio.sleep(error.retry_after)
+        except TransientFailure:
+            if attempt == ATTEMPTS:
+                break
+            await asyncio.sleep(attempt)
+        except DeliveryError as error:
+            log.info("message to a %s chat not delivered: %s", to.platform, error)
+            return None
+    log.warning("message to a %s chat not delivered after %d attempts", to.platform, ATTEMPTS)
+    return None
+
+
+async def deliver(app: AppContext, response: Response, origin: Address, senders: Senders) -> None:
+    """Send a handler's messages and edits, each through its own address's platform. One recipient
+    who cannot be reached (blocked the bot, left the group) does not stop the others."""
     for message in response.messages:
         target = message.to or origin
-        sender = senders.get(target.platform)
-        if sender is None:
-            log.warning("no %s channel running; message to chat not sent", target.platform)
-            continue
-        try:
-            message_id = await send_outgoing(sender, target, message)
-        except DeliveryError as error:
-            log.warning("message to a %s chat not delivered: %s", target.platform, error)
-            continue
-        if message.remember is not None:
+        message_id = await _send_patiently(senders, target, message)
+        if message_id is not None and message.remember is not None:
             await remember_posted(app, message.remember, target, message_id)
     await send_edits(response.edits, senders)
 
 
-async def send_edits(edits: Sequence[Edit], senders: Mapping[Platform, Sender]) -> None:
+async def send_edits(edits: Sequence[Edit], senders: Senders) -> None:
     """Apply edits once each; a message that cannot be edited (deleted, too old) is only logged."""
     for edit in edits:
         sender = senders.get(edit.to.platform)

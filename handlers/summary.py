@@ -19,7 +19,7 @@ from handlers.context import Ctx
 from handlers.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
-from models import MemberStatus, Platform
+from models import MemberStatus
 from services import chats, scoring, summary
 from services.errors import DomainError
 from services.summary import MeetingReport, Named, Warnings
@@ -27,8 +27,6 @@ from services.text import fold
 
 router = Router()
 
-# Platforms whose bot messages can be edited later; elsewhere a re-run posts a replacement.
-EDITABLE = frozenset({Platform.TELEGRAM, Platform.CONSOLE})
 _ON = frozenset({"bat", "on", "co", "1"})
 _OFF = frozenset({"tat", "off", "khong", "0"})
 
@@ -166,9 +164,11 @@ async def summary_command(ctx: Ctx) -> Response:
             for (platform, chat, purpose), mid in posted.items()
             if (platform, chat) == (to.platform, to.chat_id)
         }
-        editable = to.platform in EDITABLE
+        traits = ctx.app.traits(to.platform)
+        editable = traits.can_edit
         replacing = bool(earlier) and not editable
-        parts = split_messages([tr.t("reports-summary-replaced"), *committee_lines] if replacing else committee_lines)
+        lines = [tr.t("reports-summary-replaced"), *committee_lines] if replacing else committee_lines
+        parts = split_messages(lines, traits.text_limit)
         for index, text in enumerate(parts):
             purpose = summary_purpose(index)
             if editable and purpose in earlier:
@@ -184,10 +184,11 @@ async def summary_command(ctx: Ctx) -> Response:
     else:
         note = tr.t("reports-summary-updated" if edited else "reports-summary-posted")
     private = [note, Markup(""), *summary_lines(tr, report, zone, rubric, anonymous=False)]
+    limit = ctx.app.traits(ctx.incoming.platform).text_limit
     if ctx.incoming.chat_kind is ChatKind.GROUP:
         response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name))
         secretary = Address(ctx.incoming.platform, ctx.incoming.user_id)
-        response.messages += [Outgoing(text, to=secretary) for text in split_messages(private)]
+        response.messages += [Outgoing(text, to=secretary) for text in split_messages(private, limit)]
     else:
-        response.messages += [Outgoing(text) for text in split_messages(private)]
+        response.messages += [Outgoing(text) for text in split_messages(private, limit)]
     return response

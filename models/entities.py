@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -274,6 +275,8 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON)
+    # A picture (PNG) sent with `text` as its caption (the digest's chart); dropped once sent.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     not_before: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     state: Mapped[OutboxState] = mapped_column(

@@ -312,7 +312,7 @@ async def test_digest_messages_fit_telegram(app: AppContext) -> None:
         built = await digest.build_digest(
             session, digest.committee_cells(committee_id), app.clock.now(), app.config.schedule.zone
         )
-    messages: list[Outgoing] = digest_messages(app.tr, built, app.config.schedule.zone, "x", app.clock.now(), None)
+    messages: list[Outgoing] = digest_messages(app.tr, built, app.config.schedule.zone, "x", app.clock.now(), None, 4096)
     texts = [m for m in messages if m.photo is None]
     assert len(texts) > 1
     for message in texts:

@@ -13,7 +13,7 @@ from handlers.context import AppContext
 from handlers.delivery import deliver
 from handlers.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
 from handlers.router import Dispatcher
-from handlers.textsplit import MESSAGE_LIMIT, split_messages
+from handlers.textsplit import split_messages, visible_length
 from models import (
     ChatLink,
     Committee,
@@ -221,8 +221,8 @@ async def test_a_shorter_rerun_blanks_the_parts_it_no_longer_needs(app: AppConte
 def test_split_keeps_lines_whole_and_cuts_a_giant_line_at_spaces() -> None:
     lines = [Markup("<b>Tiêu đề</b>")] + [Markup("dòng ") + str(n) for n in range(2000)]
     lines.append(Markup("&lt;x&gt; ") * 3000)
-    parts = split_messages(lines)
-    assert all(utf16_len(p) <= MESSAGE_LIMIT for p in parts)
+    parts = split_messages(lines, 4096)
+    assert all(visible_length(p) <= 4096 for p in parts)
     for part in parts:
         parse_html(str(part))  # never cut inside a tag or an entity
     joined = "\n".join(parse_html(str(p)) for p in parts)

@@ -9,7 +9,14 @@ from markupsafe import Markup
 
 from channels.choices import Choices
 from channels.zalo.charts import CHART_PREFIX, ChartStore
-from channels.zalo.render import TEXT_LIMIT, render, split_text
+from channels.zalo.render import render
+from handlers.textsplit import split_text as split_any
+
+TEXT_LIMIT = 2000
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    return split_any(text, limit, markup=False)
 from channels.zalo.updates import BadUpdate, parse_update
 from core.clock import FakeClock
 from core.i18n import Translator

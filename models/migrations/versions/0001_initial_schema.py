@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:32:51.937237
+Create Date: 2026-11-27 11:34:21.114410
 """
 
 from alembic import op
@@ -242,6 +242,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('buttons', sa.JSON(), nullable=True),
+    sa.Column('photo', sa.LargeBinary(), nullable=True),
     sa.Column('not_before', models.base.UTCDateTime(), nullable=False),
     sa.Column('expires_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('state', sa.Enum('pending', 'sent', 'undeliverable', 'dropped', 'failed', name='outbox_state', native_enum=False, create_constraint=True, length=24), nullable=False),
