@@ -17,6 +17,7 @@ from sqlalchemy import select
 from handlers.context import AppContext
 from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
 from models import Platform, PostedMessage
+from services.people import not_connected
 
 log = logging.getLogger(__name__)
 
@@ -120,15 +121,34 @@ async def _send_patiently(senders: Senders, to: Address, message: Outgoing) -> s
         except DeliveryError as error:
             log.info("message to a %s chat not delivered: %s", to.platform, error)
             return None
+        except Exception:
+            # A channel stopping mid-send, a bug in one: the other recipients still get theirs.
+            log.exception("message to a %s chat failed", to.platform)
+            return None
     log.warning("message to a %s chat not delivered after %d attempts", to.platform, ATTEMPTS)
     return None
 
 
-async def deliver(app: AppContext, response: Response, origin: Address, senders: Senders) -> None:
+async def deliver(
+    app: AppContext, response: Response, origin: Address, senders: Senders, *, origin_wrote: bool = True
+) -> None:
     """Send a handler's messages and edits, each through its own address's platform. One recipient
-    who cannot be reached (blocked the bot, left the group) does not stop the others."""
-    for message in response.messages:
-        target = message.to or origin
+    who cannot be reached (blocked the bot, left the group) does not stop the others.
+
+    An account that never wrote to the bot is not written to (the platform would refuse: "chat not
+    found"). `origin_wrote` says the action came from the `origin` chat itself, so it is open; a
+    button pressed in a group is answered in the presser's private chat, which may not be.
+    """
+    targets = [message.to or origin for message in response.messages]
+    doubtful = {(t.platform, t.chat_id) for t in targets if t != origin or not origin_wrote}
+    silent: set[tuple[Platform, str]] = set()
+    if doubtful:
+        async with app.sessions() as session:
+            silent = await not_connected(session, doubtful)
+    for message, target in zip(response.messages, targets, strict=True):
+        if (target.platform, target.chat_id) in silent:
+            log.info("a %s account has not written to the bot yet; message not sent", target.platform)
+            continue
         message_id = await _send_patiently(senders, target, message)
         if message_id is not None and message.remember is not None:
             await remember_posted(app, message.remember, target, message_id)

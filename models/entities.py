@@ -86,6 +86,9 @@ class Account(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
     external_id: Mapped[str] = mapped_column(String(64))
+    # When the account first wrote to the bot in a private chat. Until then the platform refuses
+    # private messages and menus for it ("chat not found"): the account is "not yet connected".
+    connected_at: Mapped[datetime | None]
     person: Mapped[Person] = relationship(back_populates="accounts")
 
 
@@ -306,3 +309,17 @@ class ReminderStep(Base):
     step: Mapped[str] = mapped_column(String(64))
     done_at: Mapped[datetime]
     messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CommandMenu(Base):
+    """A command menu the bot has set on a platform, per scope ("chat:42", "all_private_chats"), so a
+    restart or another process sends only what changed and drops what is no longer wanted."""
+
+    __tablename__ = "command_menus"
+    __table_args__ = (UniqueConstraint("platform", "scope"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    scope: Mapped[str] = mapped_column(String(80))
+    # [[command, description], ...] as last set.
+    commands: Mapped[list[list[str]]] = mapped_column(JSON)
+    set_at: Mapped[datetime]

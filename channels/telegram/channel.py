@@ -173,7 +173,7 @@ class TelegramChannel:
             await self._answer(query_id, response.toast)
         # A press is never answered in the chat it came from: what the handler says goes to the presser.
         origin = Address(Platform.TELEGRAM, incoming.user_id) if query_id is not None else incoming.chat
-        await deliver(self.app, response, origin, self._senders())
+        await deliver(self.app, response, origin, self._senders(), origin_wrote=origin == incoming.chat)
 
     async def _answer(self, query_id: str, toast: str | None) -> None:
         try:
