@@ -323,3 +323,18 @@ class CommandMenu(Base):
     # [[command, description], ...] as last set.
     commands: Mapped[list[list[str]]] = mapped_column(JSON)
     set_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """A periodic job done for one period (the weekly digest of ISO week "2026-W48"), written in
+    the same transaction as what the run produced: when a job is due is read from here, so a bot
+    that was down at the time catches up once, and two processes never both do it."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(20))
+    done_at: Mapped[datetime]
+    # What the run produced (messages written), for the record.
+    produced: Mapped[int] = mapped_column(Integer, default=0)

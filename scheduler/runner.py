@@ -61,7 +61,7 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> Asyn
         id="close",
         name="close due check-ins",
     )
-    add_digest_job(scheduler, app, senders)
+    add_digest_job(scheduler, app)
     return scheduler
 
 

@@ -13,7 +13,9 @@ from channels.telegram import TelegramChannel
 from core.clock import FakeClock
 from handlers.context import AppContext
 from models import OutboxMessage, OutboxState, Platform
-from scheduler.digest import WeeklyDigest, sender_send
+from scheduler.digest import JOB, WeeklyDigest
+from scheduler.dispatch import OutboxDispatcher
+from services.outbox import claim_period
 from tests.factories import build_world
 from tests.fake_telegram import FakeChat, FakeTelegram, utf16_len
 from tests.fake_telegram.fixtures import People
@@ -184,11 +186,15 @@ async def test_baocao_and_the_weekly_digest_over_telegram(
     assert stranger.text.startswith("Đồng chí chưa kết nối với chi bộ.")
 
     clock.set(datetime(2026, 11, 29, 17, 0, tzinfo=UTC))  # Monday 00:00 in Hanoi
-    job = WeeklyDigest(tg_app, sender_send({Platform.TELEGRAM: channel.sender}))
+    job = WeeklyDigest(tg_app)
+    outbox = OutboxDispatcher(tg_app.sessions, clock, {Platform.TELEGRAM: channel.sender}, claim_seconds=60)
+    async with tg_app.sessions() as session, session.begin():
+        await claim_period(session, JOB, "2026-W48", clock.now())  # last week's went out
     assert await job.tick() == 0
     clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))  # Monday 07:30
     since = fake.mark()
     assert await job.tick() == 1
+    await outbox.run_once()
     weekly = await fake.wait_for(lambda: fake.sent(people.giang.id, since=since))
     assert "Ngày 30/11/2026, 1 chi bộ." in weekly[0].text
     clock.advance(timedelta(minutes=1))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:43:48.777869
+Create Date: 2026-11-27 11:44:47.851604
 """
 
 from alembic import op
@@ -32,6 +32,15 @@ def upgrade() -> None:
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committees')),
     sa.UniqueConstraint('name', name=op.f('uq_committees_name'))
+    )
+    op.create_table('job_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job', sa.String(length=40), nullable=False),
+    sa.Column('period', sa.String(length=20), nullable=False),
+    sa.Column('done_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('produced', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs')),
+    sa.UniqueConstraint('job', 'period', name=op.f('uq_job_runs_job_period'))
     )
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -366,6 +375,7 @@ def downgrade() -> None:
 
     op.drop_table('accounts')
     op.drop_table('persons')
+    op.drop_table('job_runs')
     op.drop_table('committees')
     op.drop_table('command_menus')
     # ### end Alembic commands ###
