@@ -12,11 +12,10 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
-from sqlalchemy import select
-
 from handlers.context import AppContext
 from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
-from models import Platform, PostedMessage
+from models import Platform
+from services import posted
 from services.people import not_connected
 
 log = logging.getLogger(__name__)
@@ -151,7 +150,7 @@ async def deliver(
             continue
         message_id = await _send_patiently(senders, target, message)
         if message_id is not None and message.remember is not None:
-            await remember_posted(app, message.remember, target, message_id)
+            await remember_posted(app, message.remember, target, message, message_id)
     await send_edits(response.edits, senders)
 
 
@@ -167,27 +166,10 @@ async def send_edits(edits: Sequence[Edit], senders: Senders) -> None:
             log.warning("edit in a %s chat not delivered: %s", edit.to.platform, error)
 
 
-async def remember_posted(app: AppContext, what: tuple[int, str], to: Address, message_id: str) -> None:
-    """Record (or replace) the id of a message we will edit later."""
+async def remember_posted(app: AppContext, what: tuple[int, str], to: Address, message: Outgoing, message_id: str) -> None:
+    """Record (or replace) the id of a message we will edit later, and what it shows."""
     meeting_id, purpose = what
+    buttons = [[(b.label, b.data) for b in row] for row in message.buttons]
     async with app.sessions() as session, session.begin():
-        posted = await session.scalar(
-            select(PostedMessage).where(
-                PostedMessage.meeting_id == meeting_id,
-                PostedMessage.purpose == purpose,
-                PostedMessage.platform == to.platform,
-                PostedMessage.chat_id == to.chat_id,
-            )
-        )
-        if posted is None:
-            session.add(
-                PostedMessage(
-                    meeting_id=meeting_id,
-                    purpose=purpose,
-                    platform=to.platform,
-                    chat_id=to.chat_id,
-                    message_id=message_id,
-                )
-            )
-        else:
-            posted.message_id = message_id
+        shown = posted.fingerprint(str(message.text), buttons)
+        await posted.remember(session, meeting_id, purpose, to.platform, to.chat_id, message_id, shown)

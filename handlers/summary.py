@@ -22,6 +22,7 @@ from handlers.textsplit import split_messages
 from models import MemberStatus
 from services import chats, scoring, summary
 from services.errors import DomainError
+from services.posted import will_show
 from services.summary import MeetingReport, Named, Warnings
 from services.text import fold
 
@@ -160,9 +161,7 @@ async def summary_command(ctx: Ctx) -> Response:
     edited = False
     for to in links:
         earlier = {
-            purpose: mid
-            for (platform, chat, purpose), mid in posted.items()
-            if (platform, chat) == (to.platform, to.chat_id)
+            purpose: row for (platform, chat, purpose), row in posted.items() if (platform, chat) == (to.platform, to.chat_id)
         }
         traits = ctx.app.traits(to.platform)
         editable = traits.can_edit
@@ -172,13 +171,17 @@ async def summary_command(ctx: Ctx) -> Response:
         for index, text in enumerate(parts):
             purpose = summary_purpose(index)
             if editable and purpose in earlier:
-                response.edits.append(Edit(to, earlier.pop(purpose), text))
+                row = earlier.pop(purpose)
+                # Unchanged parts are not edited (Telegram refuses: "message is not modified").
+                if will_show(row, str(text)):
+                    response.edits.append(Edit(to, row.message_id, text))
                 edited = True
             else:
                 earlier.pop(purpose, None)
                 response.messages.append(Outgoing(text, to=to, remember=(meeting.id, purpose)))
         if editable:
-            response.edits += [Edit(to, mid, tr.t("reports-summary-part-gone")) for mid in earlier.values()]
+            gone = tr.t("reports-summary-part-gone")
+            response.edits += [Edit(to, row.message_id, gone) for row in earlier.values() if will_show(row, str(gone))]
     if not links:
         note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name)
     else:

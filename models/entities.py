@@ -217,6 +217,9 @@ class PostedMessage(Base):
     platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
+    # Fingerprint of the text and buttons the message shows now (services/posted.py): an edit that
+    # would change nothing is never sent (Telegram refuses it: "message is not modified").
+    shown: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEntry(Base):

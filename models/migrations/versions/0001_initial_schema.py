@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:44:47.851604
+Create Date: 2026-11-27 11:48:59.865209
 """
 
 from alembic import op
@@ -288,6 +288,7 @@ def upgrade() -> None:
     sa.Column('platform', sa.Enum('telegram', 'zalo', 'console', name='platform', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('chat_id', sa.String(length=64), nullable=False),
     sa.Column('message_id', sa.String(length=64), nullable=False),
+    sa.Column('shown', sa.String(length=64), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_posted_messages_meeting_id_meetings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_posted_messages')),
     sa.UniqueConstraint('meeting_id', 'purpose', 'platform', 'chat_id', name=op.f('uq_posted_messages_meeting_id_purpose_platform_chat_id'))
