@@ -34,11 +34,13 @@ async def enqueue(
     meeting_id: int | None = None,
     expires_at: datetime | None = None,
     photo: bytes | None = None,
+    sent_at: datetime | None = None,
 ) -> bool:
     """Add one message unless its key exists already; returns whether it was added.
 
     `text` is catalog markup (HTML subset, user text escaped); `buttons` rows of [label, data];
-    `photo` PNG bytes sent as a picture with `text` as its caption.
+    `photo` PNG bytes sent as a picture with `text` as its caption. `sent_at` records a message a
+    handler sent itself (inline), so that the same key is never sent again from here.
     """
     values = {
         "key": key,
@@ -52,7 +54,8 @@ async def enqueue(
         "photo": photo,
         "not_before": not_before,
         "expires_at": expires_at,
-        "state": OutboxState.PENDING,
+        "state": OutboxState.PENDING if sent_at is None else OutboxState.SENT,
+        "sent_at": sent_at,
         "attempts": 0,
     }
     result = await session.execute(insert_ignoring_duplicates(session, OutboxMessage, values, ["key"]))
