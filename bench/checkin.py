@@ -36,7 +36,7 @@ from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
 from handlers.delivery import remember_posted
-from handlers.messages import Address, Button
+from handlers.messages import Address, Button, Outgoing
 from models import Attendance, Cell, Platform
 from services import attendance, chats
 from services.meetings import schedule_meeting

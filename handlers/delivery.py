@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
+
 from handlers.context import AppContext
 from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
 from models import Platform
@@ -166,7 +167,9 @@ async def send_edits(edits: Sequence[Edit], senders: Senders) -> None:
             log.warning("edit in a %s chat not delivered: %s", edit.to.platform, error)
 
 
-async def remember_posted(app: AppContext, what: tuple[int, str], to: Address, message: Outgoing, message_id: str) -> None:
+async def remember_posted(
+    app: AppContext, what: tuple[int, str], to: Address, message: Outgoing, message_id: str
+) -> None:
     """Record (or replace) the id of a message we will edit later, and what it shows."""
     meeting_id, purpose = what
     buttons = [[(b.label, b.data) for b in row] for row in message.buttons]

@@ -149,7 +149,9 @@ async def invite(ctx: Ctx) -> Response:
         return ctx.reply("invite-one", name=target.person.full_name, code=code, link=_link(ctx, code), days=days)
     waiting = [m for m in roster if not m.person.accounts]
     # Named in the roster with an account, but never wrote to the bot: it cannot write to them.
-    silent = [m.person.full_name for m in roster if m.person.accounts and not any(a.connected_at for a in m.person.accounts)]
+    silent = [
+        m.person.full_name for m in roster if m.person.accounts and not any(a.connected_at for a in m.person.accounts)
+    ]
     codes = await invites.invites_for(
         ctx.session, membership.cell_id, [None, *(m.person_id for m in waiting)], ctx.now, days
     )

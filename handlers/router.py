@@ -203,7 +203,8 @@ class Dispatcher:
     async def _note_connected(self, incoming: Incoming) -> None:
         """Any private message proves the account opened a chat with the bot (whatever it says)."""
         key = (incoming.platform, incoming.user_id)
-        if incoming.chat_kind is not ChatKind.PRIVATE or incoming.platform is Platform.CONSOLE or key in self._connected:
+        private = incoming.chat_kind is ChatKind.PRIVATE and incoming.platform is not Platform.CONSOLE
+        if not private or key in self._connected:
             return
         async with self.app.sessions() as session, session.begin():
             known = await note_connected(session, incoming.platform, incoming.user_id, self.app.clock.now())

@@ -161,7 +161,9 @@ async def summary_command(ctx: Ctx) -> Response:
     edited = False
     for to in links:
         earlier = {
-            purpose: row for (platform, chat, purpose), row in posted.items() if (platform, chat) == (to.platform, to.chat_id)
+            purpose: row
+            for (platform, chat, purpose), row in posted.items()
+            if (platform, chat) == (to.platform, to.chat_id)
         }
         traits = ctx.app.traits(to.platform)
         editable = traits.can_edit

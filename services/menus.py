@@ -22,9 +22,7 @@ async def menus_set(session: AsyncSession, platform: Platform) -> dict[str, Menu
 async def record_set(session: AsyncSession, platform: Platform, scope: str, commands: Menu, now: datetime) -> None:
     """Insert or replace; two processes recording the same scope at once do not collide."""
     values = {"platform": platform, "scope": scope, "commands": commands, "set_at": now}
-    added = await session.execute(
-        insert_ignoring_duplicates(session, CommandMenu, values, ["platform", "scope"])
-    )
+    added = await session.execute(insert_ignoring_duplicates(session, CommandMenu, values, ["platform", "scope"]))
     if not getattr(added, "rowcount", 0):
         await session.execute(
             update(CommandMenu)

@@ -132,9 +132,7 @@ async def note_connected(session: AsyncSession, platform: Platform, external_id:
     return found is not None
 
 
-async def not_connected(
-    session: AsyncSession, chats: Collection[tuple[Platform, str]]
-) -> set[tuple[Platform, str]]:
+async def not_connected(session: AsyncSession, chats: Collection[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
     """Which of these chats are the private chats of accounts that never wrote to the bot (a
     platform refuses to open such a chat; groups and unknown chats are not in the answer)."""
     if not chats:

@@ -316,7 +316,8 @@ async def test_the_weekly_job_fires_on_monday_at_0730_local(app: AppContext, clo
     assert len(channel.photos) == 4
     async with app.sessions() as session:
         kept = (await session.scalars(select(OutboxMessage.photo).where(OutboxMessage.kind == "digest"))).all()
-    assert kept and all(photo is None for photo in kept)  # pictures are dropped once sent
+    assert kept
+    assert all(photo is None for photo in kept)  # pictures are dropped once sent
 
 
 async def test_a_bot_started_late_on_monday_sends_the_digest_then_once(app: AppContext, clock: FakeClock) -> None:
@@ -359,8 +360,11 @@ async def test_a_missed_week_is_not_sent_after_the_next_one_is_due(app: AppConte
     assert await send_due(app, channel) == 2
     assert len(channel.photos) == 2
     async with app.sessions() as session:
-        states = (await session.scalars(select(OutboxMessage.state).where(OutboxMessage.key.like("digest:2026-W48:%")))).all()
-    assert states and set(states) == {OutboxState.DROPPED}
+        states = (
+            await session.scalars(select(OutboxMessage.state).where(OutboxMessage.key.like("digest:2026-W48:%")))
+        ).all()
+    assert states
+    assert set(states) == {OutboxState.DROPPED}
 
 
 async def test_one_unreachable_supervisor_does_not_stop_the_others(app: AppContext, clock: FakeClock) -> None:
@@ -390,7 +394,9 @@ async def test_digest_messages_fit_telegram(app: AppContext) -> None:
         built = await digest.build_digest(
             session, digest.committee_cells(committee_id), app.clock.now(), app.config.schedule.zone
         )
-    messages: list[Outgoing] = digest_messages(app.tr, built, app.config.schedule.zone, "x", app.clock.now(), None, 4096)
+    messages: list[Outgoing] = digest_messages(
+        app.tr, built, app.config.schedule.zone, "x", app.clock.now(), None, 4096
+    )
     texts = [m for m in messages if m.photo is None]
     assert len(texts) > 1
     for message in texts:

@@ -8,7 +8,6 @@ server checks every message's HTML and length as Telegram does.
 from __future__ import annotations
 
 import asyncio
-
 from datetime import UTC, datetime, timedelta
 
 from channels.telegram import TelegramChannel

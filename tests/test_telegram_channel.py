@@ -145,9 +145,7 @@ async def test_menus_set_are_remembered_across_restarts_and_processes(
         pass
     assert fake.calls_to("setMyCommands", since=since) == []
     async with tg_app.sessions() as session, session.begin():
-        an = await session.scalar(
-            select(Membership).where(Membership.person_id == world.people["Nguyễn Văn An"])
-        )
+        an = await session.scalar(select(Membership).where(Membership.person_id == world.people["Nguyễn Văn An"]))
         assert an is not None
         an.role = MemberRole.MEMBER
     async with TelegramChannel(tg_app).running():

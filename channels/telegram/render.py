@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from handlers.messages import Keyboard
 
+
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
