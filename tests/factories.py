@@ -55,7 +55,11 @@ async def build_world(app: AppContext, *, meeting_at: datetime | None = None) ->
         return World(cell.id, people, meeting.id if meeting else None)
 
 
-async def connect_everyone(app: AppContext) -> None:
-    """Every account has written to the bot (else the bot never writes to it privately)."""
+async def connect_everyone(app: AppContext, *external_ids: str) -> None:
+    """These accounts (all when none is named) have written to the bot; until an account has, the
+    bot never writes to it privately."""
+    statement = update(Account).values(connected_at=app.clock.now())
+    if external_ids:
+        statement = statement.where(Account.external_id.in_(external_ids))
     async with app.sessions() as session, session.begin():
-        await session.execute(update(Account).values(connected_at=app.clock.now()))
+        await session.execute(statement)

@@ -27,6 +27,7 @@ from scheduler.runner import build_scheduler, start_scheduler, stop_scheduler
 from services.meetings import schedule_meeting
 from services.outbox import Recipient, enqueue
 from services.roster import import_rows
+from tests.factories import connect_everyone
 from services.roster_file import parse_rows
 from tests.fake_telegram.flood import Limits
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
@@ -130,6 +131,7 @@ async def big_cell(app: AppContext, fake: FakeTelegram, members: int) -> list[in
         assert cell is not None
         await schedule_meeting(session, cell.id, now + timedelta(days=2), now, place="Hội trường")
         await session.commit()
+    await connect_everyone(app)
     for user_id in ids:
         fake.user(user_id, f"Đảng viên {user_id}")
         fake.chats[user_id].open = True

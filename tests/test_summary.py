@@ -206,6 +206,22 @@ async def test_a_long_summary_is_split_and_every_part_is_edited_on_rerun(
     assert 1 <= len(recorder.edits) < len(parts)  # the count and the last part; the middle is unchanged
 
 
+async def test_parts_follow_the_limit_the_platform_declares(app: AppContext, dispatcher: Dispatcher) -> None:
+    """Zalo declares 2,000 characters and no edits: the handler cuts the committee's copy for it
+    (each part recorded, so a re-run replaces them all), not at Telegram's size."""
+    people, cell_id, meeting_id = await standard_meeting(app)
+    await link_chats(app, cell_id, committee_platform=Platform.ZALO)
+    await add_opinions(app, meeting_id, people["Lê Văn Cường"], *[f"Ý kiến số {n} " + "dài " * 150 for n in range(8)])
+    recorder = Recorder()
+    await run(app, dispatcher, private("1001", "/tongket"), recorder)
+    parts = recorder.to(COMMITTEE_CHAT)
+    assert len(parts) >= 3
+    assert all(visible_length(part) <= app.traits(Platform.ZALO).text_limit == 2000 for part in parts)
+    async with app.sessions() as session:
+        purposes = (await session.scalars(select(PostedMessage.purpose))).all()
+    assert len(purposes) == len(parts)
+
+
 async def test_a_shorter_rerun_blanks_the_parts_it_no_longer_needs(app: AppContext, dispatcher: Dispatcher) -> None:
     people, cell_id, meeting_id = await standard_meeting(app)
     await link_chats(app, cell_id)

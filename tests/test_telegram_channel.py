@@ -7,14 +7,14 @@ import io
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from channels.telegram import TelegramChannel
 from core.logs import RedactSecrets, setup_logging
 from handlers.context import AppContext
 from handlers.messages import Address, Button
-from models import Account, ChatLink, MemberRole, Membership, Platform
-from tests.factories import build_world
+from models import ChatLink, MemberRole, Membership, Platform
+from tests.factories import build_world, connect_everyone
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, parse_html
 from tests.fake_telegram.fixtures import People
 from tests.fake_telegram.world import FakeUser
@@ -49,11 +49,9 @@ def menu(fake: FakeTelegram, *scope: object) -> list[str]:
 
 async def connect(app: AppContext, fake: FakeTelegram, *users: FakeUser) -> None:
     """These people pressed Start earlier (their private chats are open, the bot noted it)."""
-    ids = [str(user.id) for user in users]
     for user in users:
         fake.chats[user.id].open = True
-    async with app.sessions() as session, session.begin():
-        await session.execute(update(Account).where(Account.external_id.in_(ids)).values(connected_at=app.clock.now()))
+    await connect_everyone(app, *(str(user.id) for user in users))
 
 
 async def test_menus_and_bot_name_are_set_at_start(tg_app: AppContext, fake: FakeTelegram, people: People) -> None:
