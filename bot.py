@@ -32,6 +32,7 @@ from handlers.exports import build_exports, save_exports
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Membership, Person, Platform, Supervision
+from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
 from scheduler.runner import start_scheduler, stop_scheduler
@@ -70,6 +71,26 @@ async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[
 async def cmd_db_upgrade(config: Config, _args: argparse.Namespace) -> None:
     async with open_app(config):
         print("database is at the newest schema")
+
+
+async def cmd_backup(config: Config, args: argparse.Namespace) -> None:
+    folder = Path(args.to) if args.to else Path(config.backup.dir)
+    try:
+        path = await backup(config.database.url, folder, SystemClock().now())
+    except BackupError as exc:
+        raise CliError(f"backup failed: {exc}") from None
+    print(f"wrote {path}")
+
+
+async def cmd_restore(config: Config, args: argparse.Namespace) -> None:
+    try:
+        await restore(config.database.url, Path(args.file))
+    except BackupError as exc:
+        raise CliError(f"restore refused, nothing was changed: {exc}") from None
+    # A backup made by an older version is brought to the current schema at once.
+    async with open_app(config):
+        pass
+    print(f"restored {args.file}; the database is at the newest schema")
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
@@ -205,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
     exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
     exporter.set_defaults(func=cmd_export)
+    backup_cmd = sub.add_parser("backup", help="write a consistent copy of the database, also while the bot runs")
+    backup_cmd.add_argument("--to", metavar="DIR", help="folder for the backup (default: [backup] dir)")
+    backup_cmd.set_defaults(func=cmd_backup)
+    restore_cmd = sub.add_parser("restore", help="restore a backup into an empty database")
+    restore_cmd.add_argument("file", help="a file written by 'bot.py backup' (.sqlite or .pgdump)")
+    restore_cmd.set_defaults(func=cmd_restore)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_upgrade = db_sub.add_parser("upgrade", help="apply database migrations (also done at every start)")
@@ -219,7 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    setup_logging(config.secrets(), logging.WARNING if args.command in ("console", "import") else logging.INFO)
+    setup_logging(
+        config.secrets(),
+        logging.WARNING if args.command in ("console", "import", "backup", "restore") else logging.INFO,
+    )
     try:
         asyncio.run(args.func(config, args))
     except RosterError as exc:

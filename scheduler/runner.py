@@ -85,6 +85,15 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> BotS
         id="close",
         name="close due check-ins",
     )
+    daily = app.config.backup.daily_time
+    if daily is not None:
+        scheduler.add_job(
+            jobs.daily_backup,
+            CronTrigger(hour=daily.hour, minute=daily.minute, timezone=zone),
+            args=[app],
+            id="backup",
+            name="daily backup",
+        )
     add_digest_job(scheduler, app, senders)
     return scheduler
 
