@@ -36,7 +36,8 @@ from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
 from scheduler.runner import start_scheduler, stop_scheduler
-from services.demo import seed_demo
+from services.demo import CELL as DEMO_CELL
+from services.demo import DEMO_ROLES, seed_demo
 from services.errors import DomainError
 from services.roster import import_rows
 from services.roster_file import RosterError, parse_rows, read_table
@@ -147,14 +148,24 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
         print(f"  type a number from 1 to {len(people)}")
 
 
+async def _seed_demo(app: AppContext) -> None:
+    """Seed the demo on first run and say whom to chat as."""
+    schedule = app.config.schedule
+    async with app.sessions() as session:
+        if await seed_demo(
+            session, app.clock.now(), schedule.zone, schedule.days[0], schedule.default_time, app.config.scoring
+        ):
+            await session.commit()
+            print(f"seeded a demo committee and cell ({DEMO_CELL}): last month's meeting held, the next one planned")
+    print("Demo people to chat as:")
+    for name, shows in DEMO_ROLES:
+        print(f"  {name} — {shows}")
+
+
 async def cmd_console(config: Config, args: argparse.Namespace, *, demo: bool = False) -> None:
     async with open_app(config) as app:
         if demo:
-            async with app.sessions() as session:
-                schedule = config.schedule
-                if await seed_demo(session, app.clock.now(), schedule.zone, schedule.days[0], schedule.default_time):
-                    await session.commit()
-                    print("seeded a demo committee and cell (Chi bộ Khu phố 1)")
+            await _seed_demo(app)
         person_id, name = await _pick_person(app, args.as_name)
         console = ConsoleChannel(app, Dispatcher(app, ROUTER), person_id, name, sys.stdin, sys.stdout)
         await console.run()
