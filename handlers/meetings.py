@@ -15,8 +15,8 @@ from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
 from services import chats, meetings, planning, reminders
-from services.outbox import Recipient
 from services.errors import DomainError
+from services.outbox import Recipient
 from services.text import fold
 
 router = Router()

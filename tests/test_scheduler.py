@@ -27,8 +27,8 @@ from scheduler.runner import build_scheduler, start_scheduler, stop_scheduler
 from services.meetings import schedule_meeting
 from services.outbox import Recipient, enqueue
 from services.roster import import_rows
-from tests.factories import connect_everyone
 from services.roster_file import parse_rows
+from tests.factories import connect_everyone
 from tests.fake_telegram.flood import Limits
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
 from tests.test_reminders import RecordingSender
@@ -65,7 +65,8 @@ asyncio.run(main())
 async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
     scheduler = build_scheduler(app, {})
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"dispatch", "plan", "close", "weekly-digest"}
+    assert set(jobs) == {"dispatch", "plan", "close", "weekly-digest", "backup"}
+    assert "hour='3'" in str(jobs["backup"].trigger) and "minute='0'" in str(jobs["backup"].trigger)  # noqa: PT018
     assert isinstance(jobs["dispatch"].trigger, IntervalTrigger)
     assert jobs["dispatch"].trigger.interval == timedelta(seconds=app.config.reminders.dispatch_seconds)
     plan = jobs["plan"].trigger
@@ -73,6 +74,12 @@ async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
     assert str(plan.timezone) == "Asia/Ho_Chi_Minh"
     assert "hour='0'" in str(plan) and "minute='5'" in str(plan)  # noqa: PT018
     assert isinstance(jobs["close"].trigger, IntervalTrigger)
+
+
+async def test_the_daily_backup_can_be_turned_off(app: AppContext) -> None:
+    settings = app.config.model_copy(update={"backup": app.config.backup.model_copy(update={"daily_at": ""})})
+    scheduler = build_scheduler(AppContext(settings, app.sessions, app.clock, app.tr), {})
+    assert "backup" not in {job.id for job in scheduler.get_jobs()}
 
 
 async def test_the_running_scheduler_plans_and_sends(db_url: str, clock: FakeClock) -> None:
