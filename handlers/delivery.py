@@ -94,8 +94,8 @@ async def send_outgoing(sender: Sender, to: Address, message: Outgoing) -> str:
 
 
 async def send_to(senders: Senders, to: Address, message: Outgoing) -> str:
-    """THE way out: the sender of the address's platform sends the message (replies, the outbox,
-    jobs and CLI commands all come here), whichever channel the action came in through."""
+    """THE way out: the sender of the address's platform sends the message (replies of every
+    channel, the outbox and the jobs all come here), whichever channel the action came in through."""
     sender = senders.get(to.platform)
     if sender is None:
         raise NotRunning(f"no {to.platform} channel running")
