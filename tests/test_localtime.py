@@ -80,7 +80,9 @@ def test_resolve_names_gaps_and_repeats() -> None:
     assert (plain.fit, plain.at) == (Fit.EXACT, datetime(2027, 3, 27, 19, 30, tzinfo=UTC))
 
 
-@pytest.mark.parametrize("zone", ["localtime", "posixrules", "Factory", "right/Europe/Berlin", "posix/Asia/Ho_Chi_Minh"])
+@pytest.mark.parametrize(
+    "zone", ["localtime", "posixrules", "Factory", "right/Europe/Berlin", "posix/Asia/Ho_Chi_Minh"]
+)
 def test_a_zone_that_is_not_an_iana_name_is_refused(tmp_path: Path, zone: str) -> None:
     path = tmp_path / "config.toml"
     path.write_text(f'[schedule]\ntimezone = "{zone}"\n', encoding="utf-8")
