@@ -63,12 +63,6 @@ def days_before(moment: datetime, days: int, zone: ZoneInfo) -> datetime:
     return resolve(earlier, local.time(), zone).at
 
 
-def is_ambiguous(moment: datetime, zone: ZoneInfo) -> bool:
-    """Whether the local time shown for `moment` also names another instant (autumn's repeated hour)."""
-    local = moment.astimezone(zone)
-    return resolve(local.date(), local.time(), zone).fit is Fit.AMBIGUOUS
-
-
 # Files in the zone database that are not zones a committee can mean.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 

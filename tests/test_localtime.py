@@ -137,19 +137,36 @@ async def test_a_one_off_time_the_clocks_skip_or_repeat_is_refused(berlin: tuple
     assert "03:00" in (await chat.say(AN, "/datlich 28/03/2027 03:00")).text
 
 
+async def set_monthly_rule(app: AppContext, rule: str) -> tuple[str, dict[str | None, datetime]]:
+    """The secretary sets a rule outside the committee's window (confirmed); the reply and the planned starts."""
+    await linked_cell(app)
+    chat = Chat(Dispatcher(app, ROUTER))
+    await chat.say(AN, f"/datlich hangthang {rule}")
+    said = (await chat.say(AN, "có")).text
+    async with app.sessions() as session:
+        starts = {m.rule_month: m.starts_at for m in (await session.scalars(select(Meeting))).all()}
+    return said, starts
+
+
 async def test_a_monthly_rule_in_the_gap_moves_to_the_first_valid_time_and_says_so(
     berlin: tuple[AppContext, FakeClock],
 ) -> None:
-    app, _clock = berlin
-    await linked_cell(app)
-    chat = Chat(Dispatcher(app, ROUTER))
-    await chat.say(AN, "/datlich hangthang 28 02:30")
-    said = (await chat.say(AN, "có")).text
+    said, starts = await set_monthly_rule(berlin[0], "28 02:30")
     assert "ngày 28/03/2027 không có giờ 02:30" in said
     assert "đặt lúc 03:00" in said
-    async with app.sessions() as session:
-        starts = {m.rule_month: m.starts_at for m in (await session.scalars(select(Meeting))).all()}
     assert starts["2027-03"] == datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
     # April has 02:30 (summer time): no adjustment there.
     assert starts["2027-04"] == datetime(2027, 4, 28, 0, 30, tzinfo=UTC)
     assert said.count("Lưu ý") == 1
+
+
+async def test_a_monthly_rule_at_a_repeated_time_takes_the_first_and_says_so(
+    berlin: tuple[AppContext, FakeClock],
+) -> None:
+    app, clock = berlin
+    clock.set(datetime(2026, 10, 1, 12, 0, tzinfo=UTC))
+    said, starts = await set_monthly_rule(app, "25 02:30")
+    # Berlin goes back from 03:00 to 02:00 on 25/10/2026.
+    assert "ngày 25/10/2026, giờ 02:30 diễn ra hai lần" in said
+    assert "lần đầu (02:30 giờ UTC+02:00)" in said
+    assert starts["2026-10"] == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
