@@ -12,7 +12,7 @@ import tomllib
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -165,8 +165,10 @@ class DatabaseConfig(_Section):
         return value
 
     @property
-    def password(self) -> str | None:
-        return make_url(self.url).password
+    def passwords(self) -> list[str]:
+        """The password as meant and as written in the address (%40 for @), for redaction."""
+        password = make_url(self.url).password
+        return [str(password), quote(str(password), safe="")] if password else []
 
 
 class ScheduleConfig(_Section):
@@ -411,8 +413,8 @@ class Config(_Section):
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        secrets = (self.telegram.token, self.zalo.token, self.zalo.webhook_secret, self.database.password)
-        return [s for s in secrets if s]
+        secrets = (self.telegram.token, self.zalo.token, self.zalo.webhook_secret, *self.database.passwords)
+        return list(dict.fromkeys(s for s in secrets if s))
 
 
 _ENV_OVERRIDES = {

@@ -40,7 +40,10 @@ def describe(error: BaseException) -> str:
     if isinstance(error, StatementError):
         statement = " ".join((error.statement or "").split())
         return f"({type(error.orig).__name__}: {_driver_fields(error.orig)}) [SQL: {statement}]"
-    return str(error)
+    try:
+        return str(error)
+    except Exception:  # a broken __str__ must not hide the traceback
+        return "<the exception's text could not be read>"
 
 
 def _driver_fields(error: BaseException | None) -> str:

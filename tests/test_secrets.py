@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from core.logs import setup_logging
+from core.config import Config
+from core.logs import format_exception, setup_logging
 from handlers.context import AppContext
 from services import attendance
 from tests.chat import Chat
@@ -153,3 +154,25 @@ async def test_database_errors_carry_no_parameters(app: AppContext) -> None:
             )
     assert "no_such_column" in str(caught.value)
     assert REASON not in str(caught.value) + repr(caught.value)
+
+
+def test_the_database_password_is_a_secret_as_meant_and_as_written() -> None:
+    config = Config.model_validate({"database": {"url": f"postgresql+asyncpg://admin:{PASSWORD}%40x@h/db"}})
+    assert set(config.secrets()) == {f"{PASSWORD}@x", f"{PASSWORD}%40x"}
+
+
+def test_a_traceback_keeps_its_shape_when_an_exception_cannot_be_read() -> None:
+    class Unreadable(Exception):
+        def __str__(self) -> str:
+            raise RuntimeError
+
+    try:
+        try:
+            raise Unreadable
+        except Unreadable as inner:
+            raise ExceptionGroup("two tasks failed", [inner, ValueError(TOKEN)]) from None
+    except ExceptionGroup as group:
+        text = format_exception(group)
+    assert "Unreadable: <the exception's text could not be read>" in text
+    assert "two tasks failed (2 sub-exceptions)" in text
+    assert text.count("Traceback (most recent call last):") == 3
