@@ -124,6 +124,7 @@ def _first_press(dialect: str) -> Executable:
             Account.platform == bindparam("platform"),
             Account.external_id == bindparam("external_id"),
             Meeting.id == bindparam("meeting_id"),
+            Membership.active_at(Meeting.starts_at),
             Meeting.state == MeetingState.CHECKIN_OPEN,
             Meeting.checkin_closes_at > now,
             Meeting.checkin_requires_code.is_(False),
@@ -187,7 +188,7 @@ async def tally(session: AsyncSession, meeting: Meeting) -> Tally:
                 Attendance,
                 (Attendance.person_id == Membership.person_id) & (Attendance.meeting_id == meeting.id),
             )
-            .where(Membership.cell_id == meeting.cell_id)
+            .where(Membership.cell_id == meeting.cell_id, Membership.active_at(meeting.starts_at))
         )
     ).one()
     return Tally(present=row[0], counted=row[1], present_exempt=row[2])
@@ -211,7 +212,11 @@ async def close_checkin(session: AsyncSession, meeting: Meeting, now: datetime) 
         raise DomainError("checkin-not-started")
     if meeting.state not in (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN):
         raise DomainError("checkin-meeting-over")
-    members = (await session.scalars(select(Membership).where(Membership.cell_id == meeting.cell_id))).all()
+    members = (
+        await session.scalars(
+            select(Membership).where(Membership.cell_id == meeting.cell_id, Membership.active_at(meeting.starts_at))
+        )
+    ).all()
     rows = {
         r.person_id: r
         for r in (await session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))).all()

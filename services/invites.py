@@ -132,7 +132,9 @@ async def claim(
     if invite.person_id is not None:
         raise DomainError("join-code-unknown")
     membership = await session.scalar(
-        select(Membership).where(Membership.cell_id == invite.cell_id, Membership.person_id == person_id)
+        select(Membership).where(
+            Membership.cell_id == invite.cell_id, Membership.person_id == person_id, Membership.current()
+        )
     )
     if membership is None:
         raise DomainError("join-code-unknown")

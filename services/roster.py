@@ -335,11 +335,27 @@ class RosterImporter:
             self.session.add(member)
             self.index.memberships[(person, cell.id)] = member
             self.report.members.added += 1
+        elif member.ended_at is not None:
+            self._readmit(member, row, role)
         elif (member.role, member.status) != (role, row.status) or person_changed:
             member.role, member.status = role, row.status
             self.report.members.updated += 1
         else:
             self.report.members.unchanged += 1
+
+    def _readmit(self, member: Membership, row: RosterRow, role: MemberRole) -> None:
+        """A file never silently brings back someone whose membership ended: the row must say so."""
+        if not row.readmit:
+            reason = member.end_reason.value if member.end_reason else ""
+            raise RosterError(
+                [
+                    f"line {row.line}: {row.name}'s membership of {row.cell} ended ({reason}); "
+                    "to take her back, put x in a tiep_nhan_lai column on this line"
+                ]
+            )
+        member.ended_at = member.end_reason = member.end_note = None
+        member.role, member.status = role, row.status
+        self.report.members.updated += 1
 
 
 async def import_rows(session: AsyncSession, rows: list[RosterRow]) -> ImportReport:
