@@ -45,7 +45,7 @@ REASON_WORDS: dict[str, EndReason] = {
     "khac": EndReason.OTHER,
     "other": EndReason.OTHER,
 }
-_LONGEST_REASON = 3  # words in "chuyển sinh hoạt đi"
+_LONGEST_REASON = 4  # words in "chuyển sinh hoạt đi"
 NOTE_CHARS = 500
 SUGGESTIONS = 5
 
