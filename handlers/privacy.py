@@ -54,8 +54,8 @@ async def erase_person(ctx: Ctx) -> Response:
             raise DomainError("erase-no-name", name=" ".join(words))
         listing = "; ".join(f"#{pid} ({cell})" for pid, cell in found)
         return ctx.reply("erase-candidates", name=" ".join(words), people=listing)
-    if len(words[0]) > 12:
-        raise DomainError("erase-unknown", id=words[0][:12])
+    if len(words[0]) > len(str(erasure.MAX_ID)):
+        raise DomainError("erase-unknown", id=words[0][:12] + "…")
     person = await erasure.person_to_erase(ctx.session, int(words[0]))
     if len(words) == 1 or words[1].lower() not in CONFIRM_WORDS:
         seen = await erasure.preview(ctx.session, person)

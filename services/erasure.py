@@ -47,8 +47,11 @@ class Preview:
     opinions: int
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL's integer; a bigger number is nobody, not a database error
+
+
 async def person_to_erase(session: AsyncSession, person_id: int) -> Person:
-    person = await session.get(Person, person_id)
+    person = await session.get(Person, person_id) if 0 < person_id <= MAX_ID else None
     if person is None:
         raise DomainError("erase-unknown", id=str(person_id))
     if person.erased_at is not None:
