@@ -301,6 +301,12 @@ class ZaloConfig(_Section):
         return value
 
 
+class PrivacyConfig(_Section):
+    """How long data that no record needs is kept (strangers' names, rejected claims, sent texts)."""
+
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+
 class BotConfig(_Section):
     language: str = "vi"
 
@@ -321,6 +327,7 @@ class Config(_Section):
     digest: DigestConfig = DigestConfig()
     scoring: ScoringConfig = ScoringConfig()
     zalo: ZaloConfig = ZaloConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
