@@ -11,7 +11,19 @@ from sqlalchemy import select
 
 from core.clock import FakeClock
 from handlers.context import AppContext
-from models import Attendance, AuditEntry, EndReason, Meeting, Membership, OutboxMessage, OutboxState, Person, Platform
+from models import (
+    Attendance,
+    AuditEntry,
+    EndReason,
+    Meeting,
+    MeetingState,
+    Membership,
+    OutboxMessage,
+    OutboxState,
+    Outcome,
+    Person,
+    Platform,
+)
 from services import attendance, summary
 from services.outbox import Recipient, enqueue
 from services.people import cell_members
@@ -174,3 +186,45 @@ async def test_an_ended_member_still_gets_her_own_data(app: AppContext, chat: Ch
     assert data["memberships"][0]["ended_on"].startswith("2026-11-23")
     assert data["audit"][0]["action"] == "end_membership"
     assert data["audit"][0]["by"] == "Nguyễn Văn An"
+
+
+async def test_warnings_name_only_people_still_in_the_cell(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    world = await build_world(app)
+    dung, cuong = world.people["Phạm Thị Dung"], world.people[CUONG]
+    async with app.sessions() as session:
+        for months_ago in (3, 2, 1):
+            at = clock.now() - timedelta(days=30 * months_ago)
+            meeting = Meeting(cell_id=world.cell_id, starts_at=at, state=MeetingState.CLOSED, created_at=at)
+            session.add(meeting)
+            await session.flush()
+            for person_id in (dung, cuong):
+                session.add(Attendance(meeting_id=meeting.id, person_id=person_id, outcome=Outcome.UNEXCUSED))
+        await session.commit()
+    since = clock.now() - timedelta(days=365)
+    async with app.sessions() as session:
+        flagged = await summary.removal_flags(session, summary.cell_ids(world.cell_id), since, clock.now())
+    assert sorted(f.name for f in flagged) == [CUONG, "Phạm Thị Dung"]
+    assert "Đã ghi" in (await chat.say(SECRETARY, "/ketthuc Phạm Thị Dung xoa ten")).text
+    async with app.sessions() as session:
+        flagged = await summary.removal_flags(session, summary.cell_ids(world.cell_id), since, clock.now())
+    assert [f.name for f in flagged] == [CUONG]
+
+
+async def test_an_ended_deputy_no_longer_runs_the_cell(app: AppContext, chat: Chat) -> None:
+    await build_world(app)
+    assert "Đã ghi" in (await chat.say(SECRETARY, "/ketthuc Trần Thị Bình chuyen di")).text
+    assert "không dành cho vai trò" in (await chat.say(DEPUTY, f"/ketthuc {CUONG} khac")).text
+    assert "không dành cho vai trò" in (await chat.say(DEPUTY, "/moi")).text
+
+
+async def test_an_invite_code_made_before_the_end_no_longer_links(app: AppContext, chat: Chat) -> None:
+    world = await build_world(app)
+    async with app.sessions() as session:
+        session.add(Membership(person=Person(full_name="Mai Văn Tới"), cell_id=world.cell_id))
+        await session.commit()
+    listing = (await chat.say(SECRETARY, "/moi Mai Văn Tới")).text
+    code = listing.split("Mã mời của Mai Văn Tới: ")[1].split()[0]
+    assert "Đã ghi" in (await chat.say(SECRETARY, "/ketthuc Mai Văn Tới khac")).text
+    assert "không đúng" in (await chat.say("6001", f"/start {code}")).text
+    shared = (await chat.say(SECRETARY, "/moi")).text
+    assert "Mai Văn Tới" not in shared
