@@ -78,6 +78,14 @@ async def answer(
     """Will attend, or asks to be absent with a reason; can change until the meeting starts."""
     if meeting.state is not MeetingState.PLANNED or now >= meeting.starts_at:
         raise DomainError("rsvp-too-late")
+    member = select(Membership.id).where(
+        Membership.person_id == person_id,
+        Membership.cell_id == meeting.cell_id,
+        Membership.active_at(meeting.starts_at),
+    )
+    if await session.scalar(member) is None:
+        # A question asked before her membership ended is answered after: no row for a non-member.
+        raise DomainError("err-not-your-cell")
     row = await attendance_row(session, meeting.id, person_id)
     row.rsvp = rsvp
     row.reason = clean_reason(reason or "") if rsvp is Rsvp.ABSENT else None

@@ -104,10 +104,16 @@ async def erase(
 ) -> None:
     """Erase in the caller's transaction. `placeholder` replaces the name, `erased_text` each opinion."""
     pid = person.id
-    person.full_name = placeholder
-    person.phone = None
-    person.wants_reminders = None
-    person.erased_at = now
+    # Decided by the database: two admins confirming at once erase once and audit once.
+    done = await session.execute(
+        update(Person)
+        .where(Person.id == pid, Person.erased_at.is_(None))
+        .values(full_name=placeholder, phone=None, wants_reminders=None, erased_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(done, "rowcount", 0):
+        raise DomainError("erase-already", id=str(pid))
+    await session.refresh(person)
     await session.execute(delete(Account).where(Account.person_id == pid))
     await session.execute(delete(JoinRequest).where(JoinRequest.person_id == pid))
     await session.execute(delete(Invite).where(Invite.person_id == pid))

@@ -123,13 +123,18 @@ async def end_membership(
     today = now.astimezone(zone).date()
     if request.day > today:
         raise DomainError("end-future", date=request.day.strftime("%d/%m/%Y"))
-    if membership.ended_at is not None:
-        raise DomainError("end-already", name=membership.person.full_name)
     ended_at, _ = local_day_bounds(request.day, zone)
-    membership.ended_at = ended_at
-    membership.end_reason = request.reason
-    membership.end_note = request.note
     person_id, cell_id = membership.person_id, membership.cell_id
+    # Decided by the database: of two secretaries ending her at once, one wins and one is told.
+    done = await session.execute(
+        update(Membership)
+        .where(Membership.id == membership.id, Membership.current())
+        .values(ended_at=ended_at, end_reason=request.reason, end_note=request.note)
+        .execution_options(synchronize_session=False)
+    )
+    if not getattr(done, "rowcount", 0):
+        raise DomainError("end-already", name=membership.person.full_name)
+    await session.refresh(membership)
     unsettled = select(Meeting.id).where(
         Meeting.cell_id == cell_id,
         Meeting.state.in_((MeetingState.PLANNED, MeetingState.CHECKIN_OPEN)),

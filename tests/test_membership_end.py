@@ -3,6 +3,7 @@ and a roster file never brings her back unless the row says so."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 
@@ -228,3 +229,23 @@ async def test_an_invite_code_made_before_the_end_no_longer_links(app: AppContex
     assert "không đúng" in (await chat.say("6001", f"/start {code}")).text
     shared = (await chat.say(SECRETARY, "/moi")).text
     assert "Mai Văn Tới" not in shared
+
+
+async def test_a_question_asked_before_the_end_is_not_answered_after(app: AppContext, chat: Chat) -> None:
+    _, mid = await meeting_ahead(app, chat)
+    assert "lý do" in (await chat.press(MEMBER, f"rsvp:{mid}:no", group=GROUP)).toast
+    assert "Đã ghi" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di")).text
+    assert "không thuộc chi bộ" in (await chat.say(MEMBER, "Đi công tác")).text
+    async with app.sessions() as session:
+        assert await session.scalar(select(Attendance).where(Attendance.meeting_id == mid)) is None
+
+
+async def test_two_leaders_ending_her_at_once_record_it_once(app: AppContext, chat: Chat) -> None:
+    await build_world(app)
+    said = await asyncio.gather(
+        chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di"), chat.say(DEPUTY, f"/ketthuc {CUONG} tu tran")
+    )
+    assert sum("Đã ghi" in s.text for s in said) == 1
+    async with app.sessions() as session:
+        entries = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "end_membership"))).all()
+    assert len(entries) == 1
