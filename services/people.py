@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -95,9 +94,9 @@ def actor_of(person: Person, *, is_admin: bool = False) -> Actor:
     return Actor(person=person, memberships=person.memberships, supervised=person.supervised_cells, is_admin=is_admin)
 
 
-async def cell_members(session: AsyncSession, cell_id: int, at: datetime | None = None) -> Sequence[Membership]:
-    """Current members of a cell (or those active at instant `at`) in roster order, with their
-    person and accounts loaded; ended memberships are left out.
+async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:
+    """Current members of a cell in roster order, with their person and accounts loaded; ended
+    memberships are left out.
 
     Sorted here rather than in SQL so the numbering is the same on every database: Vietnamese
     lists go by given name (the last word), then the full name.
@@ -105,7 +104,7 @@ async def cell_members(session: AsyncSession, cell_id: int, at: datetime | None 
     members = (
         await session.scalars(
             select(Membership)
-            .where(Membership.cell_id == cell_id, Membership.current() if at is None else Membership.active_at(at))
+            .where(Membership.cell_id == cell_id, Membership.current())
             .options(selectinload(Membership.person).selectinload(Person.accounts))
         )
     ).all()
