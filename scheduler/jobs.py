@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from handlers.attendance import closed_counter_edits
 from handlers.context import AppContext
 from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
+from models.backup import BackupError, backup, daily_done, prune
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
 from services import attendance, planning, reminders, retention
 
@@ -127,3 +129,18 @@ async def purge_old_data(app: AppContext) -> retention.Purged:
     if any(vars(purged).values()):
         log.info("retention: %s", ", ".join(f"{name} {value}" for name, value in vars(purged).items() if value))
     return purged
+
+
+async def daily_backup(app: AppContext) -> None:
+    """Today's backup, once per day and folder, then only the newest `[backup] keep` daily ones stay."""
+    folder = Path(app.config.backup.dir)
+    now = app.clock.now()
+    if daily_done(folder, now):
+        return
+    try:
+        path = await backup(app.config.database.url, folder, now, daily=True)
+    except BackupError as exc:
+        log.error("daily backup failed: %s", exc)
+        return
+    removed = prune(folder, app.config.backup.keep)
+    log.info("daily backup written to %s (%d old ones removed)", path, len(removed))
