@@ -37,6 +37,7 @@ from models import Membership, Person, Platform, Supervision
 from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
+from ops.doctor import diagnose, report
 from scheduler.runner import start_scheduler, stop_scheduler
 from services import erasure
 from services.demo import CELL as DEMO_CELL
@@ -95,6 +96,12 @@ async def cmd_restore(config: Config, args: argparse.Namespace) -> None:
     async with open_app(config):
         pass
     print(f"restored {args.file}; the database is at the newest schema")
+
+
+async def cmd_doctor(config: Config, _args: argparse.Namespace) -> int:
+    output, code = report(await diagnose(config, SystemClock()))
+    print(output)
+    return code
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
@@ -291,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore_cmd = sub.add_parser("restore", help="restore a backup into an empty database")
     restore_cmd.add_argument("file", help="a file written by 'bot.py backup' (.sqlite or .pgdump)")
     restore_cmd.set_defaults(func=cmd_restore)
+    doctor = sub.add_parser("doctor", help="check the configuration, database, tokens, webhooks and linked chats")
+    doctor.set_defaults(func=cmd_doctor)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_upgrade = db_sub.add_parser("upgrade", help="apply database migrations (also done at every start)")
@@ -307,10 +316,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     setup_logging(
         config.secrets(),
-        logging.WARNING if args.command in ("console", "import", "backup", "restore") else logging.INFO,
+        logging.WARNING if args.command in ("console", "import", "backup", "restore", "doctor") else logging.INFO,
     )
     try:
-        asyncio.run(args.func(config, args))
+        code = asyncio.run(args.func(config, args))
     except RosterError as exc:
         print("import refused, nothing was changed:", file=sys.stderr)
         for problem in exc.problems:
@@ -321,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":
