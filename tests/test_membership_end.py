@@ -25,7 +25,7 @@ from models import (
     Person,
     Platform,
 )
-from services import attendance, summary
+from services import attendance, chats, summary
 from services.outbox import Recipient, enqueue
 from services.people import cell_members
 from services.reminders import members
@@ -249,3 +249,12 @@ async def test_two_leaders_ending_her_at_once_record_it_once(app: AppContext, ch
     async with app.sessions() as session:
         entries = (await session.scalars(select(AuditEntry).where(AuditEntry.action == "end_membership"))).all()
     assert len(entries) == 1
+
+
+async def test_a_cell_whose_only_linked_member_left_is_out_of_reach(app: AppContext, chat: Chat) -> None:
+    await build_world(app)
+    async with app.sessions() as session:
+        assert await chats.cells_out_of_reach(session) == []
+    assert "Đã ghi" in (await chat.say("2001", "/ketthuc Bùi Văn Khang chuyen di")).text
+    async with app.sessions() as session:
+        assert await chats.cells_out_of_reach(session) == ["Chi bộ Khu phố 2"]
