@@ -136,8 +136,16 @@ async def test_names_dates_and_roles(app: AppContext, chat: Chat) -> None:
     assert "Không tìm thấy “Người Lạ”" in (await chat.say(SECRETARY, "/ketthuc Người Lạ xoa ten")).text
     assert "chưa tới" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di 01/01/2027")).text
     assert "không phải ngày" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di 31/02/2026")).text
+    assert "Không có số thứ tự này" in (await chat.say(SECRETARY, "/ketthuc 99999999999999999999 khac")).text
+    assert "không phải ngày" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} khac 99/99/99999999")).text
     # Tâm and Tám are two people: ending one leaves the other.
-    assert "Mai Văn Tám thôi sinh hoạt" in (await chat.say(SECRETARY, "/ketthuc Mai Văn Tám xóa tên")).text
+    assert (
+        "Mai Văn Tám thôi sinh hoạt"
+        in (await chat.say(SECRETARY, "/ketthuc Mai Văn Tám xóa tên quyết\x07 định\u202e số 12")).text
+    )
+    async with app.sessions() as session:
+        note = await session.scalar(select(Membership.end_note).where(Membership.ended_at.is_not(None)))
+    assert note == "quyết định số 12"  # control and bidi characters removed
     assert "Có phải: Mai Văn Tâm?" in (await chat.say(SECRETARY, "/ketthuc Mai Văn Tám xoa ten")).text
     async with app.sessions() as session:
         left = {m.person.full_name for m in await cell_members(session, world.cell_id)}
