@@ -107,7 +107,7 @@ async def cmd_doctor(config: Config, _args: argparse.Namespace) -> int:
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
     rows = parse_rows(read_table(Path(args.file)))
     async with open_app(config) as app, app.sessions() as session, session.begin():
-        report = await import_rows(session, rows)
+        report = await import_rows(session, rows, now=app.clock.now())
     print(f"imported {args.file}:")
     for line in report.lines():
         print(f"  {line}")

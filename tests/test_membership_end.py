@@ -156,7 +156,7 @@ async def test_names_dates_and_roles(app: AppContext, chat: Chat) -> None:
         assert len((await session.scalars(select(AuditEntry))).all()) == 1
 
 
-async def test_a_roster_file_never_brings_her_back_silently(app: AppContext, chat: Chat) -> None:
+async def test_a_roster_file_never_brings_her_back_silently(app: AppContext, chat: Chat, clock: FakeClock) -> None:
     world = await build_world(app)
     assert "Đã ghi" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di")).text
     without_her = [row for row in roster_table() if row[2] != CUONG]
@@ -176,9 +176,14 @@ async def test_a_roster_file_never_brings_her_back_silently(app: AppContext, cha
     readmitting = [[*row, "x" if row[2] == CUONG else ""] for row in with_her]
     readmitting[0][-1] = "tiep_nhan_lai"
     async with app.sessions() as session:
-        report = await import_rows(session, parse_rows(readmitting))
+        report = await import_rows(session, parse_rows(readmitting), now=clock.now())
         await session.commit()
     assert report.members.updated == 1
+    async with app.sessions() as session:
+        readmitted = await session.scalar(select(AuditEntry).where(AuditEntry.action == "readmit"))
+    assert readmitted is not None
+    assert readmitted.subject_id == world.people[CUONG]
+    assert readmitted.detail == f"cell {world.cell_id}: roster file line {line}"
     async with app.sessions() as session:
         assert CUONG in [m.person.full_name for m in await cell_members(session, world.cell_id)]
     assert "chưa có cuộc họp" in (await chat.say(MEMBER, "/lichhop")).text
