@@ -23,6 +23,7 @@ from models.entities import (
     Supervision,
 )
 from models.enums import (
+    EndReason,
     JoinState,
     MeetingKind,
     MeetingState,
@@ -43,6 +44,7 @@ __all__ = [
     "ChatLink",
     "CommandMenu",
     "Committee",
+    "EndReason",
     "Invite",
     "JobRun",
     "JoinRequest",
