@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from channels import console, telegram, zalo
 from channels.console import ConsoleChannel
 from channels.plain import to_plain
 from channels.telegram import TelegramStartError, run_telegram
@@ -48,6 +49,12 @@ from services.roster_file import RosterError, parse_rows, read_table
 from services.text import fold
 
 log = logging.getLogger("chibo")
+# What each platform can do, as its channel declares it; handlers read it from the AppContext.
+PLATFORMS = {
+    Platform.TELEGRAM: telegram.TRAITS,
+    Platform.ZALO: zalo.TRAITS,
+    Platform.CONSOLE: console.TRAITS,
+}
 
 
 class CliError(Exception):
@@ -73,6 +80,7 @@ async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[
             sessions=make_sessionmaker(engine),
             clock=clock or SystemClock(),
             tr=Translator(config.bot.language),
+            platforms=PLATFORMS,
         )
     finally:
         await engine.dispose()

@@ -110,6 +110,7 @@ async def pick(ctx: Ctx) -> Response:
                 Membership.cell_id == request.cell_id,
                 Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)),
                 Membership.current(),
+                Account.connected_at.is_not(None),
             )
         )
     ).all()
@@ -148,6 +149,10 @@ async def invite(ctx: Ctx) -> Response:
         code = codes[target.person_id].code
         return ctx.reply("invite-one", name=target.person.full_name, code=code, link=_link(ctx, code), days=days)
     waiting = [m for m in roster if not m.person.accounts]
+    # Named in the roster with an account, but never wrote to the bot: it cannot write to them.
+    silent = [
+        m.person.full_name for m in roster if m.person.accounts and not any(a.connected_at for a in m.person.accounts)
+    ]
     codes = await invites.invites_for(
         ctx.session, membership.cell_id, [None, *(m.person_id for m in waiting)], ctx.now, days
     )
@@ -162,7 +167,10 @@ async def invite(ctx: Ctx) -> Response:
     ]
     body = Markup("\n").join(lines) if lines else ctx.t("invite-all-linked")
     shared = codes[None].code
-    return ctx.reply("invite-list", members=body, code=shared, link=_link(ctx, shared), days=days)
+    answer = ctx.t("invite-list", members=body, code=shared, link=_link(ctx, shared), days=days)
+    if silent:
+        answer += Markup("\n\n") + ctx.t("invite-not-connected", names=", ".join(silent))
+    return Response().say(answer)
 
 
 @router.command("link", "ketnoi", Need.ANYONE, in_groups=True)
