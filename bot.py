@@ -37,11 +37,12 @@ from models.migrate import upgrade
 from scheduler.runner import start_scheduler, stop_scheduler
 from services.demo import seed_demo
 from services.errors import DomainError
-from services.roster import import_rows
+from services.roster import import_roster
 from services.roster_file import RosterError, parse_rows, read_table
 from services.text import fold
 
 log = logging.getLogger("chibo")
+MAX_PROBLEMS_SHOWN = 100  # a file of 50,000 bad lines is refused with the first hundred reasons
 
 
 class CliError(Exception):
@@ -73,12 +74,17 @@ async def cmd_db_upgrade(config: Config, _args: argparse.Namespace) -> None:
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
-    rows = parse_rows(read_table(Path(args.file)))
-    async with open_app(config) as app, app.sessions() as session, session.begin():
-        report = await import_rows(session, rows)
-    print(f"imported {args.file}:")
-    for line in report.lines():
-        print(f"  {line}")
+    tr = Translator(config.bot.language)
+    try:
+        rows = parse_rows(read_table(Path(args.file)))
+        async with open_app(config) as app:
+            report = await import_roster(app.sessions, rows)
+    except RosterError as refusal:
+        problems = [to_plain(tr.t(p.key, **p.args)) for p in refusal.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(refusal.problems) > MAX_PROBLEMS_SHOWN:
+            problems.append(to_plain(tr.t("roster-more-problems", count=len(refusal.problems) - MAX_PROBLEMS_SHOWN)))
+        raise CliError("\n  ".join([to_plain(tr.t("roster-refused")), *problems])) from None
+    print(to_plain(tr.t("roster-report", file=args.file, **report.counts())))
 
 
 async def cmd_export(config: Config, args: argparse.Namespace) -> None:
@@ -222,11 +228,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(config.secrets(), logging.WARNING if args.command in ("console", "import") else logging.INFO)
     try:
         asyncio.run(args.func(config, args))
-    except RosterError as exc:
-        print("import refused, nothing was changed:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
