@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from models import MemberRole, MemberStatus, Platform
 from services.names import suggest
 from services.roster_file import Problem, RosterRow
-from services.text import name_key
+from services.text import name_key as _name_key
 
+# Rows repeat their cell and committee, and each name is compared several times.
+name_key = lru_cache(maxsize=1 << 16)(_name_key)
 CellRef = tuple[str, str]  # (committee name key, cell name key): a cell that may not exist yet
 
 

@@ -10,17 +10,17 @@ cannot both add the same people.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Account, Cell, Committee, MemberRole, Membership, Person, Supervision
 from services.roster_file import Problem, RosterError
-from services.roster_plan import Snapshot
-from services.text import name_key
+from services.roster_plan import Snapshot, name_key
 
 if TYPE_CHECKING:
     from services.roster import Plan
@@ -47,40 +47,58 @@ async def _begin_immediate(session: AsyncSession) -> None:
         raise RosterError([Problem("roster-busy")]) from None
 
 
-async def load_snapshot(session: AsyncSession) -> Snapshot:
-    """Everything matching needs, as plain values in a few queries (no ORM objects: 50,000 of
-    them took seconds)."""
+_STORED = (
+    select(Committee.id, Committee.name).order_by(Committee.id),
+    select(Cell.id, Cell.committee_id, Cell.name).order_by(Cell.id),
+    select(Person.id, Person.full_name, Person.phone).order_by(Person.id),
+    select(Account.person_id, Account.platform, Account.external_id).order_by(Account.id),
+    select(Membership.person_id, Membership.cell_id, Membership.role, Membership.status).order_by(Membership.id),
+    select(Supervision.person_id, Supervision.cell_id).order_by(Supervision.id),
+)
+Stored = list[list[tuple[Any, ...]]]
+
+
+async def load_stored(session: AsyncSession) -> Stored:
+    """Every stored value matching depends on, as raw rows: comparing two loads tells whether a
+    plan made from the first still holds."""
+    return [[tuple(row) for row in await session.execute(query)] for query in _STORED]
+
+
+def snapshot(stored: Stored) -> Snapshot:
+    """The stored rows keyed the ways file rows are matched."""
+    committees, cells, people, accounts, memberships, supervisions = stored
     snap = Snapshot()
     committee_keys: dict[int, str] = {}
-    for committee_id, name in await session.execute(select(Committee.id, Committee.name)):
+    for committee_id, name in committees:
         committee_keys[committee_id] = name_key(name)
         snap.committees[name_key(name)] = (committee_id, name)
-    for cell_id, committee_id, name in await session.execute(select(Cell.id, Cell.committee_id, Cell.name)):
+    for cell_id, committee_id, name in cells:
         snap.cells[(committee_keys[committee_id], name_key(name))] = cell_id
         snap.cell_names[cell_id] = name
         snap.cell_committees[name_key(name)].add(committee_keys[committee_id])
     keys: dict[int, str] = {}
-    for person_id, full_name, phone in await session.execute(select(Person.id, Person.full_name, Person.phone)):
+    for person_id, full_name, phone in people:
         snap.people[person_id] = (full_name, phone)
         keys[person_id] = name_key(full_name)
         if phone:
             snap.by_phone[phone] = person_id
-    for person_id, platform, external_id in await session.execute(
-        select(Account.person_id, Account.platform, Account.external_id)
-    ):
+    for person_id, platform, external_id in accounts:
         snap.by_account[(platform, external_id)] = person_id
         snap.account_of[(person_id, platform)] = external_id
-    memberships = select(Membership.person_id, Membership.cell_id, Membership.role, Membership.status)
-    for person_id, cell_id, role, status in await session.execute(memberships):
+    for person_id, cell_id, role, status in memberships:
         snap.memberships[(person_id, cell_id)] = (role, status)
         snap.member_cells[person_id].add(cell_id)
         snap.by_name[(cell_id, keys[person_id])].add(person_id)
         if role == MemberRole.SECRETARY:
             snap.secretaries[cell_id] = person_id
-    for person_id, cell_id in await session.execute(select(Supervision.person_id, Supervision.cell_id)):
+    for person_id, cell_id in supervisions:
         snap.supervisions.add((person_id, cell_id))
         snap.by_name[(cell_id, keys[person_id])].add(person_id)
     return snap
+
+
+async def load_snapshot(session: AsyncSession) -> Snapshot:
+    return snapshot(await load_stored(session))
 
 
 async def _many(session: AsyncSession, statement: Any, params: list[dict[str, Any]]) -> None:
@@ -88,20 +106,38 @@ async def _many(session: AsyncSession, statement: Any, params: list[dict[str, An
         await session.execute(statement, params)
 
 
+async def _add_people(session: AsyncSession, people: list[dict[str, Any]]) -> list[int]:
+    """Insert people in bulk and return their ids in order."""
+    if not people:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        added = insert(Person.__table__).returning(Person.id, sort_by_parameter_order=True)
+        return list((await session.execute(added, people)).scalars())
+    # SQLite orders RETURNING only row by row (50,000 statements); but this connection holds the
+    # write lock, so the new rows are exactly those after the largest id, in the order given.
+    before = await session.scalar(select(func.max(Person.id))) or 0
+    await session.execute(insert(Person.__table__), people)
+    ids = list(await session.scalars(select(Person.id).where(Person.id > before).order_by(Person.id)))
+    if len(ids) != len(people):
+        raise RosterError([Problem("roster-conflict")])
+    return ids
+
+
 async def write(session: AsyncSession, snap: Snapshot, plan: Plan) -> None:
     """Apply a plan with bulk statements, in the caller's transaction."""
-    committees = {key: committee_id for key, (committee_id, _) in snap.committees.items()}
-    for key, name in plan.committees.items():
-        committees[key] = await session.scalar(insert(Committee.__table__).values(name=name).returning(Committee.id))
-    cells = dict(snap.cells)
-    for ref, name in plan.cells.items():
-        values = {"committee_id": committees[ref[0]], "name": name}
-        cells[ref] = await session.scalar(insert(Cell.__table__).values(**values).returning(Cell.id))
-    new_people: list[int] = []
-    if plan.people:
-        people = [{"full_name": name, "phone": phone} for name, phone in plan.people.values()]
-        added = insert(Person.__table__).returning(Person.id, sort_by_parameter_order=True)
-        new_people = list((await session.execute(added, people)).scalars())
+    await _many(session, insert(Committee.__table__), [{"name": name} for name in plan.committees.values()])
+    committees = {name_key(name): committee_id for committee_id, name in await session.execute(select(Committee.id, Committee.name))}
+    await _many(
+        session,
+        insert(Cell.__table__),
+        [{"committee_id": committees[committee], "name": name} for (committee, _), name in plan.cells.items()],
+    )
+    committee_of = {committee_id: key for key, committee_id in committees.items()}
+    cells = {
+        (committee_of[committee_id], name_key(name)): cell_id
+        for cell_id, committee_id, name in await session.execute(select(Cell.id, Cell.committee_id, Cell.name))
+    }
+    new_people = await _add_people(session, [{"full_name": n, "phone": p} for n, p in plan.people.values()])
 
     def pid(ref: int) -> int:
         return ref if ref > 0 else new_people[-ref - 1]
@@ -154,16 +190,21 @@ async def planned_and_written(sessions: async_sessionmaker[AsyncSession], make: 
                 async with session.begin():
                     await lock(session)
                     snap = await load_snapshot(session)
-                    plan = make(snap)
+                    plan = await asyncio.to_thread(make, snap)
                     await write(session, snap, plan)
                 return plan
             version = await session.scalar(text("PRAGMA data_version"))
-            snap = await load_snapshot(session)
-            plan = make(snap)  # a bad file is refused here, without ever holding the write lock
+            stored = await load_stored(session)
+            snap = snapshot(stored)
+            # A bad file is refused here, before the write lock; in a thread, so that an import run
+            # by the bot's own process would not stop it from answering.
+            plan = await asyncio.to_thread(make, snap)
             await _begin_immediate(session)
-            if await session.scalar(text("PRAGMA data_version")) != version:
-                snap = await load_snapshot(session)
-                plan = make(snap)
+            # Another connection wrote meanwhile (the bot writes all the time): the plan still
+            # holds unless what it was made from changed.
+            if await session.scalar(text("PRAGMA data_version")) != version and (fresh := await load_stored(session)) != stored:
+                snap = snapshot(fresh)
+                plan = await asyncio.to_thread(make, snap)
             await write(session, snap, plan)
             await session.commit()
             return plan
