@@ -37,9 +37,9 @@ from models.migrate import upgrade
 from scheduler.runner import start_scheduler, stop_scheduler
 from services.demo import seed_demo
 from services.errors import DomainError
+from services.names import find_by_name
 from services.roster import import_roster
 from services.roster_file import RosterError, parse_rows, read_table
-from services.text import fold
 
 log = logging.getLogger("chibo")
 MAX_PROBLEMS_SHOWN = 100  # a file of 50,000 bad lines is refused with the first hundred reasons
@@ -109,11 +109,7 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
     if not people:
         raise CliError("nobody to chat as: import a roster first (python bot.py import FILE)")
     if wanted is not None:
-        matches = [p for p in people if fold(p.full_name) == fold(wanted)]
-        if not matches:
-            matches = [p for p in people if fold(wanted) in fold(p.full_name).split()]
-        if not matches:
-            matches = [p for p in people if fold(wanted) in fold(p.full_name)]
+        matches = find_by_name(people, wanted, lambda p: p.full_name)
         if len(matches) != 1:
             names = ", ".join(p.full_name for p in (matches or people)[:20])
             raise CliError(f"--as {wanted!r} matches {len(matches)} people; choose one of: {names}")

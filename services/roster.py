@@ -108,7 +108,11 @@ class _Planner:
             person = -(len(self.plan.people) + 1)
             self.plan.people[person] = (group.name, group.phone)
         elif (earlier := self.claimed.setdefault(person, group)) is not group:
-            args: dict[str, str | int] = {"line": group.rows[0].line, "name": group.name, "other_line": earlier.rows[0].line}
+            args: dict[str, str | int] = {
+                "line": group.rows[0].line,
+                "name": group.name,
+                "other_line": earlier.rows[0].line,
+            }
             self.problems.append(Problem("roster-same-person", args))
             return
         else:
@@ -139,7 +143,9 @@ class _Planner:
         key = (person, cell) if cell is not None else None
         other = self.snap.memberships if row.is_supervisor else self.snap.supervisions
         if key is not None and key in other:
-            self.problems.append(Problem("roster-member-and-follower", {"line": row.line, "name": row.name, "cell": row.cell}))
+            self.problems.append(
+                Problem("roster-member-and-follower", {"line": row.line, "name": row.name, "cell": row.cell})
+            )
             return
         if row.is_supervisor:
             if key is not None and key in self.snap.supervisions:
@@ -173,7 +179,9 @@ class _Planner:
             if self.roles.get((current, ref), (secretary, 0))[0] != secretary:
                 continue  # the same file makes the present bí thư something else
             name = self.snap.people[current][0]
-            self.problems.append(Problem("roster-secretary-in-db", {"line": line, "cell": self.snap.cell_names[cell], "name": name}))
+            self.problems.append(
+                Problem("roster-secretary-in-db", {"line": line, "cell": self.snap.cell_names[cell], "name": name})
+            )
 
 
 def make_plan(rows: list[RosterRow], snap: Snapshot) -> Plan:
@@ -184,8 +192,9 @@ def make_plan(rows: list[RosterRow], snap: Snapshot) -> Plan:
 async def import_rows(session: AsyncSession, rows: list[RosterRow]) -> ImportReport:
     """Apply rows in the caller's transaction (demo data, tests); on RosterError the caller rolls back."""
     await roster_store.lock(session)
-    plan = make_plan(rows, await roster_store.load_snapshot(session))
-    await roster_store.write(session, plan)
+    snap = await roster_store.load_snapshot(session)
+    plan = make_plan(rows, snap)
+    await roster_store.write(session, snap, plan)
     return plan.report
 
 

@@ -133,7 +133,7 @@ def _xlsx_lines(path: Path) -> Iterator[list[str]]:
         raise RosterError([Problem("roster-too-big", {"max_mb": MAX_XLSX_XML_BYTES // 2**20})])
     try:
         sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # type: ignore[union-attr]
+        sheet.reset_dimensions()
         header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
         texts = [_cell_text(v) for v in header]
         while texts and not texts[-1]:

@@ -103,18 +103,30 @@ def _check_person(rows: list[RosterRow], committee_keys: dict[int, str]) -> tupl
         for row in rows[1:]
         if name_key(row.name) != name_key(first.name)
     ]
-    for attr, column in (("telegram_id", "telegram_id"), ("zalo_id", "zalo_id"), ("phone", "dien_thoai"), ("old_name", "ten_cu")):
+    for attr, column in (
+        ("telegram_id", "telegram_id"),
+        ("zalo_id", "zalo_id"),
+        ("phone", "dien_thoai"),
+        ("old_name", "ten_cu"),
+    ):
         values = {getattr(r, attr) for r in rows if getattr(r, attr)}
         if len(values) > 1:
             lines = ", ".join(str(r.line) for r in rows)
-            problems.append(Problem("roster-different-values", {"lines": lines, "column": column, "values": ", ".join(sorted(values))}))
+            problems.append(
+                Problem(
+                    "roster-different-values", {"lines": lines, "column": column, "values": ", ".join(sorted(values))}
+                )
+            )
         setattr(group, attr, next(iter(values), None))
     by_cell: dict[CellRef, RosterRow] = {}
     for row in rows:
         earlier = by_cell.setdefault(row_cell(row, committee_keys), row)
         if earlier is not row and (earlier.role, earlier.status) != (row.role, row.status):
             problems.append(
-                Problem("roster-role-differs", {"line": row.line, "name": row.name, "cell": row.cell, "other_line": earlier.line})
+                Problem(
+                    "roster-role-differs",
+                    {"line": row.line, "name": row.name, "cell": row.cell, "other_line": earlier.line},
+                )
             )
     return group, problems
 
@@ -133,7 +145,10 @@ def group_people(rows: list[RosterRow], committee_keys: dict[int, str]) -> tuple
             first = secretaries.setdefault(row_cell(row, committee_keys), row)
             if name_key(first.name) != name_key(row.name):
                 problems.append(
-                    Problem("roster-second-secretary", {"line": row.line, "cell": row.cell, "name": first.name, "other_line": first.line})
+                    Problem(
+                        "roster-second-secretary",
+                        {"line": row.line, "cell": row.cell, "name": first.name, "other_line": first.line},
+                    )
                 )
     return groups, problems
 
@@ -141,14 +156,12 @@ def group_people(rows: list[RosterRow], committee_keys: dict[int, str]) -> tuple
 def _by_ids(group: PersonGroup, snap: Snapshot) -> tuple[dict[int, str], Problem | None]:
     """People the database knows by this group's ids, each with how it was found."""
     found: dict[int, str] = {}
-    for label, key, index in (
-        ("telegram_id", (Platform.TELEGRAM, group.telegram_id), snap.by_account),
-        ("zalo_id", (Platform.ZALO, group.zalo_id), snap.by_account),
-        ("dien_thoai", group.phone, snap.by_phone),
+    for label, value, person in (
+        ("telegram_id", group.telegram_id, snap.by_account.get((Platform.TELEGRAM, group.telegram_id or ""))),
+        ("zalo_id", group.zalo_id, snap.by_account.get((Platform.ZALO, group.zalo_id or ""))),
+        ("dien_thoai", group.phone, snap.by_phone.get(group.phone or "")),
     ):
-        value = key[1] if isinstance(key, tuple) else key
-        person = index.get(key) if value else None  # type: ignore[call-overload]
-        if person is not None:
+        if value and person is not None:
             found.setdefault(person, f"{label} {value}")
     if len(found) > 1:
         (first, first_by), (second, second_by) = list(found.items())[:2]
@@ -197,7 +210,9 @@ def match_person(group: PersonGroup, refs: dict[int, CellRef], snap: Snapshot) -
     return None, []
 
 
-def _check_identity(group: PersonGroup, person: int, by: str, refs: dict[int, CellRef], snap: Snapshot) -> list[Problem]:
+def _check_identity(
+    group: PersonGroup, person: int, by: str, refs: dict[int, CellRef], snap: Snapshot
+) -> list[Problem]:
     """A phone or chat id found someone: the row must not rename or move them unless it says so."""
     line = group.rows[0].line
     stored = snap.people[person][0]

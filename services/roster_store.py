@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +25,9 @@ from services.roster_plan import Snapshot, name_key
 if TYPE_CHECKING:
     from services.roster import Plan
 
+COMMITTEES, CELLS, PERSONS, ACCOUNTS, MEMBERSHIPS, SUPERVISIONS = (
+    cast(Table, model.__table__) for model in (Committee, Cell, Person, Account, Membership, Supervision)
+)
 # pg_advisory_xact_lock key for imports ("chib" in ASCII): any constant all importers share.
 IMPORT_LOCK_KEY = 0x63686962
 
@@ -111,12 +114,12 @@ async def _add_people(session: AsyncSession, people: list[dict[str, Any]]) -> li
     if not people:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        added = insert(Person.__table__).returning(Person.id, sort_by_parameter_order=True)
+        added = insert(PERSONS).returning(Person.id, sort_by_parameter_order=True)
         return list((await session.execute(added, people)).scalars())
     # SQLite orders RETURNING only row by row (50,000 statements); but this connection holds the
     # write lock, so the new rows are exactly those after the largest id, in the order given.
     before = await session.scalar(select(func.max(Person.id))) or 0
-    await session.execute(insert(Person.__table__), people)
+    await session.execute(insert(PERSONS), people)
     ids = list(await session.scalars(select(Person.id).where(Person.id > before).order_by(Person.id)))
     if len(ids) != len(people):
         raise RosterError([Problem("roster-conflict")])
@@ -125,11 +128,14 @@ async def _add_people(session: AsyncSession, people: list[dict[str, Any]]) -> li
 
 async def write(session: AsyncSession, snap: Snapshot, plan: Plan) -> None:
     """Apply a plan with bulk statements, in the caller's transaction."""
-    await _many(session, insert(Committee.__table__), [{"name": name} for name in plan.committees.values()])
-    committees = {name_key(name): committee_id for committee_id, name in await session.execute(select(Committee.id, Committee.name))}
+    await _many(session, insert(COMMITTEES), [{"name": name} for name in plan.committees.values()])
+    committees = {
+        name_key(name): committee_id
+        for committee_id, name in await session.execute(select(Committee.id, Committee.name))
+    }
     await _many(
         session,
-        insert(Cell.__table__),
+        insert(CELLS),
         [{"committee_id": committees[committee], "name": name} for (committee, _), name in plan.cells.items()],
     )
     committee_of = {committee_id: key for key, committee_id in committees.items()}
@@ -142,34 +148,33 @@ async def write(session: AsyncSession, snap: Snapshot, plan: Plan) -> None:
     def pid(ref: int) -> int:
         return ref if ref > 0 else new_people[-ref - 1]
 
-    person_table, account_table, member_table = Person.__table__, Account.__table__, Membership.__table__
     await _many(
         session,
-        update(person_table).where(person_table.c.id == bindparam("pid")).values(full_name=bindparam("n"), phone=bindparam("p")),
+        update(PERSONS).where(PERSONS.c.id == bindparam("pid")).values(full_name=bindparam("n"), phone=bindparam("p")),
         [{"pid": p, "n": name, "p": phone} for p, (name, phone) in plan.person_updates.items()],
     )
     await _many(
         session,
-        update(account_table)
-        .where(account_table.c.person_id == bindparam("pid"), account_table.c.platform == bindparam("pf"))
+        update(ACCOUNTS)
+        .where(ACCOUNTS.c.person_id == bindparam("pid"), ACCOUNTS.c.platform == bindparam("pf"))
         .values(external_id=bindparam("ext")),
         [{"pid": p, "pf": platform, "ext": ext} for p, platform, ext in plan.account_updates],
     )
     await _many(
         session,
-        insert(account_table),
+        insert(ACCOUNTS),
         [{"person_id": pid(p), "platform": platform, "external_id": ext} for p, platform, ext in plan.accounts],
     )
     await _many(
         session,
-        update(member_table)
-        .where(member_table.c.person_id == bindparam("pid"), member_table.c.cell_id == bindparam("cid"))
+        update(MEMBERSHIPS)
+        .where(MEMBERSHIPS.c.person_id == bindparam("pid"), MEMBERSHIPS.c.cell_id == bindparam("cid"))
         .values(role=bindparam("r"), status=bindparam("s")),
         [{"pid": p, "cid": c, "r": role, "s": status} for p, c, role, status in plan.membership_updates],
     )
     await _many(
         session,
-        insert(member_table),
+        insert(MEMBERSHIPS),
         [
             {"person_id": pid(p), "cell_id": cells[ref], "role": role, "status": status}
             for p, ref, role, status in plan.memberships
@@ -177,7 +182,7 @@ async def write(session: AsyncSession, snap: Snapshot, plan: Plan) -> None:
     )
     await _many(
         session,
-        insert(Supervision.__table__),
+        insert(SUPERVISIONS),
         [{"person_id": pid(p), "cell_id": cells[ref]} for p, ref in plan.supervisions],
     )
 
@@ -202,7 +207,10 @@ async def planned_and_written(sessions: async_sessionmaker[AsyncSession], make: 
             await _begin_immediate(session)
             # Another connection wrote meanwhile (the bot writes all the time): the plan still
             # holds unless what it was made from changed.
-            if await session.scalar(text("PRAGMA data_version")) != version and (fresh := await load_stored(session)) != stored:
+            if (
+                await session.scalar(text("PRAGMA data_version")) != version
+                and (fresh := await load_stored(session)) != stored
+            ):
                 snap = snapshot(fresh)
                 plan = await asyncio.to_thread(make, snap)
             await write(session, snap, plan)
