@@ -192,9 +192,8 @@ def make_plan(rows: list[RosterRow], snap: Snapshot) -> Plan:
 async def import_rows(session: AsyncSession, rows: list[RosterRow]) -> ImportReport:
     """Apply rows in the caller's transaction (demo data, tests); on RosterError the caller rolls back."""
     await roster_store.lock(session)
-    snap = await roster_store.load_snapshot(session)
-    plan = make_plan(rows, snap)
-    await roster_store.write(session, snap, plan)
+    plan = make_plan(rows, await roster_store.load_snapshot(session))
+    await roster_store.write(session, plan)
     return plan.report
 
 

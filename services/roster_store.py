@@ -126,7 +126,7 @@ async def _add_people(session: AsyncSession, people: list[dict[str, Any]]) -> li
     return ids
 
 
-async def write(session: AsyncSession, snap: Snapshot, plan: Plan) -> None:
+async def write(session: AsyncSession, plan: Plan) -> None:
     """Apply a plan with bulk statements, in the caller's transaction."""
     await _many(session, insert(COMMITTEES), [{"name": name} for name in plan.committees.values()])
     committees = {
@@ -196,7 +196,7 @@ async def planned_and_written(sessions: async_sessionmaker[AsyncSession], make: 
                     await lock(session)
                     snap = await load_snapshot(session)
                     plan = await asyncio.to_thread(make, snap)
-                    await write(session, snap, plan)
+                    await write(session, plan)
                 return plan
             version = await session.scalar(text("PRAGMA data_version"))
             stored = await load_stored(session)
@@ -213,7 +213,7 @@ async def planned_and_written(sessions: async_sessionmaker[AsyncSession], make: 
             ):
                 snap = snapshot(fresh)
                 plan = await asyncio.to_thread(make, snap)
-            await write(session, snap, plan)
+            await write(session, plan)
             await session.commit()
             return plan
         except IntegrityError:

@@ -209,3 +209,20 @@ def test_a_csv_is_streamed_and_stops_at_the_row_cap(tmp_path: Path, monkeypatch:
     refusal, peak = _peak_while(read)
     assert refusal == ["roster-too-many-rows"]
     assert peak < 1_000_000
+
+
+def test_a_csv_cell_beyond_the_field_limit_is_a_clear_refusal(tmp_path: Path) -> None:
+    path = tmp_path / "field.csv"
+    path.write_text("chi_bo,ho_ten\nChi bộ 1," + "A" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(RosterError) as caught:
+        parse_rows(read_table(path))
+    assert texts(caught.value, "vi") == ["Tệp CSV bị hỏng hoặc có một ô quá dài."]
+
+
+def test_an_xlsx_that_unpacks_past_the_cap_is_not_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(roster_file, "MAX_XLSX_XML_BYTES", 50_000)
+    path = _xlsx(tmp_path / "bomb.xlsx", "A1:B2", rows=2_000)
+    assert path.stat().st_size < 50_000
+    with pytest.raises(RosterError) as caught:
+        parse_rows(read_table(path))
+    assert [p.key for p in caught.value.problems] == ["roster-too-big"]
