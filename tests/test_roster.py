@@ -43,6 +43,15 @@ def texts(refusal: RosterError, language: str = "en") -> list[str]:
     return [str(tr.t(p.key, **p.args)) for p in refusal.problems]
 
 
+async def refused(app: AppContext, path: Path) -> RosterError:
+    """Import a file that must be refused whole, and check that nothing changed."""
+    before = await snapshot(app)
+    with pytest.raises(RosterError) as caught:
+        await run_import(app, path)
+    assert await snapshot(app) == before
+    return caught.value
+
+
 async def snapshot(app: AppContext) -> dict[str, object]:
     async with app.sessions() as session:
         people = (await session.execute(select(Person.full_name, Person.phone).order_by(Person.full_name))).all()
@@ -106,16 +115,13 @@ async def test_a_chat_id_under_another_name_is_refused_unless_the_row_says_renam
     app: AppContext, tmp_path: Path
 ) -> None:
     await run_import(app, csv_file(tmp_path, GOOD))
-    before = await snapshot(app)
     renamed = [*GOOD]
     renamed[2] = "Đảng bộ phường 1,Chi bộ Khu phố 1,Trần Thị Bích,pho_bi_thu,chinh_thuc,1002,,"
-    with pytest.raises(RosterError) as caught:
-        await run_import(app, csv_file(tmp_path, renamed, name="renamed.csv"))
-    assert texts(caught.value, "vi") == [
+    error = await refused(app, csv_file(tmp_path, renamed, name="renamed.csv"))
+    assert texts(error, "vi") == [
         "Dòng 3: telegram_id 1002 là của Trần Thị Bình, nhưng tệp ghi tên Trần Thị Bích. Nếu đổi tên thật, "
         "ghi “Trần Thị Bình” vào cột ten_cu; nếu không, hãy sửa lại số."
     ]
-    assert await snapshot(app) == before
 
     explicit = [HEADER + ",ten_cu", *(line + "," for line in renamed[1:])]
     explicit[2] = renamed[2] + ",Trần Thị Bình"
@@ -130,19 +136,16 @@ async def test_a_chat_id_under_another_name_is_refused_unless_the_row_says_renam
 
 async def test_a_phone_typo_neither_renames_nor_moves_the_secretary(app: AppContext, tmp_path: Path) -> None:
     await run_import(app, csv_file(tmp_path, GOOD))
-    before = await snapshot(app)
     # Dung's row carries An's phone (0912345678): An is Khu phố 1's secretary.
     typo = [HEADER, "Đảng bộ phường 1,Chi bộ Khu phố 2,Phạm Thị Dung,bi_thu,,,,0912345678"]
-    with pytest.raises(RosterError) as caught:
-        await run_import(app, csv_file(tmp_path, typo, name="typo.csv"))
-    assert texts(caught.value) == [
+    error = await refused(app, csv_file(tmp_path, typo, name="typo.csv"))
+    assert texts(error) == [
         "Line 2: dien_thoai 0912345678 belongs to Nguyễn Văn An, but the file says Phạm Thị Dung. If this is a "
         "rename, put “Nguyễn Văn An” in column ten_cu; otherwise correct the number.",
         "Line 2: dien_thoai 0912345678 belongs to Nguyễn Văn An of Chi bộ Khu phố 1; the file places this person "
         "in Chi bộ Khu phố 2. If she really joins that cell too, put “x” in column them_chi_bo; otherwise correct "
         "the number.",
     ]
-    assert await snapshot(app) == before
 
 
 async def test_joining_a_second_cell_by_phone_needs_them_chi_bo(app: AppContext, tmp_path: Path) -> None:
@@ -190,13 +193,10 @@ async def test_case_spacing_and_invisible_characters_do_not_make_a_second_person
 
 async def test_a_second_secretary_is_checked_against_the_database(app: AppContext, tmp_path: Path) -> None:
     await run_import(app, csv_file(tmp_path, GOOD))
-    before = await snapshot(app)
     second = [HEADER, "Đảng bộ phường 1,Chi bộ Khu phố 1,Đỗ Văn Hải,bi_thu,,,,"]
-    with pytest.raises(RosterError) as caught:
-        await run_import(app, csv_file(tmp_path, second, name="second.csv"))
-    assert [p.key for p in caught.value.problems] == ["roster-secretary-in-db"]
-    assert "Chi bộ Khu phố 1 đã có bí thư là Nguyễn Văn An" in texts(caught.value, "vi")[0]
-    assert await snapshot(app) == before
+    error = await refused(app, csv_file(tmp_path, second, name="second.csv"))
+    assert [p.key for p in error.problems] == ["roster-secretary-in-db"]
+    assert "Chi bộ Khu phố 1 đã có bí thư là Nguyễn Văn An" in texts(error, "vi")[0]
     # Handing over in one file is allowed: the present secretary becomes a deputy.
     handover = [*second, "Đảng bộ phường 1,Chi bộ Khu phố 1,Nguyễn Văn An,pho_bi_thu,,1001,,0912345678"]
     await run_import(app, csv_file(tmp_path, handover, name="handover.csv"))
@@ -251,12 +251,9 @@ async def test_each_bad_row_is_refused_and_nothing_written(
     app: AppContext, tmp_path: Path, row: str, message: str
 ) -> None:
     await run_import(app, csv_file(tmp_path, GOOD))
-    before = await snapshot(app)
     lines = [HEADER, row, "Đảng bộ phường 1,Chi bộ Khu phố 3,Người Mới,,,,,"]
-    with pytest.raises(RosterError) as caught:
-        await run_import(app, csv_file(tmp_path, lines, name="bad.csv"))
-    assert any(message in problem for problem in texts(caught.value)), texts(caught.value)
-    assert await snapshot(app) == before
+    error = await refused(app, csv_file(tmp_path, lines, name="bad.csv"))
+    assert any(message in problem for problem in texts(error)), texts(error)
 
 
 async def test_every_bad_row_is_listed_at_once(tmp_path: Path) -> None:
@@ -299,23 +296,17 @@ async def test_rows_that_contradict_each_other(app: AppContext, tmp_path: Path, 
 
 async def test_file_contradicting_the_database(app: AppContext, tmp_path: Path) -> None:
     await run_import(app, csv_file(tmp_path, GOOD))
-    before = await snapshot(app)
     # telegram 1002 is Bình, but the phone belongs to An.
     lines = [HEADER, "Đảng bộ phường 1,Chi bộ Khu phố 1,Trần Thị Bình,pho_bi_thu,,1002,,0912345678"]
-    with pytest.raises(RosterError) as caught:
-        await run_import(app, csv_file(tmp_path, lines, name="clash.csv"))
-    assert "the database disagrees" in texts(caught.value)[0]
-    assert await snapshot(app) == before
+    error = await refused(app, csv_file(tmp_path, lines, name="clash.csv"))
+    assert "the database disagrees" in texts(error)[0]
 
 
 async def test_member_cannot_also_follow_own_cell(app: AppContext, tmp_path: Path) -> None:
     await run_import(app, csv_file(tmp_path, GOOD))
-    before = await snapshot(app)
     lines = [HEADER, "Đảng bộ phường 1,Chi bộ Khu phố 1,Nguyễn Văn An,theo_doi,,1001,,"]
-    with pytest.raises(RosterError) as caught:
-        await run_import(app, csv_file(tmp_path, lines, name="x.csv"))
-    assert "cannot both be a member" in texts(caught.value)[0]
-    assert await snapshot(app) == before
+    error = await refused(app, csv_file(tmp_path, lines, name="x.csv"))
+    assert "cannot both be a member" in texts(error)[0]
 
 
 @pytest.mark.parametrize(
