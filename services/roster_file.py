@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -25,7 +26,10 @@ SUPERVISOR = "theo_doi"
 MAX_ROWS = 50_000
 MAX_COLUMNS = 40
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_XLSX_XML_BYTES = 200 * 1024 * 1024  # unpacked: a zip bomb is refused before it is opened
+MAX_XLSX_XML_BYTES = 100 * 1024 * 1024  # unpacked: a zip bomb is refused before it is opened
+MAX_CELLS_PER_ROW = 1_000  # cells present in one row of the sheet, empty or not
+MAX_CELLS = 2_000_000
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)[\s/>]")
 # Blank lines are skipped, but not without end: a sheet may place a cell a million lines down.
 MAX_BLANK_LINES = 10_000
 
@@ -120,17 +124,47 @@ def _csv_lines(path: Path) -> Iterator[list[str]]:
         raise RosterError([Problem("roster-not-table")]) from None
 
 
-def _xlsx_lines(path: Path) -> Iterator[list[str]]:
-    """Rows of the first sheet, never wider than the header: the sheet's own size claims are dropped."""
+def _scan_cells(stream: IO[bytes]) -> None:
+    """Count a worksheet's cells without parsing it: openpyxl reads every cell of a row, however
+    far right, so a 13 MB file of 16,384-cell rows took minutes. Refused past the caps."""
+    total = in_row = 0
+    carry = b""
+    while chunk := stream.read(1 << 18):
+        data = carry + chunk
+        last = 0
+        for match in _TAG.finditer(data):
+            last = match.end()
+            if match.group(1) == b"row":
+                in_row = 0
+                continue
+            in_row, total = in_row + 1, total + 1
+            if in_row > MAX_CELLS_PER_ROW or total > MAX_CELLS:
+                raise RosterError([Problem("roster-too-many-cells", {"row": MAX_CELLS_PER_ROW, "total": MAX_CELLS})])
+        carry = data[max(last, len(data) - 32) :]
+
+
+def _check_xlsx(path: Path) -> None:
+    """Refuse a zip bomb or an absurd sheet before openpyxl opens it (it reads shared strings whole)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            members = archive.infolist()
+            if sum(info.file_size for info in members) > MAX_XLSX_XML_BYTES:
+                raise RosterError([Problem("roster-too-big", {"max_mb": MAX_XLSX_XML_BYTES // 2**20})])
+            for info in members:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with archive.open(info) as stream:
+                        _scan_cells(stream)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        raise RosterError([Problem("roster-not-xlsx")]) from None
+
+
+def _xlsx_lines(path: Path) -> Iterator[list[str]]:
+    """Rows of the first sheet, never wider than the header: the sheet's own size claims are dropped."""
+    _check_xlsx(path)
+    try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
         raise RosterError([Problem("roster-not-xlsx")]) from None
-    if unpacked > MAX_XLSX_XML_BYTES:
-        book.close()
-        raise RosterError([Problem("roster-too-big", {"max_mb": MAX_XLSX_XML_BYTES // 2**20})])
     try:
         sheet = book.worksheets[0]
         sheet.reset_dimensions()

@@ -18,6 +18,7 @@ roster-empty = The file is empty: the first line must hold the column names.
 roster-too-many-columns = The file has more than { $max } columns.
 roster-too-many-rows = The file has more than { $max } rows: at most { $max } members can be imported at once.
 roster-too-many-blank = The file has more than { $max } blank lines: delete them and import again.
+roster-too-many-cells = The spreadsheet has too many cells (a row with more than { $row }, or more than { $total } in all): copy the roster alone into a new file.
 roster-no-members = The file has column names but no members.
 roster-unknown-columns = Line 1: unknown column(s) { $columns }; known: { $known }.
 roster-missing-column = Line 1: missing column { $column }.

@@ -18,6 +18,7 @@ roster-empty = Tệp trống: dòng đầu tiên phải là tên các cột.
 roster-too-many-columns = Tệp có hơn { $max } cột.
 roster-too-many-rows = Tệp có hơn { $max } dòng: mỗi lần chỉ nhập được tối đa { $max } đảng viên.
 roster-too-many-blank = Tệp có hơn { $max } dòng trống: hãy xóa các dòng trống rồi nhập lại.
+roster-too-many-cells = Bảng tính có quá nhiều ô (một dòng có hơn { $row } ô, hoặc cả bảng hơn { $total } ô): hãy chép riêng danh sách sang một tệp mới.
 roster-no-members = Tệp có tên cột nhưng không có đảng viên nào.
 roster-unknown-columns = Dòng 1: không biết cột { $columns }; các cột dùng được: { $known }.
 roster-missing-column = Dòng 1: thiếu cột { $column }.
