@@ -134,6 +134,28 @@ async def test_a_chat_id_under_another_name_is_refused_unless_the_row_says_renam
     assert report.members.updated == 0
 
 
+async def test_ten_cu_must_name_the_person_as_stored(app: AppContext, tmp_path: Path) -> None:
+    await run_import(app, csv_file(tmp_path, GOOD))
+    header = HEADER + ",ten_cu"
+    # By chat id: ten_cu names someone else than the owner of telegram 1002.
+    wrong = [header, "Đảng bộ phường 1,Chi bộ Khu phố 1,Trần Thị Bích,pho_bi_thu,,1002,,,Nguyễn Văn An"]
+    error = await refused(app, csv_file(tmp_path, wrong, name="wrong.csv"))
+    assert texts(error) == ["Line 2: ten_cu says “Nguyễn Văn An” but this person is called Trần Thị Bình."]
+    # By name: nobody is called that in the cell; the folded name suggests who was meant.
+    typo = [header, "Đảng bộ phường 1,Chi bộ Khu phố 1,Lê Văn Cương,,du_bi,,,,Le Van Cuong"]
+    error = await refused(app, csv_file(tmp_path, typo, name="typo.csv"))
+    assert texts(error, "vi") == [
+        "Dòng 2: trong chi bộ không có ai tên “Le Van Cuong” (ten_cu). Có phải: Lê Văn Cường?"
+    ]
+    # Renaming by name alone, without any id, works when ten_cu is right.
+    right = [header, "Đảng bộ phường 1,Chi bộ Khu phố 1,Lê Văn Cương,,du_bi,,,,Lê Văn Cường"]
+    report = await run_import(app, csv_file(tmp_path, right, name="right.csv"))
+    assert (report.members.added, report.members.updated) == (0, 1)
+    names = [p[0] for p in (await snapshot(app))["people"]]
+    assert "Lê Văn Cương" in names
+    assert "Lê Văn Cường" not in names
+
+
 async def test_a_phone_typo_neither_renames_nor_moves_the_secretary(app: AppContext, tmp_path: Path) -> None:
     await run_import(app, csv_file(tmp_path, GOOD))
     # Dung's row carries An's phone (0912345678): An is Khu phố 1's secretary.
