@@ -241,3 +241,23 @@ def test_rows_of_thousands_of_cells_are_refused_before_they_are_parsed(tmp_path:
     assert time.perf_counter() - start < 2
     fine = _xlsx(tmp_path / "formatted.xlsx", "A1:B3", rows=3, stray=30)
     assert len(parse_rows(read_table(fine))) == 3
+
+
+async def test_an_import_that_cannot_get_the_write_lock_is_a_clear_refusal(
+    app: AppContext, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL imports wait for each other; only SQLite has a single writer")
+    monkeypatch.setattr(model_db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    importer = make_engine(db_url)
+    try:
+        async with app.sessions() as holder, holder.begin():
+            await holder.execute(insert(AuditEntry).values(action="long write", at=datetime.now(UTC)))
+            with pytest.raises(RosterError) as caught:
+                await import_roster(make_sessionmaker(importer), parse_rows(big_table(3)))
+    finally:
+        await importer.dispose()
+    assert texts(caught.value, "vi") == [
+        "Cơ sở dữ liệu đang bận (một lần nhập khác hoặc bot đang ghi); chưa có gì bị thay đổi, hãy thử lại sau ít phút."
+    ]
+    assert await counts(app) == (0, 0)

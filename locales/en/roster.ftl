@@ -45,5 +45,5 @@ roster-moves = Line { $line }: { $by } belongs to { $name } of { $cells }; the f
 roster-name-ambiguous = Line { $line }: { $cell } has several people called { $name }; add a phone or an id to say which.
 roster-same-person = Line { $line }: { $name } is the same person as on line { $other_line }.
 roster-member-and-follower = Line { $line }: { $name } cannot both be a member of { $cell } and follow it.
-roster-busy = The database is busy (another import is running); try again in a few minutes.
+roster-busy = The database is busy (another import, or the bot writing); nothing was changed, try again in a few minutes.
 roster-conflict = The data changed during the import; nothing was changed, import again.

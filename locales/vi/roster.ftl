@@ -45,5 +45,5 @@ roster-moves = Dòng { $line }: { $by } là của { $name } ở { $cells }; tệ
 roster-name-ambiguous = Dòng { $line }: { $cell } có nhiều người tên { $name }; hãy ghi số điện thoại hoặc mã để biết là ai.
 roster-same-person = Dòng { $line }: { $name } là cùng một người đã được ghi ở dòng { $other_line }.
 roster-member-and-follower = Dòng { $line }: { $name } không thể vừa là đảng viên vừa là cấp ủy viên theo dõi của { $cell }.
-roster-busy = Cơ sở dữ liệu đang bận (có lần nhập khác đang chạy); hãy thử lại sau ít phút.
+roster-busy = Cơ sở dữ liệu đang bận (một lần nhập khác hoặc bot đang ghi); chưa có gì bị thay đổi, hãy thử lại sau ít phút.
 roster-conflict = Dữ liệu vừa được thay đổi trong khi nhập; chưa có gì bị thay đổi, hãy nhập lại.
