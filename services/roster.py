@@ -10,6 +10,7 @@ taken, so a running bot's writes wait a moment instead of failing (roster_store)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -55,6 +56,7 @@ class Plan:
     memberships: list[tuple[int, CellRef, MemberRole, MemberStatus]] = field(default_factory=list)
     membership_updates: list[tuple[int, int, MemberRole, MemberStatus]] = field(default_factory=list)
     supervisions: list[tuple[int, CellRef]] = field(default_factory=list)
+    readmissions: list[tuple[int, int, MemberRole, MemberStatus, int]] = field(default_factory=list)  # …, line
     report: ImportReport = field(default_factory=ImportReport)
 
 
@@ -160,6 +162,8 @@ class _Planner:
         if stored is None:
             self.plan.memberships.append((person, ref, role, row.status))
             report.members.added += 1
+        elif key in self.snap.ended:
+            self._readmit(person, row, role, key)
         elif stored != (role, row.status) or person_changed:
             assert cell is not None
             if stored != (role, row.status):
@@ -167,6 +171,20 @@ class _Planner:
             report.members.updated += 1
         else:
             report.members.unchanged += 1
+
+    def _readmit(self, person: int, row: RosterRow, role: MemberRole, key: tuple[int, int]) -> None:
+        """A file never silently brings back someone whose membership ended: the row must say so."""
+        if not row.readmit:
+            args: dict[str, str | int] = {
+                "line": row.line,
+                "name": row.name,
+                "cell": row.cell,
+                "reason": self.snap.ended[key],
+            }
+            self.problems.append(Problem("roster-membership-ended", args))
+            return
+        self.plan.readmissions.append((person, key[1], role, row.status, row.line))
+        self.plan.report.members.updated += 1
 
     def _secretaries(self) -> None:
         """One bí thư per cell, counting the one the database already has (unless the file changes her role)."""
@@ -189,15 +207,20 @@ def make_plan(rows: list[RosterRow], snap: Snapshot) -> Plan:
     return _Planner(rows, snap).run(rows)
 
 
-async def import_rows(session: AsyncSession, rows: list[RosterRow]) -> ImportReport:
-    """Apply rows in the caller's transaction (demo data, tests); on RosterError the caller rolls back."""
+async def import_rows(session: AsyncSession, rows: list[RosterRow], now: datetime | None = None) -> ImportReport:
+    """Apply rows in the caller's transaction (demo data, tests); on RosterError the caller rolls back.
+    `now` dates the audit entry of a readmission (default: the system clock)."""
     await roster_store.lock(session)
     plan = make_plan(rows, await roster_store.load_snapshot(session))
-    await roster_store.write(session, plan)
+    await roster_store.write(session, plan, now or datetime.now(UTC))
     return plan.report
 
 
-async def import_roster(sessions: async_sessionmaker[AsyncSession], rows: list[RosterRow]) -> ImportReport:
+async def import_roster(
+    sessions: async_sessionmaker[AsyncSession], rows: list[RosterRow], now: datetime | None = None
+) -> ImportReport:
     """The import a person runs: matched before the write lock, written in one short transaction."""
-    plan = await roster_store.planned_and_written(sessions, lambda snap: make_plan(rows, snap))
+    plan = await roster_store.planned_and_written(
+        sessions, lambda snap: make_plan(rows, snap), now or datetime.now(UTC)
+    )
     return plan.report

@@ -49,6 +49,7 @@ _COLUMNS = {
     "sdt": "phone",
     "ten_cu": "old_name",
     "them_chi_bo": "adds_cell",
+    "tiep_nhan_lai": "readmit",
 }
 _IGNORED_COLUMNS = {"stt", "ghi_chu"}
 _ROLES = {r.value: r.value for r in MemberRole} | {SUPERVISOR: SUPERVISOR, "cap_uy_vien_theo_doi": SUPERVISOR}
@@ -89,6 +90,7 @@ class RosterRow:
     phone: str | None
     old_name: str | None = None  # the row renames the person called this
     adds_cell: bool = False  # the row adds someone already in another cell to this one
+    readmit: bool = False  # the row takes back a member whose membership of this cell had ended
 
     @property
     def is_supervisor(self) -> bool:
@@ -299,6 +301,8 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[RosterRow | None, lis
         problems.append(Problem("roster-bad-status", {"line": line, "value": values["status"]}))
     telegram_id, zalo_id, phone = _ids(line, values, problems)
     adds_cell = _flag(line, "them_chi_bo", values.get("adds_cell", ""), problems)
+    readmit = _flag(line, "tiep_nhan_lai", values.get("readmit", ""), problems)
     if problems or role is None or status is None:
         return None, problems
-    return RosterRow(line, committee, cell, name, role, status, telegram_id, zalo_id, phone, old_name, adds_cell), []
+    ids = (telegram_id, zalo_id, phone)
+    return RosterRow(line, committee, cell, name, role, status, *ids, old_name, adds_cell, readmit), []

@@ -35,7 +35,8 @@ class Snapshot:
     account_of: dict[tuple[int, Platform], str] = field(default_factory=dict)
     by_phone: dict[str, int] = field(default_factory=dict)
     memberships: dict[tuple[int, int], tuple[MemberRole, MemberStatus]] = field(default_factory=dict)
-    member_cells: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    ended: dict[tuple[int, int], str] = field(default_factory=dict)  # (person, cell) -> end reason
+    member_cells: defaultdict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # current only
     supervisions: set[tuple[int, int]] = field(default_factory=set)
     by_name: defaultdict[tuple[int, str], set[int]] = field(default_factory=lambda: defaultdict(set))
     secretaries: dict[int, int] = field(default_factory=dict)  # cell id -> person id
@@ -223,7 +224,9 @@ def _check_identity(
         elif name_key(group.old_name) != name_key(stored):
             problems.append(Problem("roster-old-name-differs", {"line": line, "old": group.old_name, "stored": stored}))
     current = snap.member_cells.get(person, set())
-    joins = [r for r in group.rows if not r.is_supervisor and snap.cells.get(refs[r.line]) not in current]
+    joins = [
+        r for r in group.rows if not (r.is_supervisor or r.readmit) and snap.cells.get(refs[r.line]) not in current
+    ]
     if current and joins and not group.adds_cell:
         args: dict[str, str | int] = {
             "line": joins[0].line,

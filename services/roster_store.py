@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, text, update
@@ -19,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Account, Cell, Committee, MemberRole, Membership, Person, Supervision
+from services import audit
 from services.roster_file import Problem, RosterError
 from services.roster_plan import Snapshot, name_key
 
@@ -55,7 +57,14 @@ _STORED = (
     select(Cell.id, Cell.committee_id, Cell.name).order_by(Cell.id),
     select(Person.id, Person.full_name, Person.phone).order_by(Person.id),
     select(Account.person_id, Account.platform, Account.external_id).order_by(Account.id),
-    select(Membership.person_id, Membership.cell_id, Membership.role, Membership.status).order_by(Membership.id),
+    select(
+        Membership.person_id,
+        Membership.cell_id,
+        Membership.role,
+        Membership.status,
+        Membership.ended_at,
+        Membership.end_reason,
+    ).order_by(Membership.id),
     select(Supervision.person_id, Supervision.cell_id).order_by(Supervision.id),
 )
 Stored = list[list[tuple[Any, ...]]]
@@ -88,10 +97,13 @@ def snapshot(stored: Stored) -> Snapshot:
     for person_id, platform, external_id in accounts:
         snap.by_account[(platform, external_id)] = person_id
         snap.account_of[(person_id, platform)] = external_id
-    for person_id, cell_id, role, status in memberships:
+    for person_id, cell_id, role, status, ended_at, end_reason in memberships:
         snap.memberships[(person_id, cell_id)] = (role, status)
-        snap.member_cells[person_id].add(cell_id)
         snap.by_name[(cell_id, keys[person_id])].add(person_id)
+        if ended_at is not None:  # ended: still matched by name, but neither counted nor a secretary
+            snap.ended[(person_id, cell_id)] = end_reason.value if end_reason else ""
+            continue
+        snap.member_cells[person_id].add(cell_id)
         if role == MemberRole.SECRETARY:
             snap.secretaries[cell_id] = person_id
     for person_id, cell_id in supervisions:
@@ -126,8 +138,8 @@ async def _add_people(session: AsyncSession, people: list[dict[str, Any]]) -> li
     return ids
 
 
-async def write(session: AsyncSession, plan: Plan) -> None:
-    """Apply a plan with bulk statements, in the caller's transaction."""
+async def write(session: AsyncSession, plan: Plan, now: datetime) -> None:
+    """Apply a plan with bulk statements, in the caller's transaction; `now` dates readmissions' audit."""
     await _many(session, insert(COMMITTEES), [{"name": name} for name in plan.committees.values()])
     committees = {
         name_key(name): committee_id
@@ -182,12 +194,24 @@ async def write(session: AsyncSession, plan: Plan) -> None:
     )
     await _many(
         session,
+        update(MEMBERSHIPS)
+        .where(MEMBERSHIPS.c.person_id == bindparam("pid"), MEMBERSHIPS.c.cell_id == bindparam("cid"))
+        .values(role=bindparam("r"), status=bindparam("s"), ended_at=None, end_reason=None, end_note=None),
+        [{"pid": p, "cid": c, "r": role, "s": status} for p, c, role, status, _ in plan.readmissions],
+    )
+    for person, cell, _, _, line in plan.readmissions:
+        detail = f"cell {cell}: roster file line {line}"
+        audit.record(session, actor_id=None, subject_id=person, action="readmit", detail=detail, now=now)
+    await _many(
+        session,
         insert(SUPERVISIONS),
         [{"person_id": pid(p), "cell_id": cells[ref]} for p, ref in plan.supervisions],
     )
 
 
-async def planned_and_written(sessions: async_sessionmaker[AsyncSession], make: Callable[[Snapshot], Plan]) -> Plan:
+async def planned_and_written(
+    sessions: async_sessionmaker[AsyncSession], make: Callable[[Snapshot], Plan], now: datetime
+) -> Plan:
     """Plan from what is stored, then write it under the import lock, all or nothing."""
     async with sessions() as session:
         try:
@@ -196,7 +220,7 @@ async def planned_and_written(sessions: async_sessionmaker[AsyncSession], make: 
                     await lock(session)
                     snap = await load_snapshot(session)
                     plan = await asyncio.to_thread(make, snap)
-                    await write(session, plan)
+                    await write(session, plan, now)
                 return plan
             version = await session.scalar(text("PRAGMA data_version"))
             stored = await load_stored(session)
@@ -213,7 +237,7 @@ async def planned_and_written(sessions: async_sessionmaker[AsyncSession], make: 
             ):
                 snap = snapshot(fresh)
                 plan = await asyncio.to_thread(make, snap)
-            await write(session, plan)
+            await write(session, plan, now)
             await session.commit()
             return plan
         except IntegrityError:

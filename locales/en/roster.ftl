@@ -44,6 +44,7 @@ roster-old-name-unknown = Line { $line }: nobody in the cell is called “{ $old
 roster-moves = Line { $line }: { $by } belongs to { $name } of { $cells }; the file places this person in { $cell }. If she really joins that cell too, put “x” in column them_chi_bo; otherwise correct the number.
 roster-name-ambiguous = Line { $line }: { $cell } has several people called { $name }; add a phone or an id to say which.
 roster-same-person = Line { $line }: { $name } is the same person as on line { $other_line }.
+roster-membership-ended = Line { $line }: { $name }'s membership of { $cell } ended ({ $reason }); to take her back, put “x” in a tiep_nhan_lai column on this line.
 roster-member-and-follower = Line { $line }: { $name } cannot both be a member of { $cell } and follow it.
 roster-busy = The database is busy (another import, or the bot writing); nothing was changed, try again in a few minutes.
 roster-conflict = The data changed during the import; nothing was changed, import again.

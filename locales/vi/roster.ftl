@@ -44,6 +44,7 @@ roster-old-name-unknown = Dòng { $line }: trong chi bộ không có ai tên “
 roster-moves = Dòng { $line }: { $by } là của { $name } ở { $cells }; tệp xếp người này vào { $cell }. Nếu đúng là thêm vào chi bộ đó, ghi “x” vào cột them_chi_bo; nếu không, hãy sửa lại số.
 roster-name-ambiguous = Dòng { $line }: { $cell } có nhiều người tên { $name }; hãy ghi số điện thoại hoặc mã để biết là ai.
 roster-same-person = Dòng { $line }: { $name } là cùng một người đã được ghi ở dòng { $other_line }.
+roster-membership-ended = Dòng { $line }: { $name } đã thôi sinh hoạt ở { $cell } ({ $reason }); muốn tiếp nhận lại, ghi “x” vào cột tiep_nhan_lai ở dòng này.
 roster-member-and-follower = Dòng { $line }: { $name } không thể vừa là đảng viên vừa là cấp ủy viên theo dõi của { $cell }.
 roster-busy = Cơ sở dữ liệu đang bận (một lần nhập khác hoặc bot đang ghi); chưa có gì bị thay đổi, hãy thử lại sau ít phút.
 roster-conflict = Dữ liệu vừa được thay đổi trong khi nhập; chưa có gì bị thay đổi, hãy nhập lại.
