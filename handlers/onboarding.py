@@ -14,6 +14,7 @@ from handlers.router import Need, Router
 from models import Account, Cell, JoinRequest, MemberRole, Membership, Person, Platform
 from services import chats, invites
 from services.errors import DomainError
+from services.names import find_by_name
 from services.people import cell_members
 from services.text import fold
 
@@ -52,8 +53,7 @@ async def join_name(ctx: Ctx) -> Response:
     code = str(ctx.answering.data["code"])
     incoming = ctx.incoming
     redeemed = await invites.redeem(ctx.session, code, incoming.platform, incoming.user_id, ctx.now)
-    typed = fold(" ".join(ctx.args.split()))
-    matches = [p for p in redeemed.choices if typed and typed in fold(p.full_name)]
+    matches = find_by_name(redeemed.choices, ctx.args, lambda p: p.full_name)
     if not matches or len(matches) > MAX_NAME_BUTTONS:
         ctx.ask("join-name", code=code)
         return ctx.reply("join-name-none" if not matches else "join-name-more", name=ctx.args.strip())
