@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from core.metrics import UPDATE_FAILURES, UPDATES
 from handlers.context import AppContext, Ctx, Pending, is_admin
 from handlers.messages import ChatKind, Incoming, Response
 from models import Platform
@@ -160,6 +161,15 @@ class Router:
                     return command, " ".join(words[size:])
         return None
 
+    def route_name(self, incoming: Incoming, *, bare: bool) -> str:
+        """A bounded name for metrics: the command, "button:<prefix>", or "text" for anything else
+        (free text, answers, unknown commands and forged buttons never become label values)."""
+        if incoming.button is not None:
+            prefix = incoming.button.split(":", 1)[0]
+            return f"button:{prefix if prefix in self.buttons else 'unknown'}"
+        parsed = self.parse(incoming.text, bare=bare)
+        return parsed[0].name if parsed else "text"
+
 
 class Dispatcher:
     """Runs one incoming action end to end. Channels call `handle` and render what it returns."""
@@ -177,7 +187,14 @@ class Dispatcher:
         pending = self._pending.get((platform, user_id))
         return pending is not None and pending.until >= self.app.clock.now()
 
+    def _bare(self, incoming: Incoming) -> bool:
+        """Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
+        for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me."""
+        return incoming.platform is not Platform.TELEGRAM and not self.awaiting(incoming.platform, incoming.user_id)
+
     async def handle(self, incoming: Incoming) -> Response:
+        route = self.router.route_name(incoming, bare=self._bare(incoming))
+        UPDATES.labels(route).inc()
         await self._note_connected(incoming)
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
@@ -198,7 +215,8 @@ class Dispatcher:
                 response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
             except Exception:
                 await session.rollback()
-                log.exception("handler failed for %s update", incoming.platform)
+                log.exception("handler failed for %s update (%s)", incoming.platform, route)
+                UPDATE_FAILURES.labels(route).inc()
                 ctx.expect = None
                 response = self._refusal(ctx, "err-internal")
         self._remember(incoming, ctx.expect)
@@ -252,10 +270,7 @@ class Dispatcher:
                 return _static(Response(toast=str(ctx.t(key).striptags())))
             return route.func
         in_group = incoming.chat_kind is ChatKind.GROUP
-        # Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
-        # for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me.
-        bare = incoming.platform is not Platform.TELEGRAM and not self.awaiting(incoming.platform, incoming.user_id)
-        parsed = self.router.parse(incoming.text, bare=bare)
+        parsed = self.router.parse(incoming.text, bare=self._bare(incoming))
         if parsed is None:
             return self._plain_text(ctx, in_group)
         command, ctx.args = parsed

@@ -32,6 +32,7 @@ from sqlalchemy import Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from core.metrics import RATE_LIMITED, SEND_SECONDS
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, send_to
 from handlers.messages import Address, Button, Keyboard, Outgoing
 from models import OutboxMessage, OutboxState, Platform
@@ -199,9 +200,11 @@ class OutboxDispatcher:
             # The outbox holds catalog markup whose arguments were escaped when it was written.
             text = Markup(row.text)  # noqa: S704
             message = Outgoing(text, keyboard(row.buttons), photo=row.photo)
-            message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
+            with SEND_SECONDS.labels(row.platform.value).time():
+                message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
         except RetryLater as exc:
             report.throttled += 1
+            RATE_LIMITED.labels(row.platform.value).inc()
             return exc.retry_after
         except Undeliverable as exc:
             report.undeliverable += 1

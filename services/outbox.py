@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import JobRun, OutboxMessage, OutboxState, Platform
@@ -74,3 +74,42 @@ async def claim_period(session: AsyncSession, job: str, period: str, now: dateti
 async def period_done(session: AsyncSession, job: str, period: str) -> bool:
     found = await session.scalar(select(JobRun.id).where(JobRun.job == job, JobRun.period == period))
     return found is not None
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """The outbox at a glance, for metrics and health checks."""
+
+    by_state: dict[OutboxState, int]
+    oldest_due: datetime | None  # not_before of the oldest pending message that is due now
+    last_sent: dict[str, datetime]  # per kind asked for: when its last message was sent
+
+
+async def outbox_counts(session: AsyncSession, now: datetime, kinds: tuple[str, ...] = ()) -> OutboxCounts:
+    """One grouped COUNT over the outbox (run at each scrape, so it must stay one cheap statement)."""
+    due = and_(
+        OutboxMessage.state == OutboxState.PENDING,
+        OutboxMessage.not_before <= now,
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+    )
+    rows = (
+        await session.execute(
+            select(
+                OutboxMessage.state,
+                OutboxMessage.kind,
+                func.count(),
+                func.min(case((due, OutboxMessage.not_before))),
+                func.max(OutboxMessage.sent_at),
+            ).group_by(OutboxMessage.state, OutboxMessage.kind)
+        )
+    ).all()
+    by_state = dict.fromkeys(OutboxState, 0)
+    oldest: datetime | None = None
+    last_sent: dict[str, datetime] = {}
+    for state, kind, count, oldest_here, sent_here in rows:
+        by_state[state] += count
+        if oldest_here is not None and (oldest is None or oldest_here < oldest):
+            oldest = oldest_here
+        if kind in kinds and sent_here is not None and (kind not in last_sent or sent_here > last_sent[kind]):
+            last_sent[kind] = sent_here
+    return OutboxCounts(by_state, oldest, last_sent)
