@@ -415,6 +415,20 @@ class BackupConfig(_Section):
         return parse_clock_time(self.daily_at) if self.daily_at else None
 
 
+class LogConfig(_Section):
+    """How log lines are written: "text" for people reading a terminal or journal, "json" (one
+    object per line) for a log collector."""
+
+    format: str = "text"
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, value: str) -> str:
+        if value not in ("text", "json"):
+            raise ValueError(f"format {value!r} must be text or json")
+        return value
+
+
 class BotConfig(_Section):
     language: str = "vi"
 
@@ -438,6 +452,7 @@ class Config(_Section):
     privacy: PrivacyConfig = PrivacyConfig()
 
     backup: BackupConfig = BackupConfig()
+    log: LogConfig = LogConfig()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:

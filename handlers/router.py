@@ -198,12 +198,14 @@ class Dispatcher:
         await self._note_connected(incoming)
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
+            who: int | str = "-"  # people are logged by id only, never by name
             try:
                 response = await self._shortcut(ctx)
                 if response is None:
                     ctx.actor = await find_actor(
                         session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
                     )
+                    who = ctx.actor.person.id if ctx.actor else who
                     handler = self._route(ctx)
                     if handler is None:
                         return Response()
@@ -215,7 +217,7 @@ class Dispatcher:
                 response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
             except Exception:
                 await session.rollback()
-                log.exception("handler failed for %s update (%s)", incoming.platform, route)
+                log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
                 UPDATE_FAILURES.labels(route).inc()
                 ctx.expect = None
                 response = self._refusal(ctx, "err-internal")
