@@ -179,6 +179,17 @@ async def test_a_429_from_the_bot_api_is_counted(
     assert len(fake.sent(people.an.id)) == 1
 
 
+async def test_a_429_on_a_reply_is_counted_too(
+    fake: FakeTelegram, people: People, channel: TelegramChannel, tg_scrape: Scraper
+) -> None:
+    before = await tg_scrape()
+    fake.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    await fake.say(people.stranger, "/trogiup")  # answered after waiting out the 429
+    after = await tg_scrape()
+    limited = "chibo_rate_limited_total"
+    assert value(after, limited, platform="telegram") == value(before, limited, platform="telegram") + 1
+
+
 async def test_imports_are_counted_applied_and_refused(app: AppContext, scrape: Scraper, tmp_path: Path) -> None:
     before = await scrape()
     await run_import(app, csv_file(tmp_path, GOOD))
