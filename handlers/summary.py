@@ -20,7 +20,7 @@ from handlers.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from models import MemberStatus, Platform
-from services import chats, scoring, summary
+from services import attendance, chats, meetings, scoring, summary
 from services.errors import DomainError
 from services.summary import MeetingReport, Named, Warnings
 from services.text import fold
@@ -148,7 +148,12 @@ async def summary_command(ctx: Ctx) -> Response:
         return _anonymous_setting(ctx, membership.cell_id, words[1:])
     tr, zone, now = ctx.app.tr, ctx.app.config.schedule.zone, ctx.now
     day = summary.parse_day(ctx.args, now.astimezone(zone).date()) if ctx.args else None
-    meeting = await summary.held_meeting(ctx.session, membership.cell_id, now, zone, day)
+    meeting = await summary.report_meeting(ctx.session, membership.cell_id, now, zone, day)
+    settled = day is not None and meetings.is_unsettled(meeting, now)
+    if settled:
+        # Named by its date after its time passed without check-in: the marks made for it are final.
+        await attendance.close_checkin(ctx.session, meeting, now)
+    summary.ensure_held(meeting, now, zone)
     report = await summary.meeting_report(ctx.session, meeting.id, zone)
     summary.mark_summarised(meeting, now)
     rubric = ctx.app.config.scoring
@@ -179,13 +184,16 @@ async def summary_command(ctx: Ctx) -> Response:
                 response.messages.append(Outgoing(text, to=to, remember=(meeting.id, purpose)))
         if editable:
             response.edits += [Edit(to, mid, tr.t("reports-summary-part-gone")) for mid in earlier.values()]
+    day_shown = fmt.date(meeting.starts_at, zone)
     if not links:
-        note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name)
+        note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name, day=day_shown)
     else:
-        note = tr.t("reports-summary-updated" if edited else "reports-summary-posted")
+        note = tr.t("reports-summary-updated" if edited else "reports-summary-posted", day=day_shown)
+    if settled:
+        note = tr.t("reports-settled-now", day=day_shown) + Markup("\n") + note
     private = [note, Markup(""), *summary_lines(tr, report, zone, rubric, anonymous=False)]
     if ctx.incoming.chat_kind is ChatKind.GROUP:
-        response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name))
+        response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name, day=day_shown))
         secretary = Address(ctx.incoming.platform, ctx.incoming.user_id)
         response.messages += [Outgoing(text, to=secretary) for text in split_messages(private)]
     else:
