@@ -251,6 +251,16 @@ async def close_checkin(session: AsyncSession, meeting: Meeting, now: datetime) 
         raise DomainError("checkin-not-started")
     if meeting.state not in (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN):
         raise DomainError("checkin-meeting-over")
+    # Claim the closing in the database: of two closings racing (the scheduler and /dongdiemdanh,
+    # or two secretaries settling a past meeting), the second finds it closed and settles nothing.
+    claimed = await session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.state.in_([MeetingState.PLANNED, MeetingState.CHECKIN_OPEN]))
+        .values(state=MeetingState.CLOSED)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise DomainError("checkin-meeting-over")
     members = (await session.scalars(select(Membership).where(Membership.cell_id == meeting.cell_id))).all()
     rows = {
         r.person_id: r
@@ -276,7 +286,13 @@ async def close_due(session: AsyncSession, now: datetime) -> list[tuple[Meeting,
             select(Meeting).where(Meeting.state == MeetingState.CHECKIN_OPEN, Meeting.checkin_closes_at <= now)
         )
     ).all()
-    return [(meeting, await close_checkin(session, meeting, now)) for meeting in due]
+    closed = []
+    for meeting in due:
+        try:
+            closed.append((meeting, await close_checkin(session, meeting, now)))
+        except DomainError:
+            continue  # a secretary closed it meanwhile
+    return closed
 
 
 async def mark(

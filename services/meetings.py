@@ -185,12 +185,3 @@ async def schedule_meeting(
     session.add(meeting)
     await session.flush()
     return meeting
-
-
-async def last_closed_meeting(session: AsyncSession, cell_id: int) -> Meeting | None:
-    return await session.scalar(
-        select(Meeting)
-        .where(Meeting.cell_id == cell_id, Meeting.state == MeetingState.CLOSED)
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )

@@ -155,7 +155,9 @@ async def test_check_in_from_open_to_settled_record(app: AppContext, chat: Chat,
     # The counter is read when the edit is sent: the press itself spent no query on it.
     assert [(e.message_id, callable(e.text), e.throttled) for e in said.response.edits] == [("77", True, True)]
     assert "Có mặt 1/5" in await said.response.edits[0].current_text()
-    assert (await chat.press(SECRETARY, f"ci:{mid}", group=GROUP)).toast == "Đồng chí đã điểm danh cuộc họp ngày 04/12/2026."
+    assert (
+        await chat.press(SECRETARY, f"ci:{mid}", group=GROUP)
+    ).toast == "Đồng chí đã điểm danh cuộc họp ngày 04/12/2026."
     assert "không thuộc chi bộ" in (await chat.press(OTHER_SECRETARY, f"ci:{mid}", group=GROUP)).toast
     said = await chat.press(EXEMPT, f"ci:{mid}", group=GROUP)
     [live] = said.response.edits

@@ -238,7 +238,8 @@ async def test_summary_in_the_cell_group_names_nobody_there(app: AppContext, dis
     await run(app, dispatcher, in_group("1002", "/tongket"), recorder)
     in_the_group = recorder.to(CELL_GROUP)
     assert in_the_group == [
-        "Đã gửi bản tổng kết cuộc họp ngày 04/11/2026 lên cấp ủy; nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình."
+        "Đã gửi bản tổng kết cuộc họp ngày 04/11/2026 lên cấp ủy; "
+        "nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình."
     ]
     assert any("Đi công tác Đà Nẵng" in text for text in recorder.to("1002"))
     assert any("Đi công tác Đà Nẵng" in text for text in recorder.to(COMMITTEE_CHAT))

@@ -76,7 +76,8 @@ async def test_summary_goes_to_the_committee_and_a_rerun_edits_it(
     since = fake.mark()
     [mine] = await fake.say(people.an, "/tongket")
     [post] = await fake.wait_for(lambda: fake.sent(committee.id, since=since))
-    assert "lên nhóm cấp ủy." in mine.text and "Đã gửi bản tổng kết cuộc họp ngày " in mine.text
+    assert "lên nhóm cấp ủy." in mine.text
+    assert "Đã gửi bản tổng kết cuộc họp ngày " in mine.text
     for text in (post.text, mine.text):
         for fragment in (
             "TỔNG KẾT SINH HOẠT — Chi bộ Khu phố 1",
