@@ -26,15 +26,21 @@ def utc(month: int, day: int, hour: int, minute: int = 0, year: int = 2026) -> d
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-async def december_and_january(app: AppContext) -> tuple[World, int]:
-    """Cell 1 meets on 04/12 19:30 (Hanoi) and again on 04/01/2027."""
+async def december_and_january(app: AppContext, then: datetime | None = None) -> tuple[World, int, int]:
+    """Cell 1 meets on 04/12 19:30 (Hanoi) and again on 04/01/2027; the clock moves on to `then`.
+    Returns the world and the two meetings."""
     world = await build_world(app, meeting_at=utc(12, 4, 12, 30))
+    december = world.meeting_id
+    assert december is not None
     async with app.sessions() as session:
         cell = await session.scalar(select(Cell).where(Cell.name == CELL))
         assert cell is not None
         january = await schedule_meeting(session, cell.id, utc(1, 4, 12, 30, year=2027), app.clock.now())
         await session.commit()
-        return world, january.id
+    if then is not None:
+        assert isinstance(app.clock, FakeClock)
+        app.clock.set(then)
+    return world, december, january.id
 
 
 async def state_of(app: AppContext, meeting_id: int) -> MeetingState:
@@ -77,9 +83,7 @@ async def test_a_past_meeting_without_check_in_is_settled_by_its_date(
     app: AppContext, chat: Chat, clock: FakeClock
 ) -> None:
     """The morning after: marks go to the 04/12 meeting (not January's), /tongket 04/12 settles it."""
-    world, january = await december_and_january(app)
-    assert world.meeting_id is not None
-    clock.set(utc(12, 5, 2, 0))  # 09:00 on 05/12 in Hanoi
+    world, december, january = await december_and_january(app, utc(12, 5, 2, 0))  # 09:00 on 05/12 in Hanoi
     assert "0 cuộc họp đã kết thúc" in (await chat.say(CUONG, "/cuatoi")).text
     refused = (await chat.say(AN, "/tongket")).text
     assert "Cuộc họp ngày 04/12/2026 chưa được chốt điểm danh" in refused
@@ -89,14 +93,14 @@ async def test_a_past_meeting_without_check_in_is_settled_by_its_date(
     assert "Đã ghi Lê Văn Cường có mặt (cuộc họp ngày 04/12/2026)" in marked
     assert "/tongket 04/12" in marked
     assert "(cuộc họp ngày 04/12/2026)" in (await chat.say(AN, "/diemdanhho Dung vang ốm nặng")).text
-    assert await state_of(app, world.meeting_id) is MeetingState.PLANNED  # marks alone settle nothing
+    assert await state_of(app, december) is MeetingState.PLANNED  # marks alone settle nothing
     settled = (await chat.say(AN, "/tongket 04/12")).text
     assert "Đã chốt điểm danh cuộc họp ngày 04/12/2026" in settled
     assert "Phạm Thị Dung: ốm nặng" in settled
-    assert await state_of(app, world.meeting_id) is MeetingState.CLOSED
+    assert await state_of(app, december) is MeetingState.CLOSED
     assert await state_of(app, january) is MeetingState.PLANNED
     assert await outcomes(app, january) == {}
-    record = await outcomes(app, world.meeting_id)
+    record = await outcomes(app, december)
     assert record[world.people["Lê Văn Cường"]] is Outcome.PRESENT
     assert record[world.people["Phạm Thị Dung"]] is Outcome.EXCUSED
     assert record[world.people["Trần Thị Bình"]] is Outcome.UNEXCUSED
@@ -110,12 +114,10 @@ async def test_a_past_meeting_without_check_in_is_settled_by_its_date(
 async def test_closing_check_in_the_next_day_settles_the_past_meeting_not_the_next_one(
     app: AppContext, chat: Chat, clock: FakeClock
 ) -> None:
-    world, january = await december_and_january(app)
-    assert world.meeting_id is not None
-    clock.set(utc(12, 5, 2, 0))
+    _, december, january = await december_and_january(app, utc(12, 5, 2, 0))
     closed = (await chat.say(AN, "/dongdiemdanh")).text
     assert "Đã đóng điểm danh cuộc họp ngày 04/12/2026" in closed
-    assert await state_of(app, world.meeting_id) is MeetingState.CLOSED
+    assert await state_of(app, december) is MeetingState.CLOSED
     assert await state_of(app, january) is MeetingState.PLANNED
     # Nothing else is unsettled now: the next meeting has not begun and says which one it is.
     assert "Cuộc họp ngày 04/01/2027 chưa bắt đầu" in (await chat.say(AN, "/dongdiemdanh")).text
@@ -125,9 +127,7 @@ async def test_closing_check_in_the_next_day_settles_the_past_meeting_not_the_ne
 async def test_a_past_meeting_that_did_not_take_place_is_cancelled_by_its_date(
     app: AppContext, chat: Chat, clock: FakeClock
 ) -> None:
-    world, january = await december_and_january(app)
-    assert world.meeting_id is not None
-    clock.set(utc(12, 6, 2, 0))
+    _, december, january = await december_and_january(app, utc(12, 6, 2, 0))
     pick = await chat.say(AN, "/huyhop")
     labels = [b.label for row in pick.response.messages[0].buttons for b in row]
     assert "04/12/2026" in labels[0]
@@ -135,7 +135,7 @@ async def test_a_past_meeting_that_did_not_take_place_is_cancelled_by_its_date(
     cancelled = (await chat.say(AN, "/huyhop 04/12 không đủ người")).text
     assert "04/12/2026" in cancelled
     assert "Đã hủy" in cancelled
-    assert await state_of(app, world.meeting_id) is MeetingState.CANCELLED
+    assert await state_of(app, december) is MeetingState.CANCELLED
     assert await state_of(app, january) is MeetingState.PLANNED
     assert "chưa có cuộc họp nào đã diễn ra" in (await chat.say(AN, "/tongket")).text
     assert "Không có cuộc họp nào (chưa bị hủy) vào ngày 04/12" in (await chat.say(AN, "/huyhop 04/12")).text
@@ -144,9 +144,7 @@ async def test_a_past_meeting_that_did_not_take_place_is_cancelled_by_its_date(
 async def test_dated_commands_refuse_bad_dates_other_cells_and_members(
     app: AppContext, chat: Chat, clock: FakeClock
 ) -> None:
-    world, _ = await december_and_january(app)
-    assert world.meeting_id is not None
-    clock.set(utc(12, 5, 2, 0))
+    _, december, _ = await december_and_january(app, utc(12, 5, 2, 0))
     refusals = {
         (AN, "/dongdiemdanh hôm qua"): "Cách dùng: /dongdiemdanh",
         (AN, "/dongdiemdanh 31/02"): "Không có ngày 31/02",
@@ -161,8 +159,8 @@ async def test_dated_commands_refuse_bad_dates_other_cells_and_members(
     for (user, text), expected in refusals.items():
         said = (await chat.say(user, text)).text
         assert expected in said, (text, said)
-    assert await state_of(app, world.meeting_id) is MeetingState.PLANNED
-    assert await outcomes(app, world.meeting_id) == {}
+    assert await state_of(app, december) is MeetingState.PLANNED
+    assert await outcomes(app, december) == {}
 
 
 async def test_the_secretary_is_reminded_once_to_settle_or_cancel_a_past_meeting(
@@ -185,7 +183,7 @@ async def test_the_secretary_is_reminded_once_to_settle_or_cancel_a_past_meeting
 async def test_no_settle_reminder_for_a_held_or_cancelled_meeting(
     app: AppContext, chat: Chat, clock: FakeClock
 ) -> None:
-    _, january = await december_and_january(app)
+    _, _, january = await december_and_january(app)
     h = Harness(app, clock)
     clock.set(utc(12, 4, 12, 45))
     await chat.say(AN, "/dongdiemdanh")
@@ -199,12 +197,10 @@ async def test_no_settle_reminder_for_a_held_or_cancelled_meeting(
 
 async def test_two_closings_racing_settle_the_meeting_once(app: AppContext, clock: FakeClock) -> None:
     """Two secretaries settling the same past meeting at once: the second is refused, nothing doubles."""
-    world, _ = await december_and_january(app)
-    assert world.meeting_id is not None
-    clock.set(utc(12, 5, 2, 0))
+    _, december, _ = await december_and_january(app, utc(12, 5, 2, 0))
     async with app.sessions() as first, app.sessions() as second:
-        mine = await first.get(Meeting, world.meeting_id)
-        theirs = await second.get(Meeting, world.meeting_id)
+        mine = await first.get(Meeting, december)
+        theirs = await second.get(Meeting, december)
         assert mine is not None
         assert theirs is not None
         await attendance.close_checkin(first, mine, clock.now())
@@ -213,4 +209,4 @@ async def test_two_closings_racing_settle_the_meeting_once(app: AppContext, cloc
             await attendance.close_checkin(second, theirs, clock.now())
         assert refused.value.key == "checkin-meeting-over"
         await second.rollback()
-    assert len(await outcomes(app, world.meeting_id)) == 6
+    assert len(await outcomes(app, december)) == 6
