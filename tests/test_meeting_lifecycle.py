@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.clock import FakeClock
 from handlers.context import AppContext
 from models import Attendance, Cell, Meeting, MeetingState, Outcome
-from services import attendance
+from services import attendance, digest
 from services.errors import DomainError
 from services.meetings import CURRENT_GRACE, schedule_meeting
 from tests.chat import Chat
@@ -210,3 +210,24 @@ async def test_two_closings_racing_settle_the_meeting_once(app: AppContext, cloc
         assert refused.value.key == "checkin-meeting-over"
         await second.rollback()
     assert len(await outcomes(app, december)) == 6
+
+
+async def test_the_digest_counts_an_early_closed_meeting_and_not_an_unsettled_one(
+    app: AppContext, chat: Chat, clock: FakeClock
+) -> None:
+    world = await build_world(app, meeting_at=utc(12, 4, 12, 30))
+    zone = app.config.schedule.zone
+
+    async def last_meeting() -> datetime | None:
+        async with app.sessions() as session:
+            built = await digest.build_digest(session, select(Cell.id).where(Cell.name == CELL), clock.now(), zone)
+        return built.lines[0].last_meeting
+
+    clock.set(utc(12, 5, 2, 0))  # the morning after a meeting nobody settled: not held
+    assert await last_meeting() is None
+    clock.set(utc(12, 4, 10, 45))  # back to 17:45 that evening: check-in opened early, closed at 18:15
+    await chat.say(AN, "/modiemdanh")
+    await chat.press(CUONG, f"ci:{world.meeting_id}")
+    clock.advance(timedelta(minutes=30))
+    await chat.say(AN, "/dongdiemdanh")
+    assert await last_meeting() == utc(12, 4, 12, 30)
