@@ -296,7 +296,9 @@ async def test_secretary_marks_for_members_without_phones(app: AppContext, chat:
 async def test_opinions(app: AppContext, chat: Chat, clock: FakeClock) -> None:
     await meeting_soon(app, chat, clock)
     assert "chưa gửi ý kiến" in (await chat.say(MEMBER, "/ykien")).text
-    assert "có 1 ý kiến" in (await chat.say(MEMBER, "/ykien Đề nghị sửa đường <script>")).text
+    assert (
+        "có 1 ý kiến cho cuộc họp ngày 04/12/2026" in (await chat.say(MEMBER, "/ykien Đề nghị sửa đường <script>")).text
+    )
     assert "có 2 ý kiến" in (await chat.say(MEMBER, "/opinion Thêm đèn đường")).text
     listing = await chat.say(MEMBER, "/ykien")
     assert "1. Đề nghị sửa đường <script>" in listing.text

@@ -76,10 +76,10 @@ mark-present-done = { $name } recorded present (meeting on { $day }).
 mark-excused-done = { $name } recorded absent with reason (meeting on { $day }).
 mark-unexcused-done = { $name } recorded absent without reason (meeting on { $day }).
 
-opinion-added = Opinion received ({ $count } from you for this meeting). Send /opinion to review.
-opinion-none = You have sent no opinion for this meeting. Send: /opinion &lt;text&gt;.
+opinion-added = Opinion received ({ $count } from you for the meeting on { $day }). Send /opinion to review.
+opinion-none = You have sent no opinion for the meeting on { $day }. Send: /opinion &lt;text&gt;.
 opinion-list =
-    <b>Your opinions</b>
+    <b>Your opinions — meeting on { $day }</b>
     { $opinions }
     Withdraw one: /opinion delete &lt;number&gt;
 opinion-line = { $number }. { $text }
@@ -88,7 +88,7 @@ opinion-too-long = The opinion is { $length } characters; at most { $limit }. Pl
 opinion-meeting-over = The meeting is over; no more opinions.
 opinion-no-such = No opinion with that number (you have { $count }).
 opinion-withdraw-usage = Usage: /opinion delete &lt;number&gt; (see numbers with /opinion).
-opinion-withdrawn = Opinion { $number } withdrawn.
+opinion-withdrawn = Opinion { $number } withdrawn (meeting on { $day }).
 
 schedule-usage =
     Usage:

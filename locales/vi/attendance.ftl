@@ -76,10 +76,10 @@ mark-present-done = Đã ghi { $name } có mặt (cuộc họp ngày { $day }).
 mark-excused-done = Đã ghi { $name } vắng có lý do (cuộc họp ngày { $day }).
 mark-unexcused-done = Đã ghi { $name } vắng không lý do (cuộc họp ngày { $day }).
 
-opinion-added = Đã nhận ý kiến của đồng chí (đồng chí có { $count } ý kiến cho cuộc họp này). Gõ /ykien để xem lại.
-opinion-none = Đồng chí chưa gửi ý kiến nào cho cuộc họp này. Gửi: /ykien &lt;nội dung&gt;.
+opinion-added = Đã nhận ý kiến của đồng chí (đồng chí có { $count } ý kiến cho cuộc họp ngày { $day }). Gõ /ykien để xem lại.
+opinion-none = Đồng chí chưa gửi ý kiến nào cho cuộc họp ngày { $day }. Gửi: /ykien &lt;nội dung&gt;.
 opinion-list =
-    <b>Ý kiến của đồng chí</b>
+    <b>Ý kiến của đồng chí — cuộc họp ngày { $day }</b>
     { $opinions }
     Rút một ý kiến: /ykien xoa &lt;số&gt;
 opinion-line = { $number }. { $text }
@@ -88,7 +88,7 @@ opinion-too-long = Ý kiến dài { $length } ký tự; tối đa { $limit } ký
 opinion-meeting-over = Cuộc họp đã kết thúc; không nhận thêm ý kiến.
 opinion-no-such = Không có ý kiến số này (đồng chí có { $count } ý kiến).
 opinion-withdraw-usage = Cú pháp: /ykien xoa &lt;số&gt; (xem số bằng /ykien).
-opinion-withdrawn = Đã rút ý kiến số { $number }.
+opinion-withdrawn = Đã rút ý kiến số { $number } (cuộc họp ngày { $day }).
 
 schedule-usage =
     Cú pháp:
