@@ -49,12 +49,23 @@ async def rsvp_button(ctx: Ctx) -> Response:
         raise DomainError("err-stale-button")
     meeting = await meeting_by_id(ctx, meeting_id)
     person_id = ctx.me().person.id
-    with about(ctx, meeting):
-        if choice == "yes":
+    if choice == "yes":
+        with about(ctx, meeting):
             await attendance.answer(ctx.session, meeting, person_id, Rsvp.ATTEND, None, ctx.now)
-            return _toast(ctx, "rsvp-yes-done", day=meeting_day(ctx, meeting))
-        if meeting.state is not MeetingState.PLANNED or ctx.now >= meeting.starts_at:
-            raise DomainError("rsvp-too-late")
+        return _toast(ctx, "rsvp-yes-done", day=meeting_day(ctx, meeting))
+    return _ask_reason(ctx, meeting)
+
+
+@router.button("absent")
+async def absent_button(ctx: Ctx) -> Response:
+    """A member of two cells picked the meeting to be excused from (see `/vang`)."""
+    return _ask_reason(ctx, await meeting_by_id(ctx, ctx.pressed[0]))
+
+
+def _ask_reason(ctx: Ctx, meeting: Meeting) -> Response:
+    """The member declines: the next message is the reason."""
+    if meeting.state is not MeetingState.PLANNED or ctx.now >= meeting.starts_at:
+        raise DomainError("rsvp-too-late", day=meeting_day(ctx, meeting))
     ctx.ask("absent-reason", meeting_id=meeting.id)
     private = Address(ctx.incoming.platform, ctx.incoming.user_id)
     response = _toast(ctx, "rsvp-no-ask-toast")
@@ -98,7 +109,7 @@ async def absent(ctx: Ctx) -> Response:
         # No meeting left to answer: the cell's current one says why (begun, or none planned).
         found = [await meeting_of(ctx, membership.cell_id)]
     if len(found) > 1:
-        return choose_meeting(ctx, found, "absent-which", "absent-which-button", "rsvp:{}:no", example=reason)
+        return choose_meeting(ctx, found, "absent-which", "absent-which-button", "absent:{}", example=reason)
     return await _excuse(ctx, found[0], reason)
 
 

@@ -59,8 +59,8 @@ async def test_absent_asks_which_cell_and_takes_a_date(app: AppContext, chat: Ch
     assert "/vang 04/12 đi công tác" in ask.text
     buttons = [(b.label, b.data) for row in ask.response.messages[0].buttons for b in row]
     assert buttons == [
-        (f"Xin vắng: {CELL_1} (04/12)", f"rsvp:{first}:no"),
-        (f"Xin vắng: {CELL_2} (05/12)", f"rsvp:{second}:no"),
+        (f"Xin vắng: {CELL_1} (04/12)", f"absent:{first}"),
+        (f"Xin vắng: {CELL_2} (05/12)", f"absent:{second}"),
     ]
     assert await rsvp(app, first) == []
     assert await rsvp(app, second) == []
@@ -69,7 +69,7 @@ async def test_absent_asks_which_cell_and_takes_a_date(app: AppContext, chat: Ch
     assert await rsvp(app, second) == [(Rsvp.ABSENT, "đi công tác")]
     assert await rsvp(app, first) == []
     # The button asks for the reason, and the next message answers it.
-    pressed = await chat.press(CUONG, f"rsvp:{first}:no")
+    pressed = await chat.press(CUONG, f"absent:{first}")
     assert "04/12/2026" in pressed.to(CUONG)[0]
     assert "04/12/2026" in (await chat.say(CUONG, "ốm")).text
     assert await rsvp(app, first) == [(Rsvp.ABSENT, "ốm")]
@@ -91,18 +91,26 @@ async def test_next_meeting_asks_which_cell(app: AppContext, chat: Chat) -> None
     assert "hết hiệu lực" in (await chat.press(CUONG, "next:abc")).toast
     assert "hết hiệu lực" in (await chat.press(CUONG, "next:99999")).toast
     assert "không thuộc chi bộ" in (await chat.press("1004", f"next:{second}")).toast
+    assert "không thuộc chi bộ" in (await chat.press("1004", f"absent:{second}")).toast
     one_cell = (await chat.say("1004", "/lichhop")).text
     assert CELL_1 in one_cell
     assert "Nhà văn hóa" in one_cell
 
 
 async def test_console_lists_each_meeting_with_its_cell_and_date(app: AppContext) -> None:
-    person, _, _ = await two_cells(app)
+    person, first, second = await two_cells(app)
     console = ConsoleDialog(app, person)
     printed = await console.say("/vang bận việc nhà")
     assert f"{CELL_1}: Thứ Sáu, 04/12/2026 lúc 19:30" in printed
     assert f"{CELL_2}: Thứ Bảy, 05/12/2026 lúc 19:30" in printed
     assert "/vang 04/12 bận việc nhà" in printed
+    # "vắng <lý do>" names no cell: it must not pick the first one silently.
+    assert "xin vắng cuộc họp nào?" in await console.say("vắng ốm")
+    assert "05/12/2026" in await console.say("2")  # the second meeting's button: the bot asks the reason
+    assert f"cuộc họp ngày 05/12/2026 của {CELL_2}" in await console.say("ốm")
+    assert await rsvp(app, second) == [(Rsvp.ABSENT, "ốm")]
+    assert await rsvp(app, first) == []
+    assert f"cuộc họp ngày 04/12/2026 của {CELL_1}" in await console.say("/vang 04/12 ốm")
 
 
 async def test_check_in_by_code_in_the_second_cell(app: AppContext, chat: Chat, clock: FakeClock) -> None:
