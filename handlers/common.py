@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from markupsafe import Markup
 
@@ -18,6 +18,7 @@ from services import chats, meetings, summary
 from services.errors import DomainError
 from services.text import fold
 
+CALENDAR_EDGE_DAYS = timedelta(days=2)
 # A word that is meant as a date (04/12, 4.12, 2026-12-04), not a roster number or a reason.
 _DATE_WORD = re.compile(r"^\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?$")
 
@@ -82,7 +83,9 @@ def _days_meant(text: str, today: date) -> list[date]:
     if not days:
         assert refusal is not None
         raise refusal
-    return days
+    # The calendar's first and last days cannot be turned into instants in every time zone; no
+    # meeting is held on them anyway.
+    return [d for d in days if date.min + CALENDAR_EDGE_DAYS < d < date.max - CALENDAR_EDGE_DAYS]
 
 
 async def meeting_on(ctx: Ctx, cell_ids: Collection[int], text: str) -> list[Meeting]:

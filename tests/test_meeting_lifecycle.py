@@ -155,6 +155,10 @@ async def test_dated_commands_refuse_bad_dates_other_cells_and_members(
         (KHANG, "/tongket 04/12"): "không có cuộc họp nào ngày 04/12/2026",
         (KHANG, "/huyhop 04/12"): "Không có cuộc họp nào",
         (CUONG, "/dongdiemdanh 04/12"): "không dành cho vai trò",
+        (AN, "/dongdiemdanh 31/12/9999"): "Không có cuộc họp nào (chưa bị hủy) vào ngày 31/12/9999",
+        (AN, "/huyhop 01/01/0001"): "Không có cuộc họp nào (chưa bị hủy) vào ngày 01/01/0001",
+        (AN, "/diemdanhho 1/1/1 Cường co"): "không phải ngày",
+        (CUONG, "/vang 31/12/9999 bận"): "Không có cuộc họp nào (chưa bị hủy) vào ngày 31/12/9999",
     }
     for (user, text), expected in refusals.items():
         said = (await chat.say(user, text)).text
