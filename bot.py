@@ -23,9 +23,9 @@ from channels.plain import to_plain
 from channels.telegram import TelegramStartError, run_telegram
 from channels.zalo.runner import ZaloStartError, run_zalo
 from core.clock import Clock, SystemClock
-from core.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config, mask_url
 from core.i18n import Translator
-from core.logs import setup_logging
+from core.logs import Redactor, setup_logging
 from handlers.context import AppContext
 from handlers.delivery import Sender
 from handlers.exports import build_exports, save_exports
@@ -51,6 +51,10 @@ class CliError(Exception):
     """A clear message for the operator; exit code 1, no traceback."""
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [""])[0]
+
+
 @asynccontextmanager
 async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[AppContext]:
     """Engine, migrations and shared parts for one process; disposes the engine on exit."""
@@ -59,7 +63,8 @@ async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[
         try:
             await upgrade(engine)
         except (SQLAlchemyError, OSError) as exc:
-            raise CliError(f"cannot open the database: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+            where = mask_url(config.database.url)
+            raise CliError(f"cannot open the database {where}: {type(exc).__name__}: {_first_line(exc)}") from None
         yield AppContext(
             config=config,
             sessions=make_sessionmaker(engine),
@@ -270,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.secrets(),
         logging.WARNING if args.command in ("console", "import", "backup", "restore", "doctor") else logging.INFO,
     )
+    redact = Redactor(config.secrets())
     try:
         code = asyncio.run(args.func(config, args))
     except RosterError as exc:
@@ -278,10 +284,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(redact(f"error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the log, whose formatter redacts tokens and the database password from the traceback.
+        log.exception("chibo-bot stopped on an unexpected error")
+        return 1
     return code if isinstance(code, int) else 0
 
 
