@@ -152,7 +152,8 @@ async def summary_command(ctx: Ctx) -> Response:
     settled = day is not None and meetings.is_unsettled(meeting, now)
     if settled:
         # Named by its date after its time passed without check-in: the marks made for it are final.
-        await attendance.close_checkin(ctx.session, meeting, now)
+        with common.about(ctx, meeting):
+            await attendance.close_checkin(ctx.session, meeting, now)
     summary.ensure_held(meeting, now, zone)
     report = await summary.meeting_report(ctx.session, meeting.id, zone)
     summary.mark_summarised(meeting, now)
