@@ -109,6 +109,7 @@ async def pick(ctx: Ctx) -> Response:
             .where(
                 Membership.cell_id == request.cell_id,
                 Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)),
+                Membership.current(),
             )
         )
     ).all()
