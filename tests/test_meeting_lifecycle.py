@@ -16,7 +16,7 @@ from services import attendance, digest
 from services.errors import DomainError
 from services.meetings import CURRENT_GRACE, schedule_meeting
 from tests.chat import Chat
-from tests.factories import CELL, World, build_world
+from tests.factories import CELL, World, build_world, connect_everyone
 from tests.test_reminders import Harness
 
 AN, CUONG, DUNG, KHANG = "1001", "1003", "1004", "2001"
@@ -171,6 +171,7 @@ async def test_the_secretary_is_reminded_once_to_settle_or_cancel_a_past_meeting
     app: AppContext, chat: Chat, clock: FakeClock
 ) -> None:
     await december_and_january(app)
+    await connect_everyone(app)  # the bot writes privately only to accounts that wrote to it
     h = Harness(app, clock)
     clock.set(utc(12, 4, 12, 30) + CURRENT_GRACE + timedelta(minutes=5))
     await h.tick()
