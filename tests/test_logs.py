@@ -14,13 +14,12 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import update
 
-from core.logs import setup_logging
 from handlers.context import AppContext
 from models import Person
 from scheduler.digest import write_weekly_digest
 from tests.chat import Chat
 from tests.factories import build_world, connect_everyone
-from tests.test_secrets import MEMBER, REASON, TOKEN, broken_answers  # noqa: F401 (broken_answers: a fixture)
+from tests.test_secrets import MEMBER, REASON, TOKEN, broken_answers, captured_logs  # noqa: F401 (broken_answers: a fixture)
 
 PHONE = "0912345678"
 
@@ -32,19 +31,8 @@ def log_format(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def log_output(log_format: str) -> Iterator[io.StringIO]:
-    """The bot's own logging set-up in the format under test, writing into a string."""
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
-    setup_logging([TOKEN], logging.INFO, log_format)
-    handler = root.handlers[0]
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(stream)
-    try:
+    with captured_logs(log_format) as stream:
         yield stream
-    finally:
-        root.handlers[:] = saved[0]
-        root.setLevel(saved[1])
 
 
 def events(stream: io.StringIO, log_format: str) -> list[str]:
