@@ -11,7 +11,7 @@ import re
 import tomllib
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -419,14 +419,7 @@ class LogConfig(_Section):
     """How log lines are written: "text" for people reading a terminal or journal, "json" (one
     object per line) for a log collector."""
 
-    format: str = "text"
-
-    @field_validator("format")
-    @classmethod
-    def _format(cls, value: str) -> str:
-        if value not in ("text", "json"):
-            raise ValueError(f"format {value!r} must be text or json")
-        return value
+    format: Literal["text", "json"] = "text"
 
 
 class BotConfig(_Section):
