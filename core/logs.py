@@ -125,7 +125,7 @@ class JsonFormatter(RedactingFormatter):
             "logger": record.name,
             "message": self.redact(record.getMessage()),
         }
-        if record.exc_info:
+        if record.exc_info and record.exc_info[1] is not None:
             event["exception"] = self.redact(self.formatException(record.exc_info))
         if record.stack_info:
             event["stack"] = self.redact(self.formatStack(record.stack_info))

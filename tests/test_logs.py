@@ -61,12 +61,14 @@ def test_one_line_per_event_with_the_exception_and_secrets_masked(log_output: io
         raise ConnectionError(f"POST https://api.telegram.org/bot{TOKEN}/sendMessage failed")
     except ConnectionError:
         log.exception("send failed")
+    log.exception("outside any except block")  # no exception to show, and no empty field for it
     lines = log_output.getvalue().splitlines()
-    assert len(lines) == 2  # the newline in the message and the traceback stay inside their event
+    assert len(lines) == 3  # the newline in the message and the traceback stay inside their event
     assert TOKEN not in log_output.getvalue()
     assert "bot***/sendMessage" in lines[1]
     if log_format == "json":
-        first, second = (json.loads(line) for line in lines)
+        first, second, third = (json.loads(line) for line in lines)
+        assert "exception" not in third
         assert (first["level"], first["logger"], first["message"]) == (
             "WARNING",
             "chibo.test",
