@@ -35,7 +35,7 @@ SEND_SECONDS = Histogram(
 )
 RATE_LIMITED = Counter(
     "chibo_rate_limited",
-    "429 answers (RetryLater) drawn from a chat platform while sending.",
+    "429 answers drawn from a chat platform (sends, edits, replies and the outbox alike).",
     ["platform"],
     registry=REGISTRY,
 )

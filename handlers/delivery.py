@@ -13,7 +13,6 @@ from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
 
-from core.metrics import RATE_LIMITED
 from handlers.context import AppContext
 from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
 from models import Platform
@@ -112,7 +111,6 @@ async def _send_patiently(senders: Senders, to: Address, message: Outgoing) -> s
             log.warning("message not sent: %s", error)
             return None
         except RetryLater as error:
-            RATE_LIMITED.labels(to.platform.value).inc()
             if error.retry_after > MAX_WAIT or attempt == ATTEMPTS:
                 break
             await asyncio.sleep(error.retry_after)

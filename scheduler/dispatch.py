@@ -32,7 +32,7 @@ from sqlalchemy import Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from core.metrics import RATE_LIMITED, SEND_SECONDS
+from core.metrics import SEND_SECONDS
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, send_to
 from handlers.messages import Address, Button, Keyboard, Outgoing
 from models import OutboxMessage, OutboxState, Platform
@@ -204,7 +204,6 @@ class OutboxDispatcher:
                 message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
         except RetryLater as exc:
             report.throttled += 1
-            RATE_LIMITED.labels(row.platform.value).inc()
             return exc.retry_after
         except Undeliverable as exc:
             report.undeliverable += 1
