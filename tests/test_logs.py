@@ -9,11 +9,14 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import update
 
+import bot
+from core.logs import JsonFormatter
 from handlers.context import AppContext
 from models import Person
 from scheduler.digest import write_weekly_digest
@@ -140,3 +143,16 @@ async def test_apscheduler_says_nothing_per_tick_but_its_errors_still_show(log_o
     assert "executed successfully" not in output
     assert "Adding job" not in output and "Scheduler started" not in output  # noqa: PT018
     assert "raised an exception" in output and "job bug" in output  # noqa: PT018
+
+
+def test_the_configured_format_is_what_bot_py_sets_up(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/x.db"\n\n[log]\nformat = "json"\n')
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    try:
+        assert bot.main(["--config", str(config), "db", "upgrade"]) == 0
+        assert isinstance(root.handlers[0].formatter, JsonFormatter)
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
