@@ -11,7 +11,7 @@ import re
 import tomllib
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -83,6 +83,43 @@ def _api_url(value: str) -> str:
 ApiUrl = Annotated[str, AfterValidator(_api_url)]
 
 
+# How a platform's updates come in.
+ReceiveMode = Literal["polling", "webhook"]
+
+
+def refuse_moved(data: Any, section: str, moved: dict[str, str]) -> None:
+    """A key that moved to another section stops start-up with a message naming its new place."""
+    if isinstance(data, dict):
+        for key, target in moved.items():
+            if key in data:
+                section_name, _, new_key = target.partition(".")
+                raise ValueError(f"{section}.{key} has moved: set {new_key} in the [{section_name}] section ({target})")
+
+
+class ServerConfig(_Section):
+    """This process's HTTP server (webhooks of every platform, charts, /healthz)."""
+
+    # "host:port"; port 0 picks a free port (tests).
+    listen: str = "127.0.0.1:8443"
+    # What Telegram and Zalo call: the reverse proxy in front of the serve processes; empty = none.
+    public_url: str = ""
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ValueError(f"listen {value!r} must be host:port, e.g. 127.0.0.1:8443")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError(f"public_url {value!r} must be an http:// or https:// address")
+        return value.rstrip("/")
+
+
 class TelegramConfig(_Section):
     token: str = ""
     base_url: ApiUrl = "https://api.telegram.org/bot"
@@ -92,6 +129,17 @@ class TelegramConfig(_Section):
     rate_per_second: Annotated[float, Field(gt=0, le=30)] = 25
     group_per_minute: Annotated[int, Field(ge=1, le=20)] = 20
     chat_per_second: Annotated[float, Field(gt=0, le=1)] = 1
+    # "polling" (getUpdates, one process) or "webhook" (Telegram calls `[server] public_url`).
+    mode: ReceiveMode = "polling"
+    # Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token on every webhook call.
+    webhook_secret: str = ""
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
+            raise ValueError("webhook_secret must be 8 to 256 characters, only A-Z a-z 0-9 _ - (Telegram's rule)")
+        return value
 
     @field_validator("token")
     @classmethod
@@ -254,14 +302,10 @@ class ScoringConfig(_Section):
 class ZaloConfig(_Section):
     token: str = ""
     base_url: ApiUrl = "https://bot-api.zaloplatforms.com/bot"
-    # "polling" (getUpdates) or "webhook" (the platform calls us; needs public_url).
-    mode: str = "polling"
+    # "polling" (getUpdates) or "webhook" (the platform calls `[server] public_url`).
+    mode: ReceiveMode = "polling"
     # Secret the platform echoes in X-Bot-Api-Secret-Token on every webhook call (8-256 characters).
     webhook_secret: str = ""
-    # Where our webhook and chart server listens, "host:port".
-    listen: str = "127.0.0.1:8443"
-    # The bot's public HTTPS address (webhook and digest charts); empty = none.
-    public_url: str = ""
     rate_per_second: Annotated[float, Field(gt=0, le=50)] = 5
 
     @field_validator("token")
@@ -271,33 +315,11 @@ class ZaloConfig(_Section):
             raise ValueError("token does not look like a Zalo bot token (bot_id:secret from Zalo Bot Manager)")
         return value
 
-    @field_validator("mode")
-    @classmethod
-    def _mode(cls, value: str) -> str:
-        if value not in ("polling", "webhook"):
-            raise ValueError(f"mode {value!r} must be polling or webhook")
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _public(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError(f"public_url {value!r} must be an https:// address")
-        return value.rstrip("/")
-
     @field_validator("webhook_secret")
     @classmethod
     def _secret(cls, value: str) -> str:
         if value and not 8 <= len(value) <= 256:
             raise ValueError("webhook_secret must be 8 to 256 characters")
-        return value
-
-    @field_validator("listen")
-    @classmethod
-    def _listen(cls, value: str) -> str:
-        host, _, port = value.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"listen {value!r} must be host:port, e.g. 127.0.0.1:8443")
         return value
 
 
@@ -321,18 +343,33 @@ class Config(_Section):
     digest: DigestConfig = DigestConfig()
     scoring: ScoringConfig = ScoringConfig()
     zalo: ZaloConfig = ZaloConfig()
+    server: ServerConfig = ServerConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        # Checked here, not in [zalo], so that the message shows no value from the section (its token).
+        if isinstance(data, dict):
+            refuse_moved(data.get("zalo"), "zalo", {"listen": "server.listen", "public_url": "server.public_url"})
+        return data
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
         if self.scoring.attendance_part not in self.scoring.parts:
             raise ValueError(f"scoring.attendance_part {self.scoring.attendance_part!r} is not one of scoring.parts")
-        if self.zalo.mode == "webhook" and self.zalo.token and not (self.zalo.public_url and self.zalo.webhook_secret):
-            raise ValueError("zalo.mode = 'webhook' needs zalo.public_url and zalo.webhook_secret")
+        for name, platform in (("telegram", self.telegram), ("zalo", self.zalo)):
+            if (
+                platform.mode == "webhook"
+                and platform.token
+                and not (self.server.public_url and platform.webhook_secret)
+            ):
+                raise ValueError(f"{name}.mode = 'webhook' needs server.public_url and {name}.webhook_secret")
         return self
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        return [s for s in (self.telegram.token, self.zalo.token, self.zalo.webhook_secret) if s]
+        values = (self.telegram.token, self.telegram.webhook_secret, self.zalo.token, self.zalo.webhook_secret)
+        return [s for s in values if s]
 
 
 _ENV_OVERRIDES = {

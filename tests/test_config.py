@@ -83,10 +83,24 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
         ("[scoring]\nratings = { tot = 50, kha = 70 }\n", "from the highest threshold down"),
         ('[scoring]\nattendance_part = "xyz"\n', "scoring.attendance_part 'xyz' is not one of"),
         ('[zalo]\nmode = "push"\n', "zalo.mode = 'push'"),
-        ('[zalo]\npublic_url = "http://x"\n', "zalo.public_url = 'http://x'"),
+        ('[zalo]\npublic_url = "https://x"\n', "zalo.public_url has moved: set public_url in the [server] section"),
+        ('[zalo]\nlisten = "0.0.0.0:80"\n', "zalo.listen has moved: set listen in the [server] section"),
         ('[zalo]\nwebhook_secret = "short"\n', "zalo.webhook_secret"),
-        ('[zalo]\nlisten = "nowhere"\n', "zalo.listen = 'nowhere'"),
-        ('[zalo]\ntoken = "1:abcdefghij"\nmode = "webhook"\n', "needs zalo.public_url and zalo.webhook_secret"),
+        ('[zalo]\ntoken = "1:abcdefghij"\nmode = "webhook"\n', "needs server.public_url and zalo.webhook_secret"),
+        ('[server]\nlisten = "nowhere"\n', "server.listen = 'nowhere'"),
+        ('[server]\nlisten = "host:70000"\n', "server.listen = 'host:70000'"),
+        ('[server]\npublic_url = "ftp://x"\n', "server.public_url = 'ftp://x'"),
+        ('[server]\npublic_url = "https://bot example.vn"\n', "must be an http:// or https:// address"),
+        ('[telegram]\nmode = "push"\n', "telegram.mode = 'push'"),
+        ('[telegram]\nwebhook_secret = "short"\n', "telegram.webhook_secret"),
+        ('[telegram]\nwebhook_secret = "has spaces in it"\n', "only A-Z a-z 0-9 _ -"),
+        ('[telegram]\nwebhook_secret = "dấu-tiếng-việt"\n', "only A-Z a-z 0-9 _ -"),
+        (f'[telegram]\nwebhook_secret = "{"x" * 257}"\n', "8 to 256 characters"),
+        (f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\n', "needs server.public_url and telegram.webhook_secret"),
+        (
+            f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\nwebhook_secret = "abcdefgh"\n',
+            "needs server.public_url and telegram.webhook_secret",
+        ),
     ],
 )
 def test_bad_values_stop_start_up_naming_key_and_value(tmp_path: Path, text: str, expected: str) -> None:
@@ -111,3 +125,31 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
     (tmp_path / "latin.toml").write_bytes(b'[bot]\nlanguage = "vi\xe9"\n')
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(tmp_path / "latin.toml", environ={})
+
+
+def test_webhook_settings_are_read(tmp_path: Path) -> None:
+    """The interface of issue 12: [telegram] mode and webhook_secret, [server] listen and public_url."""
+    text = (
+        f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\nwebhook_secret = "Abc_123-xyz"\n'
+        '[server]\nlisten = "127.0.0.1:0"\npublic_url = "http://127.0.0.1:9000/"\n'
+    )
+    config = load_config(write(tmp_path, text), environ={})
+    assert config.telegram.mode == "webhook"
+    assert config.server.listen == "127.0.0.1:0"
+    assert config.server.public_url == "http://127.0.0.1:9000"
+    assert "Abc_123-xyz" in config.secrets()
+    assert load_config(None, environ={}).telegram.mode == "polling"
+
+
+def test_a_bad_webhook_secret_is_not_printed(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, '[telegram]\nwebhook_secret = "secret with space"\n'), environ={})
+    assert "secret with space" not in str(caught.value)
+
+
+def test_a_moved_key_does_not_print_the_section(tmp_path: Path) -> None:
+    text = '[zalo]\ntoken = "1:abcdefghijsecret"\nlisten = "127.0.0.1:8443"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), environ={})
+    assert "server.listen" in str(caught.value)
+    assert "abcdefghijsecret" not in str(caught.value)

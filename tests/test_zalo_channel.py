@@ -71,8 +71,9 @@ def mode() -> str:
 @pytest.fixture
 def config(db_url: str, fake: FakeZalo, port: int, mode: str) -> Config:
     zalo: dict[str, Any] = {"token": fake.token, "base_url": fake.base_url, "rate_per_second": 50}
-    zalo |= {"listen": f"127.0.0.1:{port}", "public_url": PUBLIC, "mode": mode, "webhook_secret": SECRET}
-    return Config.model_validate({"database": {"url": db_url}, "zalo": zalo})
+    zalo |= {"mode": mode, "webhook_secret": SECRET}
+    server = {"listen": f"127.0.0.1:{port}", "public_url": PUBLIC}
+    return Config.model_validate({"database": {"url": db_url}, "zalo": zalo, "server": server})
 
 
 @pytest.fixture

@@ -43,11 +43,12 @@ class ZaloRuntime:
     ) -> None:
         config = app.config.zalo
         self.config = config
+        self.public_url = app.config.server.public_url
         self.poll_seconds = poll_seconds
         self.client = ZaloClient(config.token, config.base_url)
-        self.charts = ChartStore(app.clock) if config.public_url else None
+        self.charts = ChartStore(app.clock) if app.config.server.public_url else None
         self.sender = ZaloSender(
-            self.client, app.tr, zalo_limiter(config), charts=self.charts, public_url=config.public_url
+            self.client, app.tr, zalo_limiter(config), charts=self.charts, public_url=app.config.server.public_url
         )
         self.senders = senders
         self.channel = ZaloChannel(app, dispatcher, self.client, self.sender, senders)
@@ -55,7 +56,7 @@ class ZaloRuntime:
         needs_server = webhook or self.charts is not None
         secret = config.webhook_secret if webhook else ""
         self.server = (
-            ZaloServer(make_web_app(self.channel, self.charts, secret), listen or config.listen)
+            ZaloServer(make_web_app(self.channel, self.charts, secret), listen or app.config.server.listen)
             if needs_server
             else None
         )
@@ -74,7 +75,7 @@ class ZaloRuntime:
             await self.server.start()
         try:
             if self.config.mode == "webhook":
-                await self.client.set_webhook(self.config.public_url + WEBHOOK_PATH, self.config.webhook_secret)
+                await self.client.set_webhook(self.public_url + WEBHOOK_PATH, self.config.webhook_secret)
                 log.info("Zalo bot %s receives updates by webhook", me.get("account_name"))
             else:
                 await self.client.delete_webhook()  # getUpdates answers nothing while a webhook is set
