@@ -16,7 +16,7 @@ from handlers.context import AppContext
 from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
-from services import attendance, planning, reminders
+from services import attendance, planning, reminders, updates
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +117,11 @@ async def close_due_checkins(app: AppContext, senders: Mapping[Platform, Sender]
         await session.commit()
     await send_edits(edits, senders)
     return len(closed)
+
+
+async def forget_processed_updates(app: AppContext) -> int:
+    """Daily: drop processed update ids older than any platform would redeliver."""
+    async with app.sessions() as session:
+        forgotten = await updates.forget_old(session, app.clock.now())
+        await session.commit()
+    return forgotten

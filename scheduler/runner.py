@@ -1,17 +1,23 @@
 """Start and stop the scheduler next to the chat channels.
 
 A channel runner calls `start_scheduler(app, senders)` once the senders exist (inside the running
-event loop) and `stop_scheduler` on the way out. Three fixed jobs, recreated at every start, with
+event loop) and `stop_scheduler` on the way out. Fixed jobs, recreated at every start, with
 all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
-planning ahead daily at 00:05 local time (and once at start), and closing check-ins whose time is up.
+planning ahead daily at 00:05 local time (and once at start), closing check-ins whose time is up,
+the weekly digest, and forgetting old processed update ids.
+
+Several workers may run these side by side. Planning, reminder steps and processed-update pruning
+are safe anywhere (unique keys); what sends (the outbox, the closed counters' edits, the digest)
+runs only while `sending()` says this process holds the bot's sender lock (scheduler/sender_lock.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -31,11 +37,15 @@ DRAIN_SECONDS = 30
 log = logging.getLogger(__name__)
 
 
-def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> AsyncIOScheduler:
+def build_scheduler(
+    app: AppContext, senders: Mapping[Platform, Sender], sending: Callable[[], bool] = lambda: True
+) -> AsyncIOScheduler:
     """The scheduler with its jobs, not started (tests inspect it)."""
     zone = app.config.schedule.zone
     render = renderer(app)
-    dispatcher = OutboxDispatcher(app.sessions, app.clock, senders, claim_seconds=app.config.reminders.claim_seconds)
+    dispatcher = OutboxDispatcher(
+        app.sessions, app.clock, senders, claim_seconds=app.config.reminders.claim_seconds, may_send=sending
+    )
     scheduler = AsyncIOScheduler(timezone=zone, job_defaults={"coalesce": True, "misfire_grace_time": None})
     now = datetime.now(zone)
     scheduler.add_job(
@@ -55,19 +65,38 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> Asyn
         next_run_time=now,
     )
     scheduler.add_job(
-        jobs.close_due_checkins,
+        only_when(sending, jobs.close_due_checkins),
         IntervalTrigger(seconds=CLOSE_CHECK_SECONDS, timezone=zone),
         args=[app, senders],
         id="close",
         name="close due check-ins",
     )
-    add_digest_job(scheduler, app, senders)
+    digest = add_digest_job(scheduler, app, senders)
+    scheduler.modify_job("weekly-digest", func=only_when(sending, digest.tick))
+    scheduler.add_job(
+        jobs.forget_processed_updates,
+        CronTrigger(hour=3, minute=17, timezone=zone),
+        args=[app],
+        id="forget-updates",
+        name="forget old processed update ids",
+    )
     return scheduler
 
 
-def start_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> AsyncIOScheduler:
+def only_when(sending: Callable[[], bool], job: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """A job that sends runs only in the process that holds the sender lock."""
+
+    async def gated(*args: Any) -> Any:
+        return await job(*args) if sending() else None
+
+    return gated
+
+
+def start_scheduler(
+    app: AppContext, senders: Mapping[Platform, Sender], sending: Callable[[], bool] = lambda: True
+) -> AsyncIOScheduler:
     """Build and start; must be called from inside the running event loop."""
-    scheduler = build_scheduler(app, senders)
+    scheduler = build_scheduler(app, senders, sending)
     scheduler.start()
     return scheduler
 

@@ -1,4 +1,6 @@
-"""The Telegram channel: long polling with python-telegram-bot, one handler for every update.
+"""The Telegram channel: python-telegram-bot, one handler for every update, which comes in by long
+polling or by webhook (`updater(None)` and `process_update`, see channels/telegram/webhook.py), or
+not at all in a worker, which only sends.
 
 Each update becomes a neutral `Incoming` for the dispatcher; its `Response` is rendered back:
 messages as HTML (split past 4096 characters) with inline keyboards, a button press answered with
@@ -12,6 +14,9 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
+from dataclasses import replace
+from typing import Literal
 
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
@@ -26,7 +31,7 @@ from handlers.context import AppContext
 from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted, send_outgoing
 from handlers.messages import Address, Incoming, Outgoing, Response
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
+from handlers.router import Dispatcher, UpdateNotHandled
 from models import Platform
 
 log = logging.getLogger(__name__)
@@ -49,6 +54,13 @@ def concurrency_for(database_url: str) -> int:
     return SQLITE_CONCURRENCY if database_url.startswith("sqlite") else CONCURRENT_UPDATES
 
 
+# "polling", "webhook", or None for a process that only sends (a worker).
+Receive = Literal["polling", "webhook"] | None
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# The webhook update being handled collects here whether it must be delivered again.
+_FAILED: ContextVar[list[UpdateNotHandled] | None] = ContextVar("telegram_update_failed", default=None)
+
+
 class TelegramStartError(Exception):
     """The bot cannot start (token refused, server unreachable); the message never holds the token."""
 
@@ -65,13 +77,19 @@ class TelegramChannel:
         request_timeout: float = 10.0,
         limiter: RateLimiter | None = None,
         concurrency: int | None = None,
+        receive: Receive = "polling",
+        menus: bool = True,
     ) -> None:
         config = app.config.telegram
         self.app = app
+        self.receive = receive
+        self.keeps_menus = menus
         self.dispatcher = dispatcher or Dispatcher(app, ROUTER)
+        builder = ApplicationBuilder()
+        if receive != "polling":
+            builder = builder.updater(None)
         self.application: Application = (  # type: ignore[type-arg]
-            ApplicationBuilder()
-            .token(config.token)
+            builder.token(config.token)
             .base_url(config.base_url)
             .concurrent_updates(concurrency or concurrency_for(app.config.database.url))
             .read_timeout(request_timeout)
@@ -98,19 +116,19 @@ class TelegramChannel:
         except TelegramError as error:
             raise TelegramStartError(f"cannot reach the Telegram Bot API: {error.message}") from None
         await self.post_init()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(
-            timeout=POLL_TIMEOUT, allowed_updates=["message", "callback_query", "my_chat_member"]
-        )
+        if self.receive == "polling":
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
         await self.application.start()
-        log.info("Telegram bot @%s is polling", self.username)
+        log.info("Telegram bot @%s started (updates: %s)", self.username, self.receive or "none, sending only")
 
     async def post_init(self) -> None:
-        """Once the bot knows who it is: its name for deep links, and the command menus, kept in
-        step with the roles from then on."""
+        """Once the bot knows who it is: its name for deep links, and (in the process that keeps
+        them) the command menus, kept in step with the roles from then on."""
         self.app.bot_names[Platform.TELEGRAM] = self.username
-        log.info("command menus set (%d scopes)", await self.menus.refresh())
-        self._menu_task = asyncio.create_task(self._keep_menus())
+        if self.keeps_menus:
+            log.info("command menus set (%d scopes)", await self.menus.refresh())
+            self._menu_task = asyncio.create_task(self._keep_menus())
 
     async def _keep_menus(self) -> None:
         while True:
@@ -146,9 +164,31 @@ class TelegramChannel:
 
     # ---- one update --------------------------------------------------------------------------
 
+    async def process_delivered(self, update: Update) -> None:
+        """Handle a webhook update to the end (its work committed, its replies sent); raises
+        UpdateNotHandled when it must be delivered again. python-telegram-bot's `process_update`
+        hands handler errors to error handlers, so the failure comes back through `_FAILED`."""
+        failed: list[UpdateNotHandled] = []
+        token = _FAILED.set(failed)
+        try:
+            await self.application.process_update(update)
+        finally:
+            _FAILED.reset(token)
+        if failed:
+            raise failed[0]
+
     async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
             return
+        try:
+            await self._handle(update)
+        except UpdateNotHandled as error:
+            failed = _FAILED.get(None)
+            if failed is None:
+                raise
+            failed.append(error)
+
+    async def _handle(self, update: Update) -> None:
         joined = bot_joined_group(update)
         if joined is not None:
             await self._reply(
@@ -158,6 +198,8 @@ class TelegramChannel:
         incoming = to_incoming(update, self.username)
         if incoming is None:
             return
+        if self.receive == "webhook":
+            incoming = replace(incoming, update_id=str(update.update_id))
         response = await self.dispatcher.handle(incoming)
         await self.render(incoming, response, update.callback_query.id if update.callback_query else None)
 
