@@ -160,7 +160,9 @@ class SenderLock:
             elif was_held:
                 async with self.engine.connect() as connection:
                     await connection.execute(
-                        update(Lease).where(Lease.name == self.name, Lease.holder == self.holder).values(holder="")
+                        update(Lease)
+                        .where(Lease.name == self.name, Lease.holder == self.holder)
+                        .values(holder="", until=datetime.now(UTC) - self.lease)
                     )
                     await connection.commit()
         except (SQLAlchemyError, OSError) as exc:
