@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,7 +24,7 @@ from channels.plain import to_plain
 from channels.telegram import TelegramStartError
 from channels.zalo.runner import ZaloStartError
 from core.clock import Clock, SystemClock
-from core.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, ServerConfig, load_config
 from core.i18n import Translator
 from core.logs import setup_logging
 from handlers.context import AppContext
@@ -153,7 +154,13 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> None:
     await run_role(config, Role.RUN)
 
 
-async def cmd_serve(config: Config, _args: argparse.Namespace) -> None:
+async def cmd_serve(config: Config, args: argparse.Namespace) -> None:
+    if args.listen:
+        try:
+            server = ServerConfig.model_validate({**config.server.model_dump(), "listen": args.listen})
+        except ValidationError:
+            raise CliError(f"--listen {args.listen!r} must be host:port, e.g. 127.0.0.1:8001") from None
+        config = config.model_copy(update={"server": server})
     await run_role(config, Role.SERVE)
 
 
@@ -200,6 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="receive webhook updates for every configured platform on [server] listen (no scheduler)",
         description="Receive webhook updates (Telegram, Zalo) on [server] listen and answer them; "
         'also /healthz. Stateless: run several behind a reverse proxy. Needs mode = "webhook".',
+    )
+    serve.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="this process's address, instead of [server] listen",
     )
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser(
