@@ -20,6 +20,7 @@ from models.entities import (
     PostedMessage,
     ProcessedUpdate,
     ReminderStep,
+    SendBudget,
     Supervision,
 )
 from models.enums import (
@@ -63,5 +64,6 @@ __all__ = [
     "ProcessedUpdate",
     "ReminderStep",
     "Rsvp",
+    "SendBudget",
     "Supervision",
 ]

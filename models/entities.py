@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -328,3 +329,14 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(64))
     until: Mapped[datetime]
+
+
+class SendBudget(Base):
+    """Telegram's limits shared by every process of one bot (PostgreSQL): for each key (the whole
+    bot, one chat, one group) the theoretical time of the next free slot, in epoch seconds (GCRA).
+    Each send reserves its slot here in one atomic statement, so replies from any serve process
+    and the worker's fan-out draw on one budget."""
+
+    __tablename__ = "send_budget"
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)

@@ -10,13 +10,14 @@ import logging
 from collections.abc import Mapping
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.attendance import closed_counter_edits
 from handlers.context import AppContext
 from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
-from services import attendance, planning, reminders, updates
+from services import attendance, budget, planning, reminders, updates
 
 log = logging.getLogger(__name__)
 
@@ -119,9 +120,13 @@ async def close_due_checkins(app: AppContext, senders: Mapping[Platform, Sender]
     return len(closed)
 
 
-async def forget_processed_updates(app: AppContext) -> int:
-    """Daily: drop processed update ids older than any platform would redeliver."""
+async def forget_old(app: AppContext) -> int:
+    """Hourly: drop processed update ids older than any platform would redeliver, and (PostgreSQL)
+    the send-budget keys of chats nobody wrote to for an hour."""
     async with app.sessions() as session:
         forgotten = await updates.forget_old(session, app.clock.now())
         await session.commit()
+    engine = app.sessions.kw.get("bind")
+    if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql":
+        forgotten += await budget.forget_idle(engine)
     return forgotten

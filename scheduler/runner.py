@@ -4,7 +4,7 @@ A channel runner calls `start_scheduler(app, senders)` once the senders exist (i
 event loop) and `stop_scheduler` on the way out. Fixed jobs, recreated at every start, with
 all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
 planning ahead daily at 00:05 local time (and once at start), closing check-ins whose time is up,
-the weekly digest, and forgetting old processed update ids.
+the weekly digest, and forgetting old processed update ids and send-budget keys.
 
 Several workers may run these side by side. Planning, reminder steps and processed-update pruning
 are safe anywhere (unique keys); what sends (the outbox, the closed counters' edits, the digest)
@@ -74,11 +74,11 @@ def build_scheduler(
     digest = add_digest_job(scheduler, app, senders)
     scheduler.modify_job("weekly-digest", func=only_when(sending, digest.tick))
     scheduler.add_job(
-        jobs.forget_processed_updates,
-        CronTrigger(hour=3, minute=17, timezone=zone),
+        jobs.forget_old,
+        CronTrigger(minute=17, timezone=zone),
         args=[app],
-        id="forget-updates",
-        name="forget old processed update ids",
+        id="forget-old",
+        name="forget old processed update ids and idle send-budget keys",
     )
     return scheduler
 

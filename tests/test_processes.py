@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from channels.ratelimit import SharedLimiter, Window
 from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
@@ -198,3 +199,40 @@ async def test_two_workers_closing_at_once_close_each_check_in_once(
         closed = await session.get(Meeting, world.meeting_id)
         assert closed is not None
         assert closed.state is MeetingState.CLOSED
+
+
+# ---- one send budget for every process (PostgreSQL) ---------------------------------------------
+
+
+async def test_two_processes_share_one_send_budget(app: AppContext, db_url: str) -> None:
+    """Two limiters (two processes) sending as fast as they may: no second holds more than the
+    bot-wide limit, and a chat one of them was told to pause is paused for the other too."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("the shared budget lives in PostgreSQL")
+    other = make_engine(db_url)
+    windows = {"overall": Window.rate(20), "per_chat": Window.rate(1, 3.0), "per_group": Window(20, 60.0)}
+    one = SharedLimiter(engine_of(app), "telegram:1", **windows)
+    two = SharedLimiter(other, "telegram:1", **windows)
+    moments: list[float] = []
+
+    async def send(limiter: SharedLimiter, chat: int) -> None:
+        await limiter.acquire(str(chat), group=False)
+        moments.append(time.monotonic())
+
+    try:
+        await asyncio.gather(*(send(one if n % 2 else two, n) for n in range(50)))
+        moments.sort()
+        busiest = max(sum(1 for m in moments if start <= m < start + 1.0) for start in moments)
+        assert busiest <= 21  # 20 per second, plus one for timer granularity
+        assert moments[-1] - moments[0] >= 2.2
+        # The same chat: one a second, whichever process sends.
+        started = time.monotonic()
+        await asyncio.gather(*(send(one if n % 2 else two, 999) for n in range(3)))
+        assert time.monotonic() - started >= 1.8
+        one.pause("777", 1.5)
+        await asyncio.sleep(0.2)  # the pause reaches the database
+        started = time.monotonic()
+        await send(two, 777)
+        assert time.monotonic() - started >= 1.2
+    finally:
+        await other.dispose()

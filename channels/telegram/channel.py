@@ -18,11 +18,12 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import Literal
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from channels.ratelimit import RateLimiter
+from channels.ratelimit import Limiter
 from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
@@ -75,7 +76,7 @@ class TelegramChannel:
         *,
         edit_interval: float = EDIT_INTERVAL,
         request_timeout: float = 10.0,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         concurrency: int | None = None,
         receive: Receive = "polling",
         menus: bool = True,
@@ -100,7 +101,9 @@ class TelegramChannel:
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config), edit_interval)
+        engine = app.sessions.kw.get("bind")
+        shared = engine if isinstance(engine, AsyncEngine) else None
+        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config, shared), edit_interval)
         self.menus = Menus(self.application.bot, app, self.dispatcher.router.commands)
         self._menu_task: asyncio.Task[None] | None = None
 
@@ -120,7 +123,8 @@ class TelegramChannel:
             assert self.application.updater is not None
             await self.application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
         await self.application.start()
-        log.info("Telegram bot @%s started (updates: %s)", self.username, self.receive or "none, sending only")
+        how = {"polling": "is polling", "webhook": "receives updates by webhook", None: "only sends"}
+        log.info("Telegram bot @%s %s", self.username, how[self.receive])
 
     async def post_init(self) -> None:
         """Once the bot knows who it is: its name for deep links, and (in the process that keeps

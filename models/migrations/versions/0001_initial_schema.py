@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:34:25.917074
+Create Date: 2026-11-27 11:56:25.379009
 """
 
 from alembic import op
@@ -49,6 +49,11 @@ def upgrade() -> None:
     with op.batch_alter_table('processed_updates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_processed_updates_processed_at'), ['processed_at'], unique=False)
 
+    op.create_table('send_budget',
+    sa.Column('key', sa.String(length=96), nullable=False),
+    sa.Column('tat', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_send_budget'))
+    )
     op.create_table('accounts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
@@ -371,6 +376,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_accounts_person_id'))
 
     op.drop_table('accounts')
+    op.drop_table('send_budget')
     with op.batch_alter_table('processed_updates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_processed_updates_processed_at'))
 
