@@ -106,3 +106,9 @@ async def wait_healthy(port: int, process: BotProcess, within: float = 60.0) -> 
             if not process.alive or time.monotonic() > deadline:
                 raise AssertionError(f"serve on {port} not healthy:\n{process.text()[-3000:]}")
             await asyncio.sleep(0.2)
+
+
+def is_sending(process: BotProcess) -> bool:
+    """Whether the worker's log says it holds the sender lock now (took it, and has not lost it since)."""
+    log = process.text()
+    return log.rfind("now sends") > max(log.rfind("standing by"), -1)

@@ -23,7 +23,7 @@ from core.config import load_config
 from models import Account, Attendance, OutboxMessage, OutboxState, Platform, ProcessedUpdate
 from services.roster import import_rows
 from services.roster_file import parse_rows
-from tests.botprocs import BotProcess, wait_healthy, write_config
+from tests.botprocs import BotProcess, is_sending, wait_healthy, write_config
 from tests.factories import CELL, COMMITTEE, build_world, roster_table
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, Limits
 from tests.fake_telegram.fixtures import ADMIN_ID, People
@@ -189,7 +189,7 @@ async def test_killing_the_sending_worker_mid_fan_out(
     try:
         workers = [await fleet.worker("worker-1"), await fleet.worker("worker-2")]
         await fake.wait_for(lambda: len(_sent(fake)) >= FANOUT // 3, within=60)
-        [holder] = [w for w in workers if "now sends" in w.text()]
+        [holder] = [w for w in workers if is_sending(w)]
         holder.kill()
         killed_at = time.monotonic()
         await fake.wait_for(lambda: len({c.params["chat_id"] for c in _sent(fake)}) >= FANOUT, within=90)

@@ -23,11 +23,12 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 @dataclass
 class Delivery:
-    """One POST of an update: its answer status (0: no answer) and when it was made."""
+    """One POST of an update: its answer status (0: no answer), when it was sent and answered."""
 
     update_id: int
     status: int
     at: float
+    sent_at: float = 0.0
 
 
 @dataclass
@@ -113,6 +114,7 @@ class WebhookDeliverer:
     async def _post(self, chat: int, update: dict[str, Any]) -> None:
         assert self._session is not None
         status = 0
+        sent_at = time.monotonic()
         try:
             headers = {SECRET_HEADER: self.settings.secret} if self.settings.secret else {}
             async with self._session.post(self.settings.url, json=update, headers=headers) as answer:
@@ -121,7 +123,7 @@ class WebhookDeliverer:
         except (aiohttp.ClientError, TimeoutError, OSError) as error:
             self.last_error = f"{type(error).__name__}"
         finally:
-            self.deliveries.append(Delivery(update["update_id"], status, time.monotonic()))
+            self.deliveries.append(Delivery(update["update_id"], status, time.monotonic(), sent_at))
             self._busy.discard(chat)
             if 200 <= status < 300:
                 self._retry_at.pop(chat, None)
