@@ -17,7 +17,7 @@ from models import (
     ReminderStep,
 )
 from services.errors import DomainError
-from services.meetings import ACTIVE_STATES, MEETING_SLOT
+from services.meetings import check_new_time
 from services.outbox import Recipient
 from services.reminders.audience import Target, members, reminded
 from services.reminders.steps import mark_step, write_rows
@@ -94,19 +94,7 @@ async def move_meeting(
     """
     if meeting.state is not MeetingState.PLANNED:
         raise DomainError("reminders-move-not-planned")
-    if starts_at <= now:
-        raise DomainError("err-meeting-in-past")
-    clash = await session.scalar(
-        select(Meeting.id).where(
-            Meeting.cell_id == meeting.cell_id,
-            Meeting.id != meeting.id,
-            Meeting.state.in_(ACTIVE_STATES),
-            Meeting.starts_at > starts_at - MEETING_SLOT,
-            Meeting.starts_at < starts_at + MEETING_SLOT,
-        )
-    )
-    if clash is not None:
-        raise DomainError("err-meeting-overlap")
+    await check_new_time(session, meeting.cell_id, starts_at, now, moving=meeting.id)
     told = await _informed(session, meeting, now)
     await _drop_queued(session, meeting, now, "moved")
     previous = meeting.starts_at

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:56:25.379009
+Create Date: 2026-11-27 12:31:47.515378
 """
 
 from alembic import op
