@@ -19,6 +19,7 @@ from models import Meeting, MeetingState, OutboxMessage, Platform
 from models.db import make_engine, make_sessionmaker
 from processes import sender_lock_name
 from scheduler.dispatch import OutboxDispatcher
+from scheduler.runner import build_scheduler
 from scheduler.sender_lock import SenderLock, holder_of
 from services import attendance
 from tests.factories import build_world
@@ -236,3 +237,28 @@ async def test_two_processes_share_one_send_budget(app: AppContext, db_url: str)
         assert time.monotonic() - started >= 1.2
     finally:
         await other.dispose()
+
+
+async def test_jobs_that_send_run_only_in_the_worker_holding_the_lock(app: AppContext, clock: FakeClock) -> None:
+    """Closing check-ins (its counter edits), the digest and the backup run in one worker only."""
+    world = await build_world(app, meeting_at=clock.now() + timedelta(hours=1))
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, world.meeting_id)
+        assert meeting is not None
+        await attendance.open_checkin(session, meeting, clock.now() + timedelta(hours=1), 30, requires_code=False)
+        await session.commit()
+    clock.advance(timedelta(hours=2))
+    standby = build_scheduler(app, {}, sending=lambda: False)
+    holder = build_scheduler(app, {}, sending=lambda: True)
+    for scheduler in (standby, holder):
+        close = scheduler.get_job("close")
+        assert close is not None
+        await close.func(*close.args)
+        async with app.sessions() as session:
+            closed = await session.get(Meeting, world.meeting_id)
+            assert closed is not None
+            assert (closed.state is MeetingState.CLOSED) == (scheduler is holder)
+    for job_id in ("weekly-digest", "backup"):
+        job = standby.get_job(job_id)
+        assert job is not None
+        assert await job.func(*job.args) is None
