@@ -217,7 +217,7 @@ async def burst(
             offered = len(order) / (time.monotonic() - started)
             if restart is not None:
                 await restart
-            await fake.wait_for(lambda: not fake._pending(), within=600)
+            await fake.wait_for(lambda: fake.undelivered == 0, within=900)
             answered_at = {c.params["callback_query_id"]: c.at for c in fake.calls_to("answerCallbackQuery") if c.ok}
             latencies = [answered_at[q] - at for at, q, _ in presses if q in answered_at]
             # A redelivered update whose work was already committed is ignored, but its query is

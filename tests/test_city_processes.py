@@ -133,7 +133,7 @@ async def test_killing_a_serve_process_mid_burst_loses_no_press(
             first.kill()  # SIGKILL with presses in flight
             await asyncio.sleep(0.5)
             await fleet.serve(proxy.upstreams[0], "serve-1-again")
-            await fake.wait_for(lambda: not fake._pending(), within=60)
+            await fake.wait_for(lambda: fake.undelivered == 0, within=60)
         finally:
             await fleet.close()
         async with app.sessions() as session:
