@@ -40,7 +40,7 @@ from models import Account, Attendance, ChatLink, OutboxMessage, Platform, Proce
 from services.meetings import schedule_meeting  # noqa: E402
 from services.roster import import_rows  # noqa: E402
 from services.roster_file import parse_rows  # noqa: E402
-from tests.botprocs import BotProcess, is_sending, wait_healthy, write_config  # noqa: E402
+from tests.botprocs import BotProcess, free_port, is_sending, wait_healthy, write_config  # noqa: E402
 from tests.dbutil import fresh_database, postgres_admin_url  # noqa: E402
 from tests.fake_telegram.flood import Limits  # noqa: E402
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram  # noqa: E402
@@ -51,14 +51,6 @@ SECRET = "bench-city-secret"
 MEMBER_ID = 10_000_000
 SECRETARY_ID = 20_000_000
 GROUP_ID = -1_005_000_000_000
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def roster(cells: int, members: int) -> list[list[str]]:

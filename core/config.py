@@ -126,6 +126,17 @@ def _api_url(value: str) -> str:
 ApiUrl = Annotated[str, AfterValidator(_api_url)]
 
 
+def _webhook_secret(value: str) -> str:
+    # It travels in an HTTP header; Telegram's setWebhook accepts exactly these characters.
+    if value and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
+        raise ValueError("webhook_secret must be 8 to 256 characters from A-Z, a-z, 0-9, _ and -")
+    return value
+
+
+# What the platform echoes on every webhook call (Telegram and Zalo alike); empty = none.
+WebhookSecret = Annotated[str, AfterValidator(_webhook_secret)]
+
+
 # How a platform's updates come in.
 ReceiveMode = Literal["polling", "webhook"]
 
@@ -175,14 +186,7 @@ class TelegramConfig(_Section):
     # "polling" (getUpdates, one process) or "webhook" (Telegram calls `[server] public_url`).
     mode: ReceiveMode = "polling"
     # Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token on every webhook call.
-    webhook_secret: str = ""
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _secret(cls, value: str) -> str:
-        if value and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
-            raise ValueError("webhook_secret must be 8 to 256 characters, only A-Z a-z 0-9 _ - (Telegram's rule)")
-        return value
+    webhook_secret: WebhookSecret = ""
 
     @field_validator("token")
     @classmethod
@@ -385,7 +389,7 @@ class ZaloConfig(_Section):
     # "polling" (getUpdates) or "webhook" (the platform calls `[server] public_url`).
     mode: ReceiveMode = "polling"
     # Secret the platform echoes in X-Bot-Api-Secret-Token on every webhook call (8-256 characters).
-    webhook_secret: str = ""
+    webhook_secret: WebhookSecret = ""
     rate_per_second: Annotated[float, Field(gt=0, le=50)] = 5
 
     @field_validator("token")
@@ -393,14 +397,6 @@ class ZaloConfig(_Section):
     def _token(cls, value: str) -> str:
         if value and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]{8,}", value):
             raise ValueError("token does not look like a Zalo bot token (bot_id:secret from Zalo Bot Manager)")
-        return value
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _secret(cls, value: str) -> str:
-        # It travels in an HTTP header, so only characters every header carries are accepted.
-        if value and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
-            raise ValueError("webhook_secret must be 8 to 256 characters from A-Z, a-z, 0-9, _ and -")
         return value
 
 

@@ -23,13 +23,13 @@ from core.config import load_config
 from models import Account, Attendance, OutboxMessage, OutboxState, Platform, ProcessedUpdate
 from services.roster import import_rows
 from services.roster_file import parse_rows
-from tests.botprocs import BotProcess, is_sending, wait_healthy, write_config
+from tests.botprocs import BotProcess, free_port, is_sending, wait_healthy, write_config
 from tests.factories import CELL, COMMITTEE, build_world, roster_table
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, Limits
 from tests.fake_telegram.fixtures import ADMIN_ID, People
 from tests.fake_telegram.world import Call
 from tests.proxy import RoundRobinProxy
-from tests.test_webhook import SECRET, free_port
+from tests.test_webhook import SECRET
 
 MEMBERS = 60
 FANOUT = 300

@@ -4,7 +4,6 @@ the fake Bot API delivering updates the way Telegram does (tests/fake_telegram/w
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -20,17 +19,12 @@ from handlers.context import AppContext
 from models import Attendance, ProcessedUpdate
 from processes import Role, run_process
 from services import updates
+from tests.botprocs import free_port
 from tests.factories import build_world
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram
 from tests.fake_telegram.fixtures import ADMIN_ID, People
 
 SECRET = "Webhook_secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
