@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import logging
 import signal
 import sys
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from channels import console, telegram, zalo
 from channels.console import ConsoleChannel
 from channels.plain import to_plain
 from channels.telegram import TelegramStartError
@@ -29,22 +31,31 @@ from core.i18n import Translator
 from core.logs import Redactor, setup_logging
 from handlers.context import AppContext
 from handlers.exports import build_exports, save_exports
+from handlers.privacy import erase_texts
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
-from models import Membership, Person, Supervision
+from models import Membership, Person, Platform, Supervision
 from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
 from ops.doctor import diagnose, report
 from processes import POOLS, ProcessError, Role, check_role, run_process
+from services import erasure
 from services.demo import CELL as DEMO_CELL
 from services.demo import DEMO_ROLES, seed_demo
 from services.errors import DomainError
-from services.roster import import_rows
+from services.names import find_by_name
+from services.roster import import_roster
 from services.roster_file import RosterError, parse_rows, read_table
-from services.text import fold
 
 log = logging.getLogger("chibo")
+# What each platform can do, as its channel declares it; handlers read it from the AppContext.
+PLATFORMS = {
+    Platform.TELEGRAM: telegram.TRAITS,
+    Platform.ZALO: zalo.TRAITS,
+    Platform.CONSOLE: console.TRAITS,
+}
+MAX_PROBLEMS_SHOWN = 100  # a file of 50,000 bad lines is refused with the first hundred reasons
 
 
 class CliError(Exception):
@@ -72,6 +83,7 @@ async def open_app(
             sessions=make_sessionmaker(engine),
             clock=clock or SystemClock(),
             tr=Translator(config.bot.language),
+            platforms=PLATFORMS,
         )
     finally:
         await engine.dispose()
@@ -109,12 +121,17 @@ async def cmd_doctor(config: Config, _args: argparse.Namespace) -> int:
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
-    rows = parse_rows(read_table(Path(args.file)))
-    async with open_app(config) as app, app.sessions() as session, session.begin():
-        report = await import_rows(session, rows)
-    print(f"imported {args.file}:")
-    for line in report.lines():
-        print(f"  {line}")
+    tr = Translator(config.bot.language)
+    try:
+        rows = parse_rows(read_table(Path(args.file)))
+        async with open_app(config) as app:
+            report = await import_roster(app.sessions, rows, now=app.clock.now())
+    except RosterError as refusal:
+        problems = [to_plain(tr.t(p.key, **p.args)) for p in refusal.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(refusal.problems) > MAX_PROBLEMS_SHOWN:
+            problems.append(to_plain(tr.t("roster-more-problems", count=len(refusal.problems) - MAX_PROBLEMS_SHOWN)))
+        raise CliError("\n  ".join([to_plain(tr.t("roster-refused")), *problems])) from None
+    print(to_plain(tr.t("roster-report", file=args.file, **report.counts())))
 
 
 async def cmd_export(config: Config, args: argparse.Namespace) -> None:
@@ -125,6 +142,44 @@ async def cmd_export(config: Config, args: argparse.Namespace) -> None:
             raise CliError(to_plain(app.tr.t(refusal.key, **refusal.args_for_message))) from None
     for path in await asyncio.to_thread(save_exports, files, Path(args.out)):
         print(f"wrote {path}")
+
+
+async def cmd_erase(config: Config, args: argparse.Namespace) -> None:
+    """Erase one person's personal data: shown first, then confirmed by typing the id (or --yes)."""
+    async with open_app(config) as app, app.sessions() as session:
+        try:
+            person_id = args.person
+            if person_id is None:
+                found = await erasure.people_named(session, args.name, args.cell)
+                if len({pid for pid, _ in found}) != 1:
+                    listing = "; ".join(f"#{pid} ({cell})" for pid, cell in found) or "nobody"
+                    raise CliError(f"{args.name!r} matches {listing}; erase by --person ID")
+                person_id = found[0][0]
+            person = await erasure.person_to_erase(session, person_id)
+            seen = await erasure.preview(session, person)
+        except DomainError as refusal:
+            raise CliError(to_plain(app.tr.t(refusal.key, **refusal.args_for_message))) from None
+        print(
+            f"person #{seen.person_id}: {seen.name} ({', '.join(seen.cells) or 'no cell'}); erases the name, phone, "
+            f"{seen.accounts} chat accounts, {seen.reasons} absence reasons, {seen.opinions} opinion texts"
+        )
+        if not args.yes:
+            print(f"type {seen.person_id} to confirm: ", end="", flush=True)
+            answer = await asyncio.to_thread(sys.stdin.readline)
+            if answer.strip() != str(seen.person_id):
+                raise CliError("not confirmed; nothing was changed")
+        placeholder, erased_text = erase_texts(app.tr, seen.person_id)
+        await erasure.erase(
+            session,
+            person,
+            placeholder=placeholder,
+            erased_text=erased_text,
+            actor_id=None,
+            actor_label=f"cli:{getpass.getuser()}",
+            now=app.clock.now(),
+        )
+        await session.commit()
+    print(f"erased the personal data of person #{seen.person_id}")
 
 
 async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
@@ -139,11 +194,7 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
     if not people:
         raise CliError("nobody to chat as: import a roster first (python bot.py import FILE)")
     if wanted is not None:
-        matches = [p for p in people if fold(p.full_name) == fold(wanted)]
-        if not matches:
-            matches = [p for p in people if fold(wanted) in fold(p.full_name).split()]
-        if not matches:
-            matches = [p for p in people if fold(wanted) in fold(p.full_name)]
+        matches = find_by_name(people, wanted, lambda p: p.full_name)
         if len(matches) != 1:
             names = ", ".join(p.full_name for p in (matches or people)[:20])
             raise CliError(f"--as {wanted!r} matches {len(matches)} people; choose one of: {names}")
@@ -281,6 +332,13 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
     exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
     exporter.set_defaults(func=cmd_export)
+    eraser = sub.add_parser("erase", help="erase one person's personal data on request (counts are kept)")
+    who = eraser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", type=int, metavar="ID", help="the person's id (shown by /xoadulieu <name>)")
+    who.add_argument("--name", metavar="NAME", help="exact full name; add --cell when several share it")
+    eraser.add_argument("--cell", metavar="CELL", help="cell name, with --name")
+    eraser.add_argument("--yes", action="store_true", help="do not ask to type the id to confirm")
+    eraser.set_defaults(func=cmd_erase)
     backup_cmd = sub.add_parser("backup", help="write a consistent copy of the database, also while the bot runs")
     backup_cmd.add_argument("--to", metavar="DIR", help="folder for the backup (default: [backup] dir)")
     backup_cmd.set_defaults(func=cmd_backup)
@@ -310,11 +368,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     redact = Redactor(config.secrets())
     try:
         code = asyncio.run(args.func(config, args))
-    except RosterError as exc:
-        print("import refused, nothing was changed:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
     except CliError as exc:
         print(redact(f"error: {exc}"), file=sys.stderr)
         return 1

@@ -80,7 +80,7 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
     charts = receive and bool(config.zalo.token and config.server.public_url)
     server = HttpServer(config.server.listen, app.sessions) if role is Role.SERVE or webhook or charts else None
     telegram = (
-        TelegramChannel(app, dispatcher, receive=tg_receive, menus=role is not Role.SERVE)
+        TelegramChannel(app, dispatcher, senders=senders, receive=tg_receive, menus=role is not Role.SERVE)
         if config.telegram.token
         else None
     )
@@ -98,7 +98,6 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
                 url = config.server.public_url + WEBHOOK_PATH
                 max_connections = concurrency_for(config.database.url)
                 await ensure_webhook(telegram.application.bot, url, config.telegram.webhook_secret, max_connections)
-            senders[Platform.TELEGRAM] = telegram.sender
         if zalo is not None:
             await zalo.start()
             stack.push_async_callback(zalo.stop)

@@ -400,6 +400,12 @@ class ZaloConfig(_Section):
         return value
 
 
+class PrivacyConfig(_Section):
+    """How long data that no record needs is kept (strangers' names, rejected claims, sent texts)."""
+
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+
 class BackupConfig(_Section):
     """Where `bot.py backup` writes and what the daily backup job keeps."""
 
@@ -448,6 +454,7 @@ class Config(_Section):
     scoring: ScoringConfig = ScoringConfig()
     zalo: ZaloConfig = ZaloConfig()
     server: ServerConfig = ServerConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
     backup: BackupConfig = BackupConfig()
 
     @model_validator(mode="before")

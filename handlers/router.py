@@ -19,7 +19,7 @@ from handlers.messages import ChatKind, Incoming, Response
 from models import Platform
 from services import updates
 from services.errors import DomainError
-from services.people import Actor, find_actor
+from services.people import Actor, find_actor, note_connected
 from services.text import fold
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ class Need(StrEnum):
     """Who may use a command; finer checks (which cell) happen in the handler's service call."""
 
     ANYONE = "anyone"
+    # Anyone the bot knows, even with no current membership (a member who moved away may still ask for her data).
+    JOINED = "joined"
     MEMBER = "member"
     SECRETARY = "secretary"
     SUPERVISOR = "supervisor"
@@ -46,6 +48,8 @@ def allowed(need: Need, actor: Actor | None) -> bool:
         return True
     if actor is None:
         return False
+    if need is Need.JOINED:
+        return True
     if need is Need.MEMBER:
         return bool(actor.memberships)
     if need is Need.SECRETARY:
@@ -172,6 +176,9 @@ class Dispatcher:
         self.app = app
         self.router = router
         self._pending: dict[tuple[Platform, str], Pending] = {}
+        # Accounts known to have written privately (recorded in the database; this only saves a
+        # write per message, and is safe to lose).
+        self._connected: set[tuple[Platform, str]] = set()
 
     def awaiting(self, platform: Platform, user_id: str) -> bool:
         """Whether the bot asked this user a question that their next plain message answers."""
@@ -179,6 +186,7 @@ class Dispatcher:
         return pending is not None and pending.until >= self.app.clock.now()
 
     async def handle(self, incoming: Incoming) -> Response:
+        await self._note_connected(incoming)
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
@@ -216,6 +224,17 @@ class Dispatcher:
                 response = self._refusal(ctx, "err-internal")
         self._remember(incoming, ctx.expect)
         return response
+
+    async def _note_connected(self, incoming: Incoming) -> None:
+        """Any private message proves the account opened a chat with the bot (whatever it says)."""
+        key = (incoming.platform, incoming.user_id)
+        private = incoming.chat_kind is ChatKind.PRIVATE and incoming.platform is not Platform.CONSOLE
+        if not private or key in self._connected:
+            return
+        async with self.app.sessions() as session, session.begin():
+            known = await note_connected(session, incoming.platform, incoming.user_id, self.app.clock.now())
+        if known:
+            self._connected.add(key)
 
     def _refusal(self, ctx: Ctx, key: str, **args: Any) -> Response:
         if ctx.incoming.button is not None:

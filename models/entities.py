@@ -8,17 +8,22 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
+    SQLColumnExpression,
     String,
     Text,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, str_enum
 from models.enums import (
+    EndReason,
     JoinState,
     MeetingKind,
     MeetingState,
@@ -67,10 +72,17 @@ class Person(Base):
     full_name: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str | None] = mapped_column(String(32), unique=True)
     wants_reminders: Mapped[bool | None] = mapped_column(Boolean)
+    # Set when a committee admin erased this person's personal data on request.
+    erased_at: Mapped[datetime | None]
     accounts: Mapped[list[Account]] = relationship(back_populates="person", cascade="all, delete-orphan")
     # Read-only views for resolving who is talking in one query; rows are written as Membership
-    # and Supervision objects.
-    memberships: Mapped[list[Membership]] = relationship(viewonly=True, order_by="Membership.id")
+    # and Supervision objects. Only current memberships: an ending never lies in the future
+    # (services/membership.py refuses it), so "not ended" is "active now".
+    memberships: Mapped[list[Membership]] = relationship(
+        viewonly=True,
+        order_by="Membership.id",
+        primaryjoin="and_(Person.id == Membership.person_id, Membership.ended_at.is_(None))",
+    )
     supervised_cells: Mapped[list[Cell]] = relationship(secondary="supervisions", viewonly=True, order_by="Cell.name")
 
 
@@ -86,11 +98,19 @@ class Account(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
     external_id: Mapped[str] = mapped_column(String(64))
+    # When the account first wrote to the bot in a private chat. Until then the platform refuses
+    # private messages and menus for it ("chat not found"): the account is "not yet connected".
+    connected_at: Mapped[datetime | None]
     person: Mapped[Person] = relationship(back_populates="accounts")
 
 
 class Membership(Base):
-    """A person's place in a cell: role and party status."""
+    """A person's place in a cell: role and party status, and when and why it ended.
+
+    An ended membership stays (past attendance and opinions keep their cell); from `ended_at`
+    the person no longer counts, is not reminded, listed or invited. `active_at` is the one
+    definition of "a current member at that instant" every roster query uses.
+    """
 
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("person_id", "cell_id"),)
@@ -99,8 +119,26 @@ class Membership(Base):
     cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
     role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"), default=MemberRole.MEMBER)
     status: Mapped[MemberStatus] = mapped_column(str_enum(MemberStatus, "member_status"), default=MemberStatus.FULL)
+    # Local midnight of the day the membership ended, in UTC; None while it lasts.
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[EndReason | None] = mapped_column(str_enum(EndReason, "end_reason"))
+    end_note: Mapped[str | None] = mapped_column(String(500))
     person: Mapped[Person] = relationship()
     cell: Mapped[Cell] = relationship()
+
+    @classmethod
+    def active_at(cls, at: datetime | SQLColumnExpression[datetime]) -> ColumnElement[bool]:
+        """SQL: the membership had not ended at instant `at` (a value, or a column such as a meeting's start)."""
+        return or_(cls.ended_at.is_(None), cls.ended_at > at)
+
+    @classmethod
+    def current(cls) -> ColumnElement[bool]:
+        """SQL: active now. Equal to `active_at(now)` because an ending is never set in the future."""
+        return cls.ended_at.is_(None)
+
+    def is_active(self, at: datetime) -> bool:
+        """The same rule as `active_at`, for a loaded row."""
+        return self.ended_at is None or self.ended_at > at
 
 
 class Supervision(Base):
@@ -214,6 +252,9 @@ class PostedMessage(Base):
     platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
+    # Fingerprint of the text and buttons the message shows now (services/posted.py): an edit that
+    # would change nothing is never sent (Telegram refuses it: "message is not modified").
+    shown: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEntry(Base):
@@ -275,6 +316,8 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
     buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON)
+    # A picture (PNG) sent with `text` as its caption (the digest's chart); dropped once sent.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     not_before: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     state: Mapped[OutboxState] = mapped_column(
@@ -340,3 +383,32 @@ class SendBudget(Base):
     __tablename__ = "send_budget"
     key: Mapped[str] = mapped_column(String(96), primary_key=True)
     tat: Mapped[float] = mapped_column(Float)
+
+
+class CommandMenu(Base):
+    """A command menu the bot has set on a platform, per scope ("chat:42", "all_private_chats"), so a
+    restart or another process sends only what changed and drops what is no longer wanted."""
+
+    __tablename__ = "command_menus"
+    __table_args__ = (UniqueConstraint("platform", "scope"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    scope: Mapped[str] = mapped_column(String(80))
+    # [[command, description], ...] as last set.
+    commands: Mapped[list[list[str]]] = mapped_column(JSON)
+    set_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """A periodic job done for one period (the weekly digest of ISO week "2026-W48"), written in
+    the same transaction as what the run produced: when a job is due is read from here, so a bot
+    that was down at the time catches up once, and two processes never both do it."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(20))
+    done_at: Mapped[datetime]
+    # What the run produced (messages written), for the record.
+    produced: Mapped[int] = mapped_column(Integer, default=0)

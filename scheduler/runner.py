@@ -4,11 +4,13 @@ A channel runner calls `start_scheduler(app, senders)` once the senders exist (i
 event loop) and `stop_scheduler` on the way out. Fixed jobs, recreated at every start, with
 all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
 planning ahead daily at 00:05 local time (and once at start), closing check-ins whose time is up,
-the weekly digest, and forgetting old processed update ids and send-budget keys.
+the weekly digest, the daily retention purge at 00:20, and forgetting old processed update ids
+and send-budget keys.
 
-Several workers may run these side by side. Planning, reminder steps and processed-update pruning
-are safe anywhere (unique keys); what sends (the outbox, the closed counters' edits, the digest)
-runs only while `sending()` says this process holds the bot's sender lock (scheduler/sender_lock.py).
+Several workers may run these side by side. Planning, reminder steps, the digest (written to the
+outbox once per week) and the purges are safe anywhere (unique keys, claims); what sends (the
+outbox, the closed counters' edits) and the backup run only while `sending()` says this process
+holds the bot's sender lock (scheduler/sender_lock.py).
 """
 
 from __future__ import annotations
@@ -95,6 +97,13 @@ def build_scheduler(
         id="close",
         name="close due check-ins",
     )
+    scheduler.add_job(
+        jobs.purge_old_data,
+        CronTrigger(hour=0, minute=20, timezone=zone),
+        args=[app],
+        id="retention",
+        name="purge data past its retention",
+    )
     daily = app.config.backup.daily_time
     if daily is not None:
         scheduler.add_job(
@@ -104,8 +113,7 @@ def build_scheduler(
             id="backup",
             name="daily backup",
         )
-    digest = add_digest_job(scheduler, app, senders)
-    scheduler.modify_job("weekly-digest", func=only_when(sending, digest.tick))
+    add_digest_job(scheduler, app)
     scheduler.add_job(
         jobs.forget_old,
         CronTrigger(minute=17, timezone=zone),

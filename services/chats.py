@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Cell, ChatLink, Committee, Membership, Platform
 from services.errors import DomainError
-from services.text import fold
+from services.names import find_by_name
 
 
 async def link_for(session: AsyncSession, platform: Platform, chat_id: str) -> ChatLink | None:
@@ -59,9 +59,7 @@ async def bind_cell(session: AsyncSession, platform: Platform, chat_id: str, cel
 async def bind_committee(session: AsyncSession, platform: Platform, chat_id: str, name: str) -> Committee:
     """Make this group the committee's chat, where meeting summaries go."""
     committees = (await session.scalars(select(Committee))).all()
-    matches = [c for c in committees if fold(c.name) == fold(name)] or [
-        c for c in committees if fold(name) and fold(name) in fold(c.name)
-    ]
+    matches = find_by_name(committees, name, lambda c: c.name)
     if len(matches) != 1:
         raise DomainError("link-committee-unknown", name=name, known=", ".join(c.name for c in committees))
     committee = matches[0]
@@ -79,6 +77,10 @@ async def committees_without_chat(session: AsyncSession) -> list[str]:
 async def cells_out_of_reach(session: AsyncSession) -> list[str]:
     """Cells with no group and no member on any chat platform: nothing the bot sends reaches them."""
     grouped = select(ChatLink.cell_id).where(ChatLink.cell_id.is_not(None))
-    reached = select(Membership.cell_id).join(Account, Account.person_id == Membership.person_id)
+    reached = (
+        select(Membership.cell_id)
+        .join(Account, Account.person_id == Membership.person_id)
+        .where(Membership.current())  # a member who moved away reaches nobody in this cell
+    )
     query = select(Cell.name).where(Cell.id.not_in(grouped), Cell.id.not_in(reached)).order_by(Cell.name)
     return list(await session.scalars(query))

@@ -85,7 +85,10 @@ async def _usable(session: AsyncSession, code: str, now: datetime) -> Invite:
     return invite
 
 
-async def _link(session: AsyncSession, person: Person, platform: Platform, external_id: str) -> None:
+async def _link(
+    session: AsyncSession, person: Person, platform: Platform, external_id: str, connected_at: datetime
+) -> None:
+    """Link the account; it is connected from when it wrote to the bot with the code."""
     taken = await session.scalar(
         select(Account).where(Account.platform == platform, Account.external_id == external_id)
     )
@@ -94,8 +97,18 @@ async def _link(session: AsyncSession, person: Person, platform: Platform, exter
     mine = await session.scalar(select(Account).where(Account.person_id == person.id, Account.platform == platform))
     if mine is not None:
         raise DomainError("join-person-taken", name=person.full_name)
-    session.add(Account(person_id=person.id, platform=platform, external_id=external_id))
+    session.add(Account(person_id=person.id, platform=platform, external_id=external_id, connected_at=connected_at))
     await session.flush()
+
+
+async def _is_member(session: AsyncSession, cell_id: int, person_id: int) -> bool:
+    """A current member of the cell: codes never link someone whose membership ended."""
+    found = await session.scalar(
+        select(Membership.id).where(
+            Membership.cell_id == cell_id, Membership.person_id == person_id, Membership.current()
+        )
+    )
+    return found is not None
 
 
 async def redeem(session: AsyncSession, code: str, platform: Platform, external_id: str, now: datetime) -> Redeemed:
@@ -103,7 +116,9 @@ async def redeem(session: AsyncSession, code: str, platform: Platform, external_
     if invite.person_id is not None:
         person = await session.get(Person, invite.person_id)
         assert person is not None
-        await _link(session, person, platform, external_id)
+        if not await _is_member(session, invite.cell_id, person.id):
+            raise DomainError("join-code-unknown")  # her membership ended after the code was made
+        await _link(session, person, platform, external_id, now)
         invite.used_at = now
         return Redeemed(person=person, invite=invite)
     if await session.scalar(select(Account).where(Account.platform == platform, Account.external_id == external_id)):
@@ -131,10 +146,7 @@ async def claim(
     invite = await _usable(session, code, now)
     if invite.person_id is not None:
         raise DomainError("join-code-unknown")
-    membership = await session.scalar(
-        select(Membership).where(Membership.cell_id == invite.cell_id, Membership.person_id == person_id)
-    )
-    if membership is None:
+    if not await _is_member(session, invite.cell_id, person_id):
         raise DomainError("join-code-unknown")
     if await session.scalar(select(Account).where(Account.person_id == person_id, Account.platform == platform)):
         person = await session.get(Person, person_id)
@@ -173,7 +185,7 @@ async def decide(session: AsyncSession, request_id: int, approver_id: int, appro
     if approve:
         person = await session.get(Person, request.person_id)
         assert person is not None
-        await _link(session, person, request.platform, request.external_id)
+        await _link(session, person, request.platform, request.external_id, request.created_at)
         request.state = JoinState.APPROVED
     else:
         request.state = JoinState.REJECTED

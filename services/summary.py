@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -24,6 +24,7 @@ from models import (
     Meeting,
     MeetingScore,
     MeetingState,
+    Membership,
     MemberStatus,
     Opinion,
     OutboxMessage,
@@ -34,6 +35,7 @@ from models import (
     PostedMessage,
 )
 from services.errors import DomainError
+from services.meetings import latest_begun
 
 # Hướng dẫn 12-HD/BTCTW (2018): a good regular meeting has attendance above 85 %.
 ATTENDANCE_BAR_PERCENT = 85
@@ -190,35 +192,65 @@ def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
+async def report_meeting(
+    session: AsyncSession, cell_id: int, now: datetime, zone: ZoneInfo, day: date | None = None
+) -> Meeting:
+    """The meeting a summary, a score or an export is about: the one on `day`, else the latest one
+    that began or whose check-in closed (check-in may open early and close before the planned start)."""
+    if day is None:
+        meeting = await latest_begun(session, cell_id, now)
+        if meeting is None:
+            raise DomainError("reports-no-meeting-held")
+        return meeting
+    start, end = local_day_bounds(day, zone)
+    meeting = await session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.cell_id == cell_id,
+            Meeting.state != MeetingState.CANCELLED,
+            Meeting.starts_at >= start,
+            Meeting.starts_at < end,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    if meeting is None:
+        raise DomainError("reports-no-meeting-on", day=day.strftime("%d/%m/%Y"))
+    return meeting
+
+
+def ensure_held(meeting: Meeting, now: datetime, zone: ZoneInfo) -> None:
+    """Only a closed meeting has settled attendance; an earlier state gets a reply saying what to do."""
+    local = meeting.starts_at.astimezone(zone)
+    day, short = local.strftime("%d/%m/%Y"), local.strftime("%d/%m")
+    if meeting.state is MeetingState.CHECKIN_OPEN:
+        raise DomainError("reports-checkin-open", day=day)
+    if meeting.state is MeetingState.PLANNED:
+        if meeting.starts_at > now:
+            raise DomainError("reports-meeting-future", day=day)
+        raise DomainError("reports-checkin-not-closed", day=day, short=short)
+
+
 async def held_meeting(
     session: AsyncSession, cell_id: int, now: datetime, zone: ZoneInfo, day: date | None = None
 ) -> Meeting:
-    """The meeting a summary or a score is about: the latest one that began, or the one on `day`.
-
-    Only a closed meeting has settled attendance; an earlier state gets a reply saying what to do.
-    """
-    query = select(Meeting).where(Meeting.cell_id == cell_id, Meeting.state != MeetingState.CANCELLED)
-    if day is not None:
-        start, end = local_day_bounds(day, zone)
-        query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
-    else:
-        query = query.where(Meeting.starts_at <= now)
-    meeting = await session.scalar(query.order_by(Meeting.starts_at.desc()).limit(1))
-    if meeting is None:
-        if day is not None:
-            raise DomainError("reports-no-meeting-on", day=day.strftime("%d/%m/%Y"))
-        raise DomainError("reports-no-meeting-held")
-    if meeting.state is MeetingState.CHECKIN_OPEN:
-        raise DomainError("reports-checkin-open")
-    if meeting.state is MeetingState.PLANNED:
-        if meeting.starts_at > now:
-            raise DomainError("reports-meeting-future")
-        raise DomainError("reports-checkin-not-closed")
+    """The held meeting a report is about (see `report_meeting`), or a refusal saying what to do."""
+    meeting = await report_meeting(session, cell_id, now, zone, day)
+    ensure_held(meeting, now, zone)
     return meeting
 
 
 def cell_ids(cell_id: int) -> Select[int]:
     return select(Cell.id).where(Cell.id == cell_id)
+
+
+def _still_member(cell_id: SQLColumnExpression[int], at: datetime) -> ColumnElement[bool]:
+    """Warnings name only people still in the cell: one who moved away or died is not flagged."""
+    return (
+        select(Membership.id)
+        .where(Membership.person_id == Attendance.person_id, Membership.cell_id == cell_id, Membership.active_at(at))
+        .exists()
+    )
 
 
 async def removal_flags(session: AsyncSession, cells: Select[int], since: datetime, until: datetime) -> list[Flag]:
@@ -234,6 +266,7 @@ async def removal_flags(session: AsyncSession, cells: Select[int], since: dateti
             Meeting.starts_at >= since,
             Meeting.starts_at <= until,
             Attendance.outcome == Outcome.UNEXCUSED,
+            _still_member(Meeting.cell_id, until),
         )
         .group_by(Meeting.cell_id, Attendance.person_id, Person.full_name)
         .having(count >= REMOVAL_UNEXCUSED)
@@ -267,7 +300,11 @@ async def excused_streak_flags(
         select(ranked.c.cell_id, Attendance.person_id, Person.full_name, count)
         .join(Attendance, Attendance.meeting_id == ranked.c.meeting_id)
         .join(Person, Person.id == Attendance.person_id)
-        .where(ranked.c.rank <= streak, Attendance.outcome == Outcome.EXCUSED)
+        .where(
+            ranked.c.rank <= streak,
+            Attendance.outcome == Outcome.EXCUSED,
+            _still_member(ranked.c.cell_id, until),
+        )
         .group_by(ranked.c.cell_id, Attendance.person_id, Person.full_name)
         .having(count >= streak)
         .order_by(ranked.c.cell_id, Person.full_name)
@@ -358,12 +395,12 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
     )
 
 
-async def posted_summary(session: AsyncSession, meeting_id: int) -> dict[tuple[Platform, str, str], str]:
-    """Message ids of the summary parts already posted: (platform, chat, purpose) -> message id."""
+async def posted_summary(session: AsyncSession, meeting_id: int) -> dict[tuple[Platform, str, str], PostedMessage]:
+    """The summary parts already posted: (platform, chat, purpose) -> the posted message."""
     rows = await session.scalars(
         select(PostedMessage).where(PostedMessage.meeting_id == meeting_id, PostedMessage.purpose.like("summary%"))
     )
-    return {(row.platform, row.chat_id, row.purpose): row.message_id for row in rows}
+    return {(row.platform, row.chat_id, row.purpose): row for row in rows}
 
 
 def mark_summarised(meeting: Meeting, now: datetime) -> None:

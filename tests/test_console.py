@@ -41,7 +41,7 @@ async def test_member_dialog(app: AppContext) -> None:
 
 async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     world = await build_world(app)
-    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/diemdanh", "/ykien"}
+    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/diemdanh", "/ykien", "/dulieucuatoi"}
 
     async def listed(name: str) -> set[str]:
         answer = await ConsoleDialog(app, world.people[name]).say("/help")
@@ -50,7 +50,7 @@ async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     assert await listed("Lê Văn Cường") == member_commands
     secretary = await listed("Nguyễn Văn An")
     assert member_commands < secretary
-    assert {"/datlich", "/modiemdanh", "/diemdanhho", "/moi"} <= secretary
+    assert {"/datlich", "/modiemdanh", "/diemdanhho", "/moi", "/ketthuc"} <= secretary
     assert "/lichhop" not in await listed("Võ Thị Giang")  # a supervisor is not a member
 
 
@@ -136,18 +136,18 @@ def test_cli_import_reports_and_refuses(tmp_path: Path) -> None:
     good.write_text("dang_bo,chi_bo,ho_ten\nĐB,CB,Một Người\n", encoding="utf-8")
     result = run_cli(tmp_path, "import", str(good))
     assert result.returncode == 0, result.stderr
-    assert "members: 1 added, 0 updated, 0 unchanged" in result.stdout
+    assert "đảng viên: thêm 1, cập nhật 0, không đổi 0" in result.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("dang_bo,chi_bo,ho_ten,vai_tro\nĐB,CB,,\nĐB,CB,X,sep\n", encoding="utf-8")
     result = run_cli(tmp_path, "import", str(bad))
     assert result.returncode == 1
-    assert "nothing was changed" in result.stderr
-    assert "line 2" in result.stderr
-    assert "line 3" in result.stderr
+    assert "Không nhập tệp, chưa có gì bị thay đổi:" in result.stderr
+    assert "Dòng 2: ho_ten (họ tên) để trống." in result.stderr
+    assert "Dòng 3: vai_tro “sep”" in result.stderr
     assert "Traceback" not in result.stderr
     missing = run_cli(tmp_path, "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1
-    assert "cannot read" in missing.stderr
+    assert "nope.csv: không đọc được tệp" in missing.stderr
 
 
 @pytest.mark.parametrize(

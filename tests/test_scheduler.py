@@ -28,6 +28,7 @@ from services.meetings import schedule_meeting
 from services.outbox import Recipient, enqueue
 from services.roster import import_rows
 from services.roster_file import parse_rows
+from tests.factories import connect_everyone
 from tests.fake_telegram.flood import Limits
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
 from tests.test_reminders import RecordingSender
@@ -64,7 +65,7 @@ asyncio.run(main())
 async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
     scheduler = build_scheduler(app, {})
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"dispatch", "plan", "close", "weekly-digest", "backup", "forget-old"}
+    assert set(jobs) == {"dispatch", "plan", "close", "weekly-digest", "retention", "backup", "forget-old"}
     assert "hour='3'" in str(jobs["backup"].trigger) and "minute='0'" in str(jobs["backup"].trigger)  # noqa: PT018
     assert isinstance(jobs["dispatch"].trigger, IntervalTrigger)
     assert jobs["dispatch"].trigger.interval == timedelta(seconds=app.config.reminders.dispatch_seconds)
@@ -137,6 +138,7 @@ async def big_cell(app: AppContext, fake: FakeTelegram, members: int) -> list[in
         assert cell is not None
         await schedule_meeting(session, cell.id, now + timedelta(days=2), now, place="Hội trường")
         await session.commit()
+    await connect_everyone(app)
     for user_id in ids:
         fake.user(user_id, f"Đảng viên {user_id}")
         fake.chats[user_id].open = True

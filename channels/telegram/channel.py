@@ -2,10 +2,11 @@
 polling or by webhook (`updater(None)` and `process_update`, see channels/telegram/webhook.py), or
 not at all in a worker, which only sends.
 
-Each update becomes a neutral `Incoming` for the dispatcher; its `Response` is rendered back:
-messages as HTML (split past 4096 characters) with inline keyboards, a button press answered with
-answerCallbackQuery only (never a new message in the chat it was pressed in), edits coalesced per
-message. Every outgoing message goes through the one limiter the `TelegramSender` owns.
+Each update becomes a neutral `Incoming` for the dispatcher; its `Response` goes out through the
+one delivery path (handlers/delivery.py), each message by the sender of its address's platform: a
+Telegram newcomer's join request reaches a Zalo secretary. A button press is answered with
+answerCallbackQuery only (never a new message in the chat it was pressed in). Every Telegram call
+goes through the one limiter the `TelegramSender` owns.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from handlers.context import AppContext
-from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted, send_outgoing
-from handlers.messages import Address, Incoming, Outgoing, Response
+from handlers.delivery import Sender, deliver
+from handlers.messages import Address, Incoming, Response
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher, UpdateNotHandled
 from models import Platform
@@ -44,10 +45,6 @@ SQLITE_CONCURRENCY = 2
 CONCURRENT_UPDATES = 16
 # Long-polling wait (seconds) for getUpdates.
 POLL_TIMEOUT = 10
-# Tries for a direct reply when Telegram asks us to slow down or the network hiccups.
-REPLY_ATTEMPTS = 3
-# Longest 429 wait a direct reply accepts before giving up (the user would have moved on).
-REPLY_MAX_WAIT = 30.0
 TOAST_LIMIT = 200
 
 
@@ -78,6 +75,7 @@ class TelegramChannel:
         request_timeout: float = 10.0,
         limiter: Limiter | None = None,
         concurrency: int | None = None,
+        senders: dict[Platform, Sender] | None = None,
         receive: Receive = "polling",
         menus: bool = True,
     ) -> None:
@@ -104,6 +102,9 @@ class TelegramChannel:
         engine = app.sessions.kw.get("bind")
         shared = engine if isinstance(engine, AsyncEngine) else None
         self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config, shared), edit_interval)
+        # Every running platform's sender, shared with the other channels and the outbox; this
+        # channel adds its own while it runs.
+        self.senders = senders if senders is not None else {}
         self.menus = Menus(self.application.bot, app, self.dispatcher.router.commands)
         self._menu_task: asyncio.Task[None] | None = None
 
@@ -123,6 +124,7 @@ class TelegramChannel:
             assert self.application.updater is not None
             await self.application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
         await self.application.start()
+        self.senders[Platform.TELEGRAM] = self.sender
         how = {"polling": "is polling", "webhook": "receives updates by webhook", None: "only sends"}
         log.info("Telegram bot @%s %s", self.username, how[self.receive])
 
@@ -147,6 +149,8 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         """Stop polling, let the last edits land, close the HTTP clients."""
+        if self.senders.get(Platform.TELEGRAM) is self.sender:
+            del self.senders[Platform.TELEGRAM]
         if self._menu_task is not None:
             self._menu_task.cancel()
             await asyncio.gather(self._menu_task, return_exceptions=True)
@@ -195,9 +199,8 @@ class TelegramChannel:
     async def _handle(self, update: Update) -> None:
         joined = bot_joined_group(update)
         if joined is not None:
-            await self._reply(
-                Address(Platform.TELEGRAM, str(joined)), Outgoing(self.app.tr.t("telegram-added-to-group"))
-            )
+            greeting = Response().say(self.app.tr.t("telegram-added-to-group"))
+            await deliver(self.app, greeting, Address(Platform.TELEGRAM, str(joined)), self._senders())
             return
         incoming = to_incoming(update, self.username)
         if incoming is None:
@@ -207,18 +210,16 @@ class TelegramChannel:
         response = await self.dispatcher.handle(incoming)
         await self.render(incoming, response, update.callback_query.id if update.callback_query else None)
 
+    def _senders(self) -> dict[Platform, Sender]:
+        """The shared senders, with this channel's own even before `start` registered it (tests)."""
+        return {Platform.TELEGRAM: self.sender, **self.senders}
+
     async def render(self, incoming: Incoming, response: Response, query_id: str | None) -> None:
         if query_id is not None:
             await self._answer(query_id, response.toast)
         # A press is never answered in the chat it came from: what the handler says goes to the presser.
         origin = Address(Platform.TELEGRAM, incoming.user_id) if query_id is not None else incoming.chat
-        for message in response.messages:
-            target = message.to or origin
-            message_id = await self._reply(target, message)
-            if message_id is not None and message.remember is not None:
-                await remember_posted(self.app, message.remember, target, message_id)
-        for edit in response.edits:
-            await self.sender.edit(edit)
+        await deliver(self.app, response, origin, self._senders(), origin_wrote=origin == incoming.chat)
 
     async def _answer(self, query_id: str, toast: str | None) -> None:
         try:
@@ -226,26 +227,6 @@ class TelegramChannel:
         except TelegramError as error:
             # The query expired (the user waited too long); the answer is only a courtesy.
             log.info("callback answer not delivered: %s", error.message)
-
-    async def _reply(self, to: Address, message: Outgoing) -> str | None:
-        """Send a direct reply, waiting out a short 429 or a network hiccup; None if it cannot go."""
-        for attempt in range(1, REPLY_ATTEMPTS + 1):
-            try:
-                return await send_outgoing(self.sender, to, message)
-            except RetryLater as error:
-                if error.retry_after > REPLY_MAX_WAIT or attempt == REPLY_ATTEMPTS:
-                    break
-                await asyncio.sleep(error.retry_after)
-            except TransientFailure:
-                if attempt == REPLY_ATTEMPTS:
-                    break
-                await asyncio.sleep(attempt)
-            except DeliveryError as error:
-                kind = "group" if to.chat_id.startswith("-") else "user"
-                log.info("reply to a %s chat not delivered: %s", kind, error)
-                return None
-        log.warning("reply not delivered after %d attempts", REPLY_ATTEMPTS)
-        return None
 
 
 async def run_telegram(
@@ -256,13 +237,7 @@ async def run_telegram(
     stop: asyncio.Event | None = None,
 ) -> None:
     """Run until `stop` is set or the task is cancelled (Ctrl-C), then stop cleanly. While running,
-    the channel's sender is in `senders`, for the outbox and the reminders."""
-    channel = TelegramChannel(app, dispatcher)
+    the channel's sender is in `senders`, for the other channels, the outbox and the reminders."""
+    channel = TelegramChannel(app, dispatcher, senders=senders)
     async with channel.running():
-        if senders is not None:
-            senders[Platform.TELEGRAM] = channel.sender
-        try:
-            await (stop or asyncio.Event()).wait()
-        finally:
-            if senders is not None:
-                senders.pop(Platform.TELEGRAM, None)
+        await (stop or asyncio.Event()).wait()

@@ -53,7 +53,9 @@ class ZaloRuntime:
         self.public_url = app.config.server.public_url
         self.poll_seconds = poll_seconds
         self.client = ZaloClient(config.token, config.base_url)
-        self.charts = ChartStore(app.clock) if self.public_url else None
+        # Charts are served from memory by the process that sent them: not from a worker, which
+        # has no HTTP server of its own (its Zalo digests go as text).
+        self.charts = ChartStore(app.clock) if self.public_url and receive else None
         self.sender = ZaloSender(
             self.client, app.tr, zalo_limiter(config), charts=self.charts, public_url=self.public_url
         )
