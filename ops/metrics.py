@@ -40,7 +40,7 @@ async def refresh(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> N
     DATABASE_UP.set(1)
     for state, count in counts.by_state.items():
         OUTBOX_MESSAGES.labels(state.value).set(count)
-    OUTBOX_OLDEST_DUE.set(max(0.0, (now - counts.oldest_due).total_seconds()) if counts.oldest_due else 0)
+    OUTBOX_OLDEST_DUE.set(max(0.0, (now - counts.oldest_overdue).total_seconds()) if counts.oldest_overdue else 0)
     digest = counts.last_sent.get(DIGEST_KIND)
     LAST_DIGEST_SENT.set(digest.timestamp() if digest else 0)
 

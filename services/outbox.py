@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import JobRun, OutboxMessage, OutboxState, Platform
@@ -76,29 +76,43 @@ async def period_done(session: AsyncSession, job: str, period: str) -> bool:
     return found is not None
 
 
+def _overdue(now: datetime) -> tuple[ColumnElement[datetime], ColumnElement[bool]]:
+    """When each pending message fell due, and which of them should have gone out by now."""
+    due = func.coalesce(OutboxMessage.next_attempt_at, OutboxMessage.not_before)
+    overdue = and_(
+        OutboxMessage.state == OutboxState.PENDING,
+        due <= now,
+        or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
+    )
+    return due, overdue
+
+
+async def oldest_overdue(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the longest-waiting message that should have gone out by now fell due; None if none
+    waits. A sender that stopped shows here before members notice missing reminders."""
+    due, overdue = _overdue(now)
+    return await session.scalar(select(func.min(due)).where(overdue))
+
+
 @dataclass(frozen=True)
 class OutboxCounts:
-    """The outbox at a glance, for metrics and health checks."""
+    """The outbox at a glance, for /metrics."""
 
     by_state: dict[OutboxState, int]
-    oldest_due: datetime | None  # not_before of the oldest pending message that is due now
+    oldest_overdue: datetime | None  # as `oldest_overdue` tells
     last_sent: dict[str, datetime]  # per kind asked for: when its last message was sent
 
 
 async def outbox_counts(session: AsyncSession, now: datetime, kinds: tuple[str, ...] = ()) -> OutboxCounts:
     """One grouped COUNT over the outbox (run at each scrape, so it must stay one cheap statement)."""
-    due = and_(
-        OutboxMessage.state == OutboxState.PENDING,
-        OutboxMessage.not_before <= now,
-        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-    )
+    due, overdue = _overdue(now)
     rows = (
         await session.execute(
             select(
                 OutboxMessage.state,
                 OutboxMessage.kind,
                 func.count(),
-                func.min(case((due, OutboxMessage.not_before))),
+                func.min(case((overdue, due))),
                 func.max(OutboxMessage.sent_at),
             ).group_by(OutboxMessage.state, OutboxMessage.kind)
         )
