@@ -34,9 +34,9 @@ from channels.telegram.channel import CONCURRENT_UPDATES
 from channels.telegram.sender import telegram_limiter
 from core.clock import FakeClock
 from core.config import Config
+from core.messages import Address, Button
 from handlers.context import AppContext
 from handlers.delivery import remember_posted
-from handlers.messages import Address, Button
 from models import Attendance, Cell, Platform
 from services import attendance, chats
 from services.meetings import schedule_meeting

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.messages import ChatKind
 from handlers.context import Ctx
-from handlers.messages import ChatKind
 from models import Meeting, Membership
 from services import chats, meetings
 from services.errors import DomainError
@@ -41,9 +41,9 @@ async def meeting_of(ctx: Ctx, cell_id: int) -> Meeting:
     return meeting
 
 
-async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
+async def meeting_by_id(ctx: Ctx, meeting_id: int) -> Meeting:
     """The meeting a button names; the caller must belong to its cell."""
-    meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
+    meeting = await ctx.session.get(Meeting, meeting_id)
     if meeting is None:
         raise DomainError("err-stale-button")
     if ctx.me().membership_in(meeting.cell_id) is None:

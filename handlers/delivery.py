@@ -9,8 +9,8 @@ from typing import Protocol, runtime_checkable
 from markupsafe import Markup
 from sqlalchemy import select
 
+from core.messages import Address, Edit, Keyboard, Outgoing, Response
 from handlers.context import AppContext
-from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
 from models import Platform, PostedMessage
 
 log = logging.getLogger(__name__)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from core.messages import Response
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Response
 from handlers.router import Need, Router, allowed
 from models import Rsvp
 from services import meetings
@@ -22,7 +22,7 @@ async def help_command(ctx: Ctx) -> Response:
     for command in ctx.commands:
         if command.need is Need.ANYONE and command.name != "help" and ctx.actor is not None:
             continue
-        if allowed(command.need, ctx.actor) and ctx.app.tr.has(command.help_key):
+        if allowed(command.need, ctx.actor, admin=ctx.is_admin) and ctx.app.tr.has(command.help_key):
             lines.append(ctx.t("help-line", vi=command.vi, en=command.name, text=ctx.t(command.help_key)))
     if ctx.actor is None:
         lines.append(ctx.t("err-not-joined"))

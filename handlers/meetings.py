@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from core.messages import Address, Outgoing, Response
 from handlers import format as fmt
 from handlers.announce import announcement
 from handlers.common import meeting_of, secretary_cell
 from handlers.context import Ctx
-from handlers.messages import Address, Outgoing, Response
 from handlers.parsing import parse_date, parse_time
 from handlers.reminders import renderer
 from handlers.router import Need, Router

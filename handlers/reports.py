@@ -17,10 +17,10 @@ from markupsafe import Markup, escape
 
 from core.config import ScoringConfig
 from core.i18n import Translator
+from core.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers import common
 from handlers import format as fmt
 from handlers.context import AppContext, Ctx
-from handlers.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from models import MemberStatus, Platform
 from services import charts, chats, digest, export, scoring, summary

@@ -17,6 +17,7 @@ from models.entities import (
     OutboxMessage,
     Person,
     PostedMessage,
+    Prompt,
     ReminderStep,
     Supervision,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "Person",
     "Platform",
     "PostedMessage",
+    "Prompt",
     "ReminderStep",
     "Rsvp",
     "Supervision",

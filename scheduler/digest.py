@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from core.messages import Address, Outgoing
 from handlers.context import AppContext
 from handlers.delivery import DeliveryError, Sender, send_outgoing
-from handlers.messages import Address, Outgoing
 from handlers.reports import digest_messages
 from models import Person, Platform
 from services import digest

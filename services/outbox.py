@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.messages import Keyboard, store_keyboard
 from models import OutboxMessage, OutboxState, Platform
 from models.db import insert_ignoring_duplicates
 
@@ -29,13 +30,13 @@ async def enqueue(
     text: str,
     kind: str,
     not_before: datetime,
-    buttons: list[list[list[str]]] | None = None,
+    buttons: Keyboard = (),
     meeting_id: int | None = None,
     expires_at: datetime | None = None,
 ) -> bool:
     """Add one message unless its key exists already; returns whether it was added.
 
-    `text` is catalog markup (HTML subset, user text escaped); `buttons` rows of [label, data].
+    `text` is catalog markup (HTML subset, user text escaped); the buttons are stored as JSON.
     """
     values = {
         "key": key,
@@ -45,7 +46,7 @@ async def enqueue(
         "meeting_id": meeting_id,
         "kind": kind,
         "text": text,
-        "buttons": buttons,
+        "buttons": store_keyboard(buttons),
         "not_before": not_before,
         "expires_at": expires_at,
         "state": OutboxState.PENDING,

@@ -32,6 +32,7 @@ from sqlalchemy import String, and_, case, cast, delete, exists, func, literal, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Config
+from core.messages import Keyboard
 from models import (
     Account,
     Attendance,
@@ -97,11 +98,11 @@ class Notice:
     args: Mapping[str, Any] = field(default_factory=dict)
 
 
-Rendered = tuple[str, list[list[list[str]]] | None]
+Rendered = tuple[str, Keyboard]
 
 
 class Render(Protocol):
-    """Turns a notice into catalog markup and button rows ([label, data]); lives in handlers/."""
+    """Turns a notice into catalog markup and its buttons; lives in handlers/."""
 
     def __call__(self, notice: Notice) -> Rendered: ...
 

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import open_app
 from core.clock import FakeClock
 from core.config import Config
+from core.messages import Address, Edit, Keyboard, Outgoing
 from handlers.context import AppContext
 from handlers.delivery import Undeliverable
-from handlers.messages import Address, Edit, Keyboard, Outgoing
 from handlers.registry import ROUTER
 from handlers.reports import digest_messages
 from handlers.router import Dispatcher

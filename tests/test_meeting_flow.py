@@ -66,7 +66,7 @@ async def test_scheduling_and_its_bad_input(app: AppContext, chat: Chat) -> None
     assert "Nhà văn hóa <b>khu 1</b>" in group_posts[0]  # shown as typed: it was escaped, not interpreted
     raw = next(m for m in said.response.messages if m.to is not None)
     assert "&lt;b&gt;khu 1&lt;/b&gt;" in raw.text
-    assert [b.data for row in raw.buttons for b in row] == [f"rsvp:{1}:yes", f"rsvp:{1}:no"] or raw.buttons
+    assert [b.packed for row in raw.buttons for b in row] == [f"rsvp:{1}:yes", f"rsvp:{1}:no"] or raw.buttons
     assert "gần thời điểm này" in (await chat.say(SECRETARY, "/datlich 04/12 20:00")).text
     assert "ghi chủ đề" in (await chat.say(SECRETARY, "/datlich chuyende 10/12 19:30")).text
     said = await chat.say(DEPUTY, "/schedule thematic 2026-12-10 19:30 Học tập Nghị quyết")
@@ -143,7 +143,7 @@ async def test_check_in_from_open_to_settled_record(app: AppContext, chat: Chat,
     post = next(m for m in said.response.messages if m.to is not None and m.to.chat_id == GROUP)
     assert "Có mặt 0/5" in post.text
     assert post.remember == (mid, "checkin")
-    assert [b.data for row in post.buttons for b in row] == [f"ci:{mid}"]
+    assert [b.packed for row in post.buttons for b in row] == [f"ci:{mid}"]
     async with app.sessions() as session:
         session.add(
             PostedMessage(meeting_id=mid, purpose="checkin", platform="telegram", chat_id=GROUP, message_id="77")

@@ -9,9 +9,9 @@ import pytest
 from markupsafe import Markup
 from sqlalchemy import select
 
+from core.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
 from handlers.context import AppContext
 from handlers.delivery import deliver
-from handlers.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
 from handlers.reports import MESSAGE_LIMIT, split_messages
 from handlers.router import Dispatcher
 from models import (

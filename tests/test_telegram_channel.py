@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from channels.telegram import TelegramChannel
 from core.logs import RedactSecrets, setup_logging
+from core.messages import Address, Button
 from handlers.context import AppContext
-from handlers.messages import Address, Button
 from models import ChatLink, MemberRole, Membership, Platform
 from tests.factories import build_world
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, parse_html

@@ -22,9 +22,9 @@ from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
+from core.messages import Address, Incoming, Outgoing, Response
 from handlers.context import AppContext
 from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted, send_outgoing
-from handlers.messages import Address, Incoming, Outgoing, Response
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Platform

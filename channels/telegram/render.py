@@ -7,7 +7,7 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers.messages import Keyboard
+from core.messages import Keyboard
 
 MESSAGE_LIMIT = 4096
 _ATOM = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|.", re.DOTALL)
@@ -94,5 +94,5 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in buttons]
+        [[InlineKeyboardButton(button.label, callback_data=button.packed) for button in row] for row in buttons]
     )

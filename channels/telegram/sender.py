@@ -22,8 +22,8 @@ from channels.ratelimit import RateLimiter, Window
 from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
 from channels.telegram.render import keyboard, split_html
 from core.config import TelegramConfig
+from core.messages import Address, Edit, Keyboard
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
-from handlers.messages import Address, Edit, Keyboard
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

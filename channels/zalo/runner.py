@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from channels.choices import PromptBook
 from channels.zalo.channel import POLL_SECONDS, ZaloChannel
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient, ZaloError
@@ -47,7 +48,12 @@ class ZaloRuntime:
         self.client = ZaloClient(config.token, config.base_url)
         self.charts = ChartStore(app.clock) if config.public_url else None
         self.sender = ZaloSender(
-            self.client, app.tr, zalo_limiter(config), charts=self.charts, public_url=config.public_url
+            self.client,
+            app.tr,
+            zalo_limiter(config),
+            charts=self.charts,
+            public_url=config.public_url,
+            prompts=PromptBook(app),
         )
         self.senders = senders
         self.channel = ZaloChannel(app, dispatcher, self.client, self.sender, senders)

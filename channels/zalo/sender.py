@@ -10,28 +10,26 @@ state worth knowing) is sent as a new message.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from markupsafe import Markup, escape
 
-from channels.choices import Choices
+from channels import choices
+from channels.choices import PromptBook
 from channels.ratelimit import RateLimiter, Window
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient, ZaloError
 from channels.zalo.render import TEXT_LIMIT, render, split_text
 from core.config import ZaloConfig
 from core.i18n import Translator
+from core.messages import Address, Edit, Keyboard
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
-from handlers.messages import Address, Edit, Keyboard
 from models import Platform
 
 log = logging.getLogger(__name__)
 
 # When Zalo says "too many requests" without saying how long to wait.
 DEFAULT_RETRY_AFTER = 5.0
-# Chats whose last numbered choices we keep in memory (older ones fall back to the outbox).
-CHOICES_KEPT = 5000
 
 
 def zalo_limiter(config: ZaloConfig) -> RateLimiter:
@@ -58,35 +56,29 @@ class ZaloSender:
         *,
         charts: ChartStore | None = None,
         public_url: str = "",
+        prompts: PromptBook | None = None,
     ) -> None:
         self.client = client
         self.tr = tr
         self.limiter = limiter
         self.charts = charts if public_url else None
         self.public_url = public_url
-        self._choices: OrderedDict[str, Choices] = OrderedDict()
-
-    def choices(self, chat_id: str) -> Choices | None:
-        """The numbered choices this chat was shown last (in this process)."""
-        return self._choices.get(chat_id)
-
-    def remember(self, chat_id: str, choices: Choices) -> None:
-        self._choices[chat_id] = choices
-        self._choices.move_to_end(chat_id)
-        while len(self._choices) > CHOICES_KEPT:
-            self._choices.popitem(last=False)
+        # Where the numbered choices of sent messages are recorded (none: shown, not answerable).
+        self.prompts = prompts
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         if to.platform is not Platform.ZALO:
             raise Undeliverable(f"the Zalo sender cannot reach a {to.platform} chat")
-        choices = Choices.of(buttons)
-        message_id = ""
-        for part in split_text(render(self.tr, text, choices), TEXT_LIMIT):
-            message_id = await self._call(self.client.send_message, to.chat_id, part)
-        if choices.buttons:
+        prompt_id, numbered = await self.prompts.open(to, buttons) if self.prompts else (None, [])
+        message_id: str | None = None
+        try:
+            for part in split_text(render(self.tr, text, choices.lines(self.tr, numbered, buttons)), TEXT_LIMIT):
+                message_id = await self._call(self.client.send_message, to.chat_id, part)
+        finally:
             # Answers by number refer to the last part, the one that shows the numbers.
-            self.remember(to.chat_id, Choices(choices.buttons, message_id))
-        return message_id
+            if self.prompts is not None:
+                await self.prompts.bind(prompt_id, message_id)
+        return message_id or ""
 
     async def send_text(self, to: Address, text: str) -> str:
         """Plain text (a toast from a handler): escaped so that it reads exactly as given."""
@@ -104,7 +96,7 @@ class ZaloSender:
         if self.charts is None:
             return await self.send(to, caption)
         url = self.public_url + self.charts.put(image)
-        parts = split_text(render(self.tr, caption, Choices()), TEXT_LIMIT)
+        parts = split_text(render(self.tr, caption), TEXT_LIMIT)
         message_id = await self._call(self.client.send_photo, to.chat_id, url, parts[0] if parts else "")
         for part in parts[1:]:
             message_id = await self._call(self.client.send_message, to.chat_id, part)
