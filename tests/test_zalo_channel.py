@@ -34,11 +34,12 @@ from core.clock import FakeClock
 from core.config import Config
 from core.messages import Address, Button, ChatKind, Edit, Incoming, Keyboard
 from handlers.context import AppContext
-from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
+from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, deliver
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
-from models import Account, Attendance, Meeting, MeetingState, Person, Platform, Rsvp
+from models import Account, Attendance, JoinRequest, JoinState, Meeting, MeetingState, Person, Platform, Rsvp
 from services.meetings import schedule_meeting
+from tests.chat import Chat
 from tests.factories import build_world
 from tests.fake_zalo import FakeZalo, serving
 from tests.fake_zalo.server import PNG_MAGIC, Failure
@@ -510,3 +511,40 @@ async def test_bot_run_with_zalo_alone(tmp_path: Path) -> None:
     assert "Zalo refused the bot token" in err.decode()
     assert "not-the-right-one" not in err.decode() + out.decode()
     assert "Traceback" not in err.decode()
+
+
+async def test_a_deputys_number_or_word_never_decides_a_join_request(
+    app: AppContext, dispatcher: Dispatcher, fake: FakeZalo, zalo: ZaloRuntime
+) -> None:
+    """Issue 10.1: a deputy's "1" to an announcement approved a claim; her "vang …" rejected one."""
+    meeting_id = await meeting_world(app)
+    async with app.sessions() as session:
+        binh = await session.scalar(select(Person).where(Person.full_name == "Trần Thị Bình"))
+        assert binh is not None
+        session.add(Account(person_id=binh.id, platform=Platform.ZALO, external_id="z-binh"))
+        await session.commit()
+    fake.user("z-binh", "Bình")
+    await zalo.sender.send(Address(Platform.ZALO, "z-binh"), Markup("Thông báo họp"), rsvp_buttons(meeting_id))
+    chat = Chat(dispatcher)
+    code = (await chat.say("1001", "/moi")).text.split("Mã chung của chi bộ: ")[1].split()[0]
+    await chat.say("6020", f"/start {code}")
+    async with app.sessions() as session:
+        phuong = await session.scalar(select(Person.id).where(Person.full_name == "Đỗ Thị Phương"))
+    said = await chat.press("6020", f"pick:{code}:{phuong}")
+    await deliver(app, said.response, Address(Platform.TELEGRAM, "6020"), {Platform.ZALO: zalo.sender})
+    ask = fake.take("z-binh")[-1]
+    assert "Yêu cầu số 1" in ask
+    assert "Đồng ý: gõ /duyet 1" in ask
+    assert "Từ chối: gõ /tuchoi 1" in ask
+
+    await fake.say("z-binh", "vắng bận trực")  # answers the announcement, not the request
+    fake.take("z-binh")
+    assert await rsvp_of(app, meeting_id, "Trần Thị Bình") == (Rsvp.ABSENT, "bận trực")
+    await fake.say("z-binh", "1")
+    assert "Bot không thay đổi gì" in fake.take("z-binh")[0]
+    async with app.sessions() as session:
+        assert await session.scalar(select(JoinRequest.state)) is JoinState.PENDING
+    await fake.say("z-binh", "duyet 1")
+    assert "Đã duyệt yêu cầu số 1" in fake.take("z-binh")[0]
+    async with app.sessions() as session:
+        assert await session.scalar(select(JoinRequest.state)) is JoinState.APPROVED
