@@ -32,6 +32,7 @@ from channels.ratelimit import RateLimiter
 from channels.telegram import TelegramChannel
 from channels.telegram.channel import CONCURRENT_UPDATES
 from channels.telegram.sender import telegram_limiter
+from core.buttons import CheckinData
 from core.clock import FakeClock
 from core.config import Config
 from core.messages import Address, Button
@@ -90,7 +91,7 @@ async def seed(app: AppContext, fake: FakeTelegram, limiter: RateLimiter) -> lis
         group = fake.group(f"Chi bộ {number:03}", group_id(number))
         group.open = True
         to = Address(Platform.TELEGRAM, str(group.id))
-        button = ((Button("Có mặt", f"ci:{meeting_id}"),),)
+        button = ((Button("Có mặt", CheckinData(meeting_id)),),)
         message_id = await sender.send(to, app.tr.t("checkin-counter", present=0, counted=MEMBERS), button)
         await remember_posted(app, (meeting_id, "checkin"), to, message_id)
         members = [fake.user(int(user_id(number, m)), f"Đảng viên {m}") for m in range(MEMBERS)]

@@ -219,6 +219,14 @@ async def test_old_or_forged_buttons_are_refused_and_change_nothing(
         "pick:x",
         "cancel:1:2",
         "nope:1",
+        "ci:²",  # a digit to str.isdigit(), not to us
+        "ci:١٢",
+        "ci:" + "9" * 30,  # past any database id
+        f"ci:{mid} ",
+        f"ci:+{mid}",
+        f"pick:A:B:{mid}",
+        "pick:" + "A" * 40 + ":1",
+        "x" * 65,
     ]
     for data in forged:
         for user in (SECRETARY, MEMBER):
