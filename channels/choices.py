@@ -64,7 +64,7 @@ def pick(choices: Sequence[Choice], text: str) -> Picked | Unclear | None:
         fitting = [c for c in choices if c.data.affirms]
         reason = ""
     elif first in NO_WORDS and (not rest or first == REASON_WORD):
-        fitting = [c for c in choices if c.data.declines]
+        fitting = [c for c in choices if c.data.declines and (c.data.takes_reason or not rest)]
         # Keep the reason as typed (with its diacritics), only the leading word is dropped.
         reason = text.split(None, 1)[1].strip() if rest else ""
     else:
@@ -81,7 +81,7 @@ def lines(tr: Translator, numbered: Sequence[tuple[int, Button]], keyboard: Keyb
     if numbered:
         shown.append(tr.t("zalo-choices-title"))
         shown += [tr.t("zalo-choice-line", number=n, label=b.label) for n, b in numbered]
-        reason = next((n for n, b in numbered if b.data.declines), None)
+        reason = next((n for n, b in numbered if b.data.takes_reason), None)
         if reason is not None:
             shown.append(tr.t("zalo-choices-reason-hint", number=reason))
     shown += [tr.t("zalo-command-line", label=b.label, command=b.command) for b in commands]

@@ -30,6 +30,10 @@ class RsvpData(CallbackData, prefix="rsvp"):
         return self.answer is Answer.NO
 
     @property
+    def takes_reason(self) -> bool:
+        return self.declines
+
+    @property
     def affirms(self) -> bool:
         return self.answer is Answer.YES
 

@@ -8,8 +8,9 @@ not when Telegram refuses the message. Modelled on aiogram's `filters/callback_d
 
 A kind also says what it means, so channels without buttons can offer it as a numbered choice
 without reading its data: `declines` (the "no" of a question, answered with "vắng <lý do>"),
-`affirms` ("có"), and `leader` (a leader's decision: never taken from a bare number or word,
-only from a real button or an explicit command).
+`takes_reason` (its question may be answered in the same message), `affirms` ("có"), and
+`leader` (a leader's decision: never taken from a bare number or word, only from a real button
+or an explicit command).
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ class CallbackData:
     @property
     def declines(self) -> bool:
         """The "no" of a question; typed as "vắng <lý do>" where there are no buttons."""
+        return False
+
+    @property
+    def takes_reason(self) -> bool:
+        """Pressing it asks for a reason, which may follow the choice's number ("2 bận công tác")."""
         return False
 
     @property

@@ -43,7 +43,8 @@ class Need(StrEnum):
 
 
 def allowed(need: Need, actor: Actor | None, *, admin: bool = False) -> bool:
-    if need is Need.ANYONE or (need is Need.APPROVER and admin):
+    """`admin`: the caller is a committee admin, who may have no person record (no `actor`)."""
+    if need is Need.ANYONE or (need is Need.APPROVER and (admin or (actor is not None and actor.is_admin))):
         return True
     if actor is None:
         return False

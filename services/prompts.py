@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.callback import CallbackData, unpack
@@ -73,6 +73,7 @@ async def open_choices(
     if not choices:
         return None, []
     subject = choices[0].data.subject
+    await _forget_finished(session, platform, account, now)
     await session.execute(
         update(Prompt).where(_open(platform, account, CHOICES), Prompt.subject == subject).values(closed_at=now)
     )
@@ -100,6 +101,18 @@ async def open_choices(
     session.add(prompt)
     await session.flush()
     return prompt.id, pairs
+
+
+async def _forget_finished(session: AsyncSession, platform: Platform, account: str, now: datetime) -> None:
+    """Drop this account's answered, replaced and expired prompts: they mean nothing any more, and
+    the table stays as small as what is open."""
+    await session.execute(
+        delete(Prompt).where(
+            Prompt.platform == platform,
+            Prompt.account == account,
+            or_(Prompt.closed_at.is_not(None), Prompt.expires_at < now),
+        )
+    )
 
 
 async def bind(session: AsyncSession, prompt_id: int, message_id: str | None, now: datetime) -> None:
@@ -139,6 +152,7 @@ async def ask(
     now: datetime,
 ) -> None:
     """Ask a question whose answer is the next plain message; it replaces any open question."""
+    await _forget_finished(session, platform, account, now)
     await close_question(session, platform, account, now)
     session.add(
         Prompt(

@@ -75,6 +75,9 @@ def test_forged_data_unpack_to_nothing(forged: str) -> None:
 
 def test_what_a_button_declares() -> None:
     assert RsvpData(1, Answer.NO).declines
+    assert RsvpData(1, Answer.NO).takes_reason
+    assert JoinData(1, Decision.NO).declines
+    assert not JoinData(1, Decision.NO).takes_reason
     assert RsvpData(1, Answer.YES).affirms
     assert not RsvpData(1, Answer.YES).declines
     assert JoinData(1, Decision.OK).leader
@@ -96,5 +99,5 @@ def test_a_stored_keyboard_comes_back_typed_and_drops_what_no_longer_parses() ->
     stored = store_keyboard(keyboard)
     assert stored == [[["Sẽ dự", "rsvp:4:yes"], ["Hủy", "cancel:4", "/huyhop 04/12/2026"]]]
     assert load_keyboard(stored) == keyboard
-    assert load_keyboard([[["Cũ", "gone:1"]], [["Có", "ci:4"]]]) == ((Button("Có", CheckinData(4)),),)
+    assert load_keyboard([[["Cũ", "vanished:1"]], [["Có", "ci:4"]]]) == ((Button("Có", CheckinData(4)),),)
     assert store_keyboard(()) is None
