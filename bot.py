@@ -28,14 +28,17 @@ from core.i18n import Translator
 from core.logs import setup_logging
 from handlers.context import AppContext
 from handlers.delivery import Sender
+from handlers.exports import build_exports, save_exports
 from handlers.registry import ROUTER
-from handlers.reports import build_exports, save_exports
 from handlers.router import Dispatcher
 from models import Membership, Person, Platform, Supervision
+from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
+from ops.doctor import diagnose, report
 from scheduler.runner import start_scheduler, stop_scheduler
-from services.demo import seed_demo
+from services.demo import CELL as DEMO_CELL
+from services.demo import DEMO_ROLES, seed_demo
 from services.errors import DomainError
 from services.roster import import_rows
 from services.roster_file import RosterError, parse_rows, read_table
@@ -70,6 +73,32 @@ async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[
 async def cmd_db_upgrade(config: Config, _args: argparse.Namespace) -> None:
     async with open_app(config):
         print("database is at the newest schema")
+
+
+async def cmd_backup(config: Config, args: argparse.Namespace) -> None:
+    folder = Path(args.to) if args.to else Path(config.backup.dir)
+    try:
+        path = await backup(config.database.url, folder, SystemClock().now())
+    except BackupError as exc:
+        raise CliError(f"backup failed: {exc}") from None
+    print(f"wrote {path}")
+
+
+async def cmd_restore(config: Config, args: argparse.Namespace) -> None:
+    try:
+        await restore(config.database.url, Path(args.file))
+    except BackupError as exc:
+        raise CliError(f"restore refused, nothing was changed: {exc}") from None
+    # A backup made by an older version is brought to the current schema at once.
+    async with open_app(config):
+        pass
+    print(f"restored {args.file}; the database is at the newest schema")
+
+
+async def cmd_doctor(config: Config, _args: argparse.Namespace) -> int:
+    output, code = report(await diagnose(config, SystemClock()))
+    print(output)
+    return code
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
@@ -126,14 +155,24 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
         print(f"  type a number from 1 to {len(people)}")
 
 
+async def _seed_demo(app: AppContext) -> None:
+    """Seed the demo on first run and say whom to chat as."""
+    schedule = app.config.schedule
+    async with app.sessions() as session:
+        if await seed_demo(
+            session, app.clock.now(), schedule.zone, schedule.days[0], schedule.default_time, app.config.scoring
+        ):
+            await session.commit()
+            print(f"seeded a demo committee and cell ({DEMO_CELL}): last month's meeting held, the next one planned")
+    print("Demo people to chat as:")
+    for name, shows in DEMO_ROLES:
+        print(f"  {name} — {shows}")
+
+
 async def cmd_console(config: Config, args: argparse.Namespace, *, demo: bool = False) -> None:
     async with open_app(config) as app:
         if demo:
-            async with app.sessions() as session:
-                schedule = config.schedule
-                if await seed_demo(session, app.clock.now(), schedule.zone, schedule.days[0], schedule.default_time):
-                    await session.commit()
-                    print("seeded a demo committee and cell (Chi bộ Khu phố 1)")
+            await _seed_demo(app)
         person_id, name = await _pick_person(app, args.as_name)
         console = ConsoleChannel(app, Dispatcher(app, ROUTER), person_id, name, sys.stdin, sys.stdout)
         await console.run()
@@ -205,6 +244,14 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
     exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
     exporter.set_defaults(func=cmd_export)
+    backup_cmd = sub.add_parser("backup", help="write a consistent copy of the database, also while the bot runs")
+    backup_cmd.add_argument("--to", metavar="DIR", help="folder for the backup (default: [backup] dir)")
+    backup_cmd.set_defaults(func=cmd_backup)
+    restore_cmd = sub.add_parser("restore", help="restore a backup into an empty database")
+    restore_cmd.add_argument("file", help="a file written by 'bot.py backup' (.sqlite or .pgdump)")
+    restore_cmd.set_defaults(func=cmd_restore)
+    doctor = sub.add_parser("doctor", help="check the configuration, database, tokens, webhooks and linked chats")
+    doctor.set_defaults(func=cmd_doctor)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_upgrade = db_sub.add_parser("upgrade", help="apply database migrations (also done at every start)")
@@ -219,9 +266,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    setup_logging(config.secrets(), logging.WARNING if args.command in ("console", "import") else logging.INFO)
+    setup_logging(
+        config.secrets(),
+        logging.WARNING if args.command in ("console", "import", "backup", "restore", "doctor") else logging.INFO,
+    )
     try:
-        asyncio.run(args.func(config, args))
+        code = asyncio.run(args.func(config, args))
     except RosterError as exc:
         print("import refused, nothing was changed:", file=sys.stderr)
         for problem in exc.problems:
@@ -232,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

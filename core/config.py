@@ -301,6 +301,33 @@ class ZaloConfig(_Section):
         return value
 
 
+class BackupConfig(_Section):
+    """Where `bot.py backup` writes and what the daily backup job keeps."""
+
+    dir: str = "backups"
+    keep: Annotated[int, Field(ge=1, le=365)] = 7
+    # Local HH:MM of the daily backup; empty turns the daily job off.
+    daily_at: str = "03:00"
+
+    @field_validator("dir")
+    @classmethod
+    def _dir(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("dir must name a folder, e.g. backups or /var/backups/chibo")
+        return value
+
+    @field_validator("daily_at")
+    @classmethod
+    def _daily_at(cls, value: str) -> str:
+        if value:
+            parse_clock_time(value)
+        return value
+
+    @property
+    def daily_time(self) -> time | None:
+        return parse_clock_time(self.daily_at) if self.daily_at else None
+
+
 class BotConfig(_Section):
     language: str = "vi"
 
@@ -321,6 +348,7 @@ class Config(_Section):
     digest: DigestConfig = DigestConfig()
     scoring: ScoringConfig = ScoringConfig()
     zalo: ZaloConfig = ZaloConfig()
+    backup: BackupConfig = BackupConfig()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import attendance, general, meetings, onboarding, opinions, reminders, reports
+from handlers import attendance, digest, exports, general, meetings, onboarding, opinions, reminders, scoring, summary
 from handlers.router import Router
 
 
@@ -29,5 +29,8 @@ ROUTER = _merge(
     opinions.router,
     meetings.router,
     reminders.router,
-    reports.router,
+    summary.router,
+    scoring.router,
+    digest.router,
+    exports.router,
 )

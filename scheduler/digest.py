@@ -20,7 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from core.messages import Address, Outgoing
 from handlers.context import AppContext
 from handlers.delivery import DeliveryError, Sender, send_outgoing
-from handlers.reports import digest_messages
+from handlers.digest import digest_messages
 from models import Person, Platform
 from services import digest
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from handlers.attendance import closed_counter_edits
 from handlers.context import AppContext
 from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
+from models.backup import BackupError, backup, daily_done, prune
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
 from services import attendance, planning, reminders
 
@@ -117,3 +119,18 @@ async def close_due_checkins(app: AppContext, senders: Mapping[Platform, Sender]
         await session.commit()
     await send_edits(edits, senders)
     return len(closed)
+
+
+async def daily_backup(app: AppContext) -> None:
+    """Today's backup, once per day and folder, then only the newest `[backup] keep` daily ones stay."""
+    folder = Path(app.config.backup.dir)
+    now = app.clock.now()
+    if daily_done(folder, now):
+        return
+    try:
+        path = await backup(app.config.database.url, folder, now, daily=True)
+    except BackupError as exc:
+        log.error("daily backup failed: %s", exc)
+        return
+    removed = prune(folder, app.config.backup.keep)
+    log.info("daily backup written to %s (%d old ones removed)", path, len(removed))

@@ -47,9 +47,6 @@ class Actor:
                 return membership
         raise DomainError("err-secretary-only")
 
-    def follows(self, cell_id: int) -> bool:
-        return any(c.id == cell_id for c in self.supervised)
-
 
 # Everything an actor needs, eager-loaded by the one query that finds the person.
 _ROLES = (

@@ -181,9 +181,3 @@ async def _follow_rule(
     except DomainError:
         return False
     return True
-
-
-async def plan_all(session: AsyncSession, config: Config, now: datetime, render: reminders.Render) -> list[PlanReport]:
-    """Plan every cell (the daily job); one transaction, committed by the caller."""
-    cells = (await session.scalars(select(Cell).order_by(Cell.id))).all()
-    return [await plan_cell(session, cell, config, now, render) for cell in cells]

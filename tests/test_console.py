@@ -122,6 +122,7 @@ def test_cli_run_without_token_starts_the_demo_console(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "To connect Telegram" in result.stdout
     assert "Chi bộ Khu phố 1" in result.stdout
+    assert "Demo people to chat as:\n  Nguyễn Văn An — bí thư" in result.stdout
     assert "Traceback" not in result.stderr
     again = run_cli(tmp_path, "run", "--as", "Nguyễn Văn An", stdin="")
     assert "seeded" not in again.stdout  # only on first run

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from channels import choices
 from channels.choices import PromptBook
@@ -79,10 +79,6 @@ class ZaloSender:
             if self.prompts is not None:
                 await self.prompts.bind(prompt_id, message_id)
         return message_id or ""
-
-    async def send_text(self, to: Address, text: str) -> str:
-        """Plain text (a toast from a handler): escaped so that it reads exactly as given."""
-        return await self.send(to, escape(text))
 
     async def edit(self, edit: Edit) -> None:
         if edit.throttled:

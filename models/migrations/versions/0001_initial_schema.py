@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:31:38.142148
+Create Date: 2026-11-27 12:17:17.685947
 """
 
 from alembic import op
