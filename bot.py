@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import logging
 import signal
 import sys
@@ -23,12 +24,13 @@ from channels.plain import to_plain
 from channels.telegram import TelegramStartError, run_telegram
 from channels.zalo.runner import ZaloStartError, run_zalo
 from core.clock import Clock, SystemClock
-from core.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config, mask_url
 from core.i18n import Translator
-from core.logs import setup_logging
+from core.logs import Redactor, setup_logging
 from handlers.context import AppContext
 from handlers.delivery import Sender
 from handlers.exports import build_exports, save_exports
+from handlers.privacy import erase_texts
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Membership, Person, Platform, Supervision
@@ -37,6 +39,7 @@ from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
 from ops.doctor import diagnose, report
 from scheduler.runner import start_scheduler, stop_scheduler
+from services import erasure
 from services.demo import CELL as DEMO_CELL
 from services.demo import DEMO_ROLES, seed_demo
 from services.errors import DomainError
@@ -51,6 +54,10 @@ class CliError(Exception):
     """A clear message for the operator; exit code 1, no traceback."""
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [""])[0]
+
+
 @asynccontextmanager
 async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[AppContext]:
     """Engine, migrations and shared parts for one process; disposes the engine on exit."""
@@ -59,7 +66,8 @@ async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[
         try:
             await upgrade(engine)
         except (SQLAlchemyError, OSError) as exc:
-            raise CliError(f"cannot open the database: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+            where = mask_url(config.database.url)
+            raise CliError(f"cannot open the database {where}: {type(exc).__name__}: {_first_line(exc)}") from None
         yield AppContext(
             config=config,
             sessions=make_sessionmaker(engine),
@@ -104,7 +112,7 @@ async def cmd_doctor(config: Config, _args: argparse.Namespace) -> int:
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
     rows = parse_rows(read_table(Path(args.file)))
     async with open_app(config) as app, app.sessions() as session, session.begin():
-        report = await import_rows(session, rows)
+        report = await import_rows(session, rows, now=app.clock.now())
     print(f"imported {args.file}:")
     for line in report.lines():
         print(f"  {line}")
@@ -118,6 +126,44 @@ async def cmd_export(config: Config, args: argparse.Namespace) -> None:
             raise CliError(to_plain(app.tr.t(refusal.key, **refusal.args_for_message))) from None
     for path in await asyncio.to_thread(save_exports, files, Path(args.out)):
         print(f"wrote {path}")
+
+
+async def cmd_erase(config: Config, args: argparse.Namespace) -> None:
+    """Erase one person's personal data: shown first, then confirmed by typing the id (or --yes)."""
+    async with open_app(config) as app, app.sessions() as session:
+        try:
+            person_id = args.person
+            if person_id is None:
+                found = await erasure.people_named(session, args.name, args.cell)
+                if len({pid for pid, _ in found}) != 1:
+                    listing = "; ".join(f"#{pid} ({cell})" for pid, cell in found) or "nobody"
+                    raise CliError(f"{args.name!r} matches {listing}; erase by --person ID")
+                person_id = found[0][0]
+            person = await erasure.person_to_erase(session, person_id)
+            seen = await erasure.preview(session, person)
+        except DomainError as refusal:
+            raise CliError(to_plain(app.tr.t(refusal.key, **refusal.args_for_message))) from None
+        print(
+            f"person #{seen.person_id}: {seen.name} ({', '.join(seen.cells) or 'no cell'}); erases the name, phone, "
+            f"{seen.accounts} chat accounts, {seen.reasons} absence reasons, {seen.opinions} opinion texts"
+        )
+        if not args.yes:
+            print(f"type {seen.person_id} to confirm: ", end="", flush=True)
+            answer = await asyncio.to_thread(sys.stdin.readline)
+            if answer.strip() != str(seen.person_id):
+                raise CliError("not confirmed; nothing was changed")
+        placeholder, erased_text = erase_texts(app.tr, seen.person_id)
+        await erasure.erase(
+            session,
+            person,
+            placeholder=placeholder,
+            erased_text=erased_text,
+            actor_id=None,
+            actor_label=f"cli:{getpass.getuser()}",
+            now=app.clock.now(),
+        )
+        await session.commit()
+    print(f"erased the personal data of person #{seen.person_id}")
 
 
 async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
@@ -244,6 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
     exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
     exporter.set_defaults(func=cmd_export)
+    eraser = sub.add_parser("erase", help="erase one person's personal data on request (counts are kept)")
+    who = eraser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", type=int, metavar="ID", help="the person's id (shown by /xoadulieu <name>)")
+    who.add_argument("--name", metavar="NAME", help="exact full name; add --cell when several share it")
+    eraser.add_argument("--cell", metavar="CELL", help="cell name, with --name")
+    eraser.add_argument("--yes", action="store_true", help="do not ask to type the id to confirm")
+    eraser.set_defaults(func=cmd_erase)
     backup_cmd = sub.add_parser("backup", help="write a consistent copy of the database, also while the bot runs")
     backup_cmd.add_argument("--to", metavar="DIR", help="folder for the backup (default: [backup] dir)")
     backup_cmd.set_defaults(func=cmd_backup)
@@ -270,6 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.secrets(),
         logging.WARNING if args.command in ("console", "import", "backup", "restore", "doctor") else logging.INFO,
     )
+    redact = Redactor(config.secrets())
     try:
         code = asyncio.run(args.func(config, args))
     except RosterError as exc:
@@ -278,10 +332,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 1
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(redact(f"error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception:
+        # Through the log, whose formatter redacts tokens and the database password from the traceback.
+        log.exception("chibo-bot stopped on an unexpected error")
+        return 1
     return code if isinstance(code, int) else 0
 
 

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from handlers import attendance, digest, exports, general, meetings, onboarding, opinions, reminders, scoring, summary
+from handlers import (
+    attendance,
+    digest,
+    exports,
+    general,
+    meetings,
+    onboarding,
+    opinions,
+    privacy,
+    reminders,
+    scoring,
+    summary,
+)
 from handlers.router import Router
 
 
@@ -33,4 +45,5 @@ ROUTER = _merge(
     scoring.router,
     digest.router,
     exports.router,
+    privacy.router,
 )

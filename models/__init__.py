@@ -22,6 +22,7 @@ from models.entities import (
     Supervision,
 )
 from models.enums import (
+    EndReason,
     JoinState,
     MeetingKind,
     MeetingState,
@@ -41,6 +42,7 @@ __all__ = [
     "Cell",
     "ChatLink",
     "Committee",
+    "EndReason",
     "Invite",
     "JoinRequest",
     "JoinState",

@@ -12,14 +12,14 @@ from datetime import datetime
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from channels.zalo.client import ZaloClient, ZaloError
 from core.clock import Clock
-from core.config import Config
+from core.config import Config, mask_url
 from models.db import make_engine, make_sessionmaker
 from models.migrate import alembic_config
 from services.chats import cells_out_of_reach, committees_without_chat
@@ -35,14 +35,6 @@ class Finding:
 
     def line(self) -> str:
         return f"  {'ok ' if self.ok else 'FIX'}  {self.area}: {self.text}"
-
-
-def safe_url(url: str) -> str:
-    """The database URL with its password masked, for any message."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:
-        return "(unparsable URL)"
 
 
 def _names(names: list[str]) -> str:
@@ -64,7 +56,7 @@ async def diagnose(config: Config, clock: Clock) -> list[Finding]:
 
 
 async def _database(config: Config) -> list[Finding]:
-    where = safe_url(config.database.url)
+    where = mask_url(config.database.url)
     engine = make_engine(config.database.url)
     try:
         async with engine.connect() as conn:

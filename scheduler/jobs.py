@@ -18,7 +18,7 @@ from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
 from models.backup import BackupError, backup, daily_done, prune
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
-from services import attendance, planning, reminders
+from services import attendance, planning, reminders, retention
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,16 @@ async def close_due_checkins(app: AppContext, senders: Mapping[Platform, Sender]
         await session.commit()
     await send_edits(edits, senders)
     return len(closed)
+
+
+async def purge_old_data(app: AppContext) -> retention.Purged:
+    """Daily: forget what `[privacy] retention_days` says is no longer needed."""
+    async with app.sessions() as session:
+        purged = await retention.purge(session, app.clock.now(), app.config.privacy.retention_days)
+        await session.commit()
+    if any(vars(purged).values()):
+        log.info("retention: %s", ", ".join(f"{name} {value}" for name, value in vars(purged).items() if value))
+    return purged
 
 
 async def daily_backup(app: AppContext) -> None:

@@ -1,9 +1,10 @@
 """Start and stop the scheduler next to the chat channels.
 
 A channel runner calls `start_scheduler(app, senders)` once the senders exist (inside the running
-event loop) and `stop_scheduler` on the way out. Three fixed jobs, recreated at every start, with
+event loop) and `stop_scheduler` on the way out. Fixed jobs, recreated at every start, with
 all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
-planning ahead daily at 00:05 local time (and once at start), and closing check-ins whose time is up.
+planning ahead daily at 00:05 local time (and once at start), closing check-ins whose time is up,
+the weekly digest, and the daily retention purge at 00:20.
 """
 
 from __future__ import annotations
@@ -84,6 +85,13 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> BotS
         args=[app, senders],
         id="close",
         name="close due check-ins",
+    )
+    scheduler.add_job(
+        jobs.purge_old_data,
+        CronTrigger(hour=0, minute=20, timezone=zone),
+        args=[app],
+        id="retention",
+        name="purge data past its retention",
     )
     daily = app.config.backup.daily_time
     if daily is not None:

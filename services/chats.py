@@ -79,6 +79,10 @@ async def committees_without_chat(session: AsyncSession) -> list[str]:
 async def cells_out_of_reach(session: AsyncSession) -> list[str]:
     """Cells with no group and no member on any chat platform: nothing the bot sends reaches them."""
     grouped = select(ChatLink.cell_id).where(ChatLink.cell_id.is_not(None))
-    reached = select(Membership.cell_id).join(Account, Account.person_id == Membership.person_id)
+    reached = (
+        select(Membership.cell_id)
+        .join(Account, Account.person_id == Membership.person_id)
+        .where(Membership.current())  # a member who moved away reaches nobody in this cell
+    )
     query = select(Cell.name).where(Cell.id.not_in(grouped), Cell.id.not_in(reached)).order_by(Cell.name)
     return list(await session.scalars(query))

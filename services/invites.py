@@ -103,11 +103,23 @@ async def _link(session: AsyncSession, person: Person, platform: Platform, exter
     await session.flush()
 
 
+async def _member_role(session: AsyncSession, cell_id: int, person_id: int) -> MemberRole | None:
+    """The role of a current member of the cell, None for anyone else: codes never link someone
+    whose membership ended."""
+    return await session.scalar(
+        select(Membership.role).where(
+            Membership.cell_id == cell_id, Membership.person_id == person_id, Membership.current()
+        )
+    )
+
+
 async def redeem(session: AsyncSession, code: str, platform: Platform, external_id: str, now: datetime) -> Redeemed:
     invite = await _usable(session, code, now)
     if invite.person_id is not None:
         person = await session.get(Person, invite.person_id)
         assert person is not None
+        if await _member_role(session, invite.cell_id, person.id) is None:
+            raise DomainError("join-code-unknown")  # her membership ended after the code was made
         await _link(session, person, platform, external_id)
         invite.used_at = now
         return Redeemed(person=person, invite=invite)
@@ -146,10 +158,8 @@ async def claim(
     invite = await _usable(session, code, now)
     if invite.person_id is not None:
         raise DomainError("join-code-unknown")
-    membership = await session.scalar(
-        select(Membership).where(Membership.cell_id == invite.cell_id, Membership.person_id == person_id)
-    )
-    if membership is None:
+    role = await _member_role(session, invite.cell_id, person_id)
+    if role is None:
         raise DomainError("join-code-unknown")
     if await session.scalar(select(Account).where(Account.person_id == person_id, Account.platform == platform)):
         person = await session.get(Person, person_id)
@@ -160,7 +170,7 @@ async def claim(
         )
     ).all()
     request = next((r for r in mine if r.person_id == person_id), None)
-    leader = membership.role in LEADER_ROLES
+    leader = role in LEADER_ROLES
     if request is not None and request.state is JoinState.PENDING:
         return Claim(request, new=False, leader=leader)
     if request is not None:
@@ -243,6 +253,10 @@ async def cell_leader_accounts(session: AsyncSession, cell_id: int) -> Sequence[
         await session.scalars(
             select(Account)
             .join(Membership, Membership.person_id == Account.person_id)
-            .where(Membership.cell_id == cell_id, Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)))
+            .where(
+                Membership.cell_id == cell_id,
+                Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)),
+                Membership.current(),
+            )
         )
     ).all()

@@ -92,7 +92,8 @@ def actor_of(person: Person, *, is_admin: bool = False) -> Actor:
 
 
 async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:
-    """Members of a cell in roster order, with their person and accounts loaded.
+    """Current members of a cell in roster order, with their person and accounts loaded; ended
+    memberships are left out.
 
     Sorted here rather than in SQL so the numbering is the same on every database: Vietnamese
     lists go by given name (the last word), then the full name.
@@ -100,7 +101,7 @@ async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membersh
     members = (
         await session.scalars(
             select(Membership)
-            .where(Membership.cell_id == cell_id)
+            .where(Membership.cell_id == cell_id, Membership.current())
             .options(selectinload(Membership.person).selectinload(Person.accounts))
         )
     ).all()

@@ -72,9 +72,16 @@ async def members(session: AsyncSession, cell_id: int, meeting_id: int | None = 
         .order_by(Person.full_name, Person.id)
     )
     if meeting_id is not None:
-        query = query.outerjoin(
-            Attendance, (Attendance.person_id == Membership.person_id) & (Attendance.meeting_id == meeting_id)
+        # Members at the meeting's time: someone whose membership ended before it is not reminded.
+        query = (
+            query.outerjoin(
+                Attendance, (Attendance.person_id == Membership.person_id) & (Attendance.meeting_id == meeting_id)
+            )
+            .join(Meeting, Meeting.id == meeting_id)
+            .where(Membership.active_at(Meeting.starts_at))
         )
+    else:
+        query = query.where(Membership.current())
     found: dict[int, Member] = {}
     for person_id, name, role, status, wants, platform, external_id, rsvp in (await session.execute(query)).all():
         to = Recipient(platform, external_id, person_id) if platform is not None else None

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from core.config import Config
+from core.localtime import days_before
 from core.messages import Keyboard
 from models import (
     Meeting,
@@ -87,11 +88,12 @@ def step_key(meeting: Meeting, step: str, to: Recipient) -> str:
 
 
 def plan(meeting: Meeting, config: Config) -> list[Step]:
-    """The pre-meeting steps and the start step. Day offsets keep the local wall-clock time."""
-    local = meeting.starts_at.astimezone(config.schedule.zone)
+    """The pre-meeting steps and the start step. Day offsets keep the local wall-clock hour (23 or
+    25 hours across a DST change); hour and minute offsets are exact durations."""
+    zone = config.schedule.zone
     steps = []
-    for index, delta in enumerate(config.reminders.deltas):
-        at = (local - delta).astimezone(UTC)
+    for index, (delta, days) in enumerate(config.reminders.schedule):
+        at = days_before(meeting.starts_at, days, zone) if days else meeting.starts_at - delta
         minutes = int(delta.total_seconds() // 60)
         if index == 0:
             steps.append(Step("announce", Kind.ANNOUNCE, at, meeting.starts_at))
