@@ -9,7 +9,7 @@ from handlers.context import Ctx
 from models import Meeting, Membership
 from services import chats, meetings
 from services.errors import DomainError
-from services.text import fold
+from services.names import find_by_name
 
 
 async def secretary_cell(ctx: Ctx) -> Membership:
@@ -57,8 +57,7 @@ def find_member(roster: Sequence[Membership], who: str) -> Membership:
         if not 1 <= int(who) <= len(roster):
             raise DomainError("mark-no-number", count=len(roster))
         return roster[int(who) - 1]
-    exact = [m for m in roster if fold(m.person.full_name) == fold(who)]
-    partial = exact or [m for m in roster if fold(who) in fold(m.person.full_name)]
+    partial = find_by_name(roster, who, lambda m: m.person.full_name)
     if len(partial) != 1:
         raise DomainError("mark-ambiguous" if partial else "mark-no-name", name=who)
     return partial[0]

@@ -15,8 +15,9 @@ from handlers.parsing import parse_date, parse_time
 from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
-from services import chats, meetings, planning
+from services import chats, meetings, planning, reminders
 from services.errors import DomainError
+from services.outbox import Recipient
 from services.text import fold
 
 router = Router()
@@ -41,6 +42,9 @@ async def _announce(ctx: Ctx, membership: Membership, meeting: Meeting) -> Respo
     groups = await chats.cell_groups(ctx.session, cell.id)
     for group in groups:
         response.messages.append(Outgoing(text, buttons, to=Address(group.platform, group.chat_id)))
+    # The groups have their announcement now: the reminders' announce step will not post another.
+    recipients = [Recipient(group.platform, group.chat_id) for group in groups]
+    await reminders.record_announced(ctx.session, meeting, recipients, (str(text), buttons), ctx.now)
     response.say(ctx.t("schedule-done") + "\n" + text)
     if not groups:
         response.say(ctx.t("schedule-no-group"))

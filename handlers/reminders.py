@@ -85,6 +85,8 @@ def _tally(app: AppContext, cell: str, when: Markup, args: Mapping[str, Any]) ->
         lines.append(tr.t("reminders-tally-silent", names=args["silent_names"]))
     if args["unreachable"]:
         lines.append(tr.t("reminders-unreachable", names=args["unreachable"]))
+    if args.get("not_connected"):
+        lines.append(tr.t("reminders-not-connected", names=args["not_connected"]))
     lines.append(tr.t("reminders-tally-documents"))
     return Markup("\n").join(lines)
 
@@ -206,5 +208,5 @@ async def remind(ctx: Ctx) -> Response:
     if names:
         lines.append(ctx.t("reminders-tally-silent", names=reminders.names_list(names)))
     if missing:
-        lines.append(ctx.t("reminders-unreachable", names=reminders.names_list(missing)))
+        lines.append(ctx.t("reminders-not-connected", names=reminders.names_list(missing)))
     return Response().say(Markup("\n").join(lines))

@@ -18,7 +18,7 @@ from handlers.context import AppContext, Ctx, is_admin
 from models import Platform
 from services import prompts
 from services.errors import DomainError
-from services.people import Actor, find_actor
+from services.people import Actor, find_actor, note_connected
 from services.text import fold
 
 log = logging.getLogger(__name__)
@@ -176,6 +176,9 @@ class Dispatcher:
     def __init__(self, app: AppContext, router: Router) -> None:
         self.app = app
         self.router = router
+        # Accounts known to have written privately (recorded in the database; this only saves a
+        # write per message, and is safe to lose).
+        self._connected: set[tuple[Platform, str]] = set()
 
     async def awaiting(self, platform: Platform, user_id: str) -> bool:
         """Whether the bot asked this user a question that their next plain message answers."""
@@ -183,6 +186,7 @@ class Dispatcher:
             return await prompts.open_question(session, platform, user_id, self.app.clock.now()) is not None
 
     async def handle(self, incoming: Incoming) -> Response:
+        await self._note_connected(incoming)
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
@@ -228,6 +232,17 @@ class Dispatcher:
         if ctx.question is not None and ctx.question.id is not None:
             await prompts.close(ctx.session, ctx.question.id, ctx.now)
             await ctx.session.commit()
+
+    async def _note_connected(self, incoming: Incoming) -> None:
+        """Any private message proves the account opened a chat with the bot (whatever it says)."""
+        key = (incoming.platform, incoming.user_id)
+        private = incoming.chat_kind is ChatKind.PRIVATE and incoming.platform is not Platform.CONSOLE
+        if not private or key in self._connected:
+            return
+        async with self.app.sessions() as session, session.begin():
+            known = await note_connected(session, incoming.platform, incoming.user_id, self.app.clock.now())
+        if known:
+            self._connected.add(key)
 
     def _refusal(self, ctx: Ctx, key: str, **args: Any) -> Response:
         if ctx.incoming.button is not None:

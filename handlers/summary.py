@@ -19,16 +19,15 @@ from handlers import format as fmt
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
-from models import MemberStatus, Platform
+from models import MemberStatus
 from services import chats, scoring, summary
 from services.errors import DomainError
+from services.posted import will_show
 from services.summary import MeetingReport, Named, Warnings
 from services.text import fold
 
 router = Router()
 
-# Platforms whose bot messages can be edited later; elsewhere a re-run posts a replacement.
-EDITABLE = frozenset({Platform.TELEGRAM, Platform.CONSOLE})
 _ON = frozenset({"bat", "on", "co", "1"})
 _OFF = frozenset({"tat", "off", "khong", "0"})
 
@@ -162,32 +161,39 @@ async def summary_command(ctx: Ctx) -> Response:
     edited = False
     for to in links:
         earlier = {
-            purpose: mid
-            for (platform, chat, purpose), mid in posted.items()
+            purpose: row
+            for (platform, chat, purpose), row in posted.items()
             if (platform, chat) == (to.platform, to.chat_id)
         }
-        editable = to.platform in EDITABLE
+        traits = ctx.app.traits(to.platform)
+        editable = traits.can_edit
         replacing = bool(earlier) and not editable
-        parts = split_messages([tr.t("reports-summary-replaced"), *committee_lines] if replacing else committee_lines)
+        lines = [tr.t("reports-summary-replaced"), *committee_lines] if replacing else committee_lines
+        parts = split_messages(lines, traits.text_limit)
         for index, text in enumerate(parts):
             purpose = summary_purpose(index)
             if editable and purpose in earlier:
-                response.edits.append(Edit(to, earlier.pop(purpose), text))
+                row = earlier.pop(purpose)
+                # Unchanged parts are not edited (Telegram refuses: "message is not modified").
+                if will_show(row, str(text)):
+                    response.edits.append(Edit(to, row.message_id, text))
                 edited = True
             else:
                 earlier.pop(purpose, None)
                 response.messages.append(Outgoing(text, to=to, remember=(meeting.id, purpose)))
         if editable:
-            response.edits += [Edit(to, mid, tr.t("reports-summary-part-gone")) for mid in earlier.values()]
+            gone = tr.t("reports-summary-part-gone")
+            response.edits += [Edit(to, row.message_id, gone) for row in earlier.values() if will_show(row, str(gone))]
     if not links:
         note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name)
     else:
         note = tr.t("reports-summary-updated" if edited else "reports-summary-posted")
     private = [note, Markup(""), *summary_lines(tr, report, zone, rubric, anonymous=False)]
+    limit = ctx.app.traits(ctx.incoming.platform).text_limit
     if ctx.incoming.chat_kind is ChatKind.GROUP:
         response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name))
         secretary = Address(ctx.incoming.platform, ctx.incoming.user_id)
-        response.messages += [Outgoing(text, to=secretary) for text in split_messages(private)]
+        response.messages += [Outgoing(text, to=secretary) for text in split_messages(private, limit)]
     else:
-        response.messages += [Outgoing(text) for text in split_messages(private)]
+        response.messages += [Outgoing(text) for text in split_messages(private, limit)]
     return response

@@ -28,6 +28,7 @@ from core.config import ScoringConfig
 from core.i18n import Translator
 from models import Attendance, Cell, Meeting, MeetingState, Membership, MemberStatus, Outcome, Person
 from services.errors import DomainError
+from services.names import find_by_name
 from services.scoring import describe_score
 from services.summary import (
     MeetingReport,
@@ -62,10 +63,9 @@ def _slug(name: str) -> str:
 
 
 async def find_cell(session: AsyncSession, name: str) -> Cell:
-    """A cell by name, diacritics and case ignored; an exact match wins over a partial one."""
+    """A cell by name: the same name first, then diacritics ignored, then a part (services.names)."""
     cells = (await session.scalars(select(Cell).options(joinedload(Cell.committee)).order_by(Cell.name))).all()
-    wanted = fold(" ".join(name.split()))
-    matches = [c for c in cells if fold(c.name) == wanted] or [c for c in cells if wanted and wanted in fold(c.name)]
+    matches = find_by_name(cells, name, lambda c: c.name)
     if not matches:
         raise DomainError("reports-cell-unknown", name=name)
     if len(matches) > 1:

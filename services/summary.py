@@ -373,12 +373,12 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
     )
 
 
-async def posted_summary(session: AsyncSession, meeting_id: int) -> dict[tuple[Platform, str, str], str]:
-    """Message ids of the summary parts already posted: (platform, chat, purpose) -> message id."""
+async def posted_summary(session: AsyncSession, meeting_id: int) -> dict[tuple[Platform, str, str], PostedMessage]:
+    """The summary parts already posted: (platform, chat, purpose) -> the posted message."""
     rows = await session.scalars(
         select(PostedMessage).where(PostedMessage.meeting_id == meeting_id, PostedMessage.purpose.like("summary%"))
     )
-    return {(row.platform, row.chat_id, row.purpose): row.message_id for row in rows}
+    return {(row.platform, row.chat_id, row.purpose): row for row in rows}
 
 
 def mark_summarised(meeting: Meeting, now: datetime) -> None:

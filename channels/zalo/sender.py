@@ -19,15 +19,19 @@ from channels.choices import PromptBook
 from channels.ratelimit import RateLimiter, Window
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient, ZaloError
-from channels.zalo.render import TEXT_LIMIT, render, split_text
+from channels.zalo.render import render
 from core.config import ZaloConfig
 from core.i18n import Translator
 from core.messages import Address, Edit, Keyboard
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
+from handlers.platforms import PlatformTraits
+from handlers.textsplit import split_text
 from models import Platform
 
 log = logging.getLogger(__name__)
 
+# Zalo cannot edit a sent message and takes 2,000 characters of plain text in one.
+TRAITS = PlatformTraits(can_edit=False, text_limit=2000)
 # When Zalo says "too many requests" without saying how long to wait.
 DEFAULT_RETRY_AFTER = 5.0
 
@@ -72,7 +76,9 @@ class ZaloSender:
         prompt_id, numbered = await self.prompts.open(to, buttons) if self.prompts else (None, [])
         message_id: str | None = None
         try:
-            for part in split_text(render(self.tr, text, choices.lines(self.tr, numbered, buttons)), TEXT_LIMIT):
+            for part in split_text(
+                render(self.tr, text, choices.lines(self.tr, numbered, buttons)), TRAITS.text_limit, markup=False
+            ):
                 message_id = await self._call(self.client.send_message, to.chat_id, part)
         finally:
             # Answers by number refer to the last part, the one that shows the numbers.
@@ -92,7 +98,7 @@ class ZaloSender:
         if self.charts is None:
             return await self.send(to, caption)
         url = self.public_url + self.charts.put(image)
-        parts = split_text(render(self.tr, caption), TEXT_LIMIT)
+        parts = split_text(render(self.tr, caption), TRAITS.text_limit, markup=False)
         message_id = await self._call(self.client.send_photo, to.chat_id, url, parts[0] if parts else "")
         for part in parts[1:]:
             message_id = await self._call(self.client.send_message, to.chat_id, part)

@@ -9,6 +9,7 @@ reminders-nudge =
 reminders-soon = ⏰ A few hours to go: { $cell } meets at { $time } at { $place }. Please be on time.
 reminders-tally = 📋 <b>{ $cell }</b> — meeting on { $when }: { $attend } will attend, { $absent } excused, { $silent } have not answered.
 reminders-tally-silent = Not answered: { $names }
+reminders-not-connected = Not connected to the bot yet (never wrote to it, so it cannot write to them): { $names }
 reminders-unreachable = Did not receive the reminder: { $names }
 reminders-tally-documents = Please publish the meeting documents to members today (at least one day ahead, per Guideline 42-HD/BTCTW).
 reminders-open = 🔔 It is time for the meeting of { $cell } ({ $when }). Press the button below to open check-in.

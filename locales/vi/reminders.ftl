@@ -9,6 +9,7 @@ reminders-nudge =
 reminders-soon = ⏰ Còn ít giờ nữa: { $cell } họp lúc { $time } tại { $place }. Kính mời các đồng chí đến đúng giờ.
 reminders-tally = 📋 <b>{ $cell }</b> — cuộc họp { $when }: { $attend } đồng chí sẽ dự, { $absent } xin vắng, { $silent } chưa trả lời.
 reminders-tally-silent = Chưa trả lời: { $names }
+reminders-not-connected = Chưa kết nối với bot (chưa nhắn cho bot lần nào, bot không gửi được): { $names }
 reminders-unreachable = Chưa nhận được nhắc: { $names }
 reminders-tally-documents = Xin đồng chí phát hành tài liệu cuộc họp cho đảng viên từ hôm nay (trước ít nhất một ngày, theo Hướng dẫn 42-HD/BTCTW).
 reminders-open = 🔔 Đến giờ họp của { $cell } ({ $when }). Bấm nút bên dưới để mở điểm danh.

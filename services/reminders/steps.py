@@ -18,7 +18,7 @@ from models import (
 )
 from models.db import insert_ignoring_duplicates
 from services.meetings import CURRENT_GRACE
-from services.outbox import enqueue
+from services.outbox import Recipient, enqueue
 from services.reminders.audience import Member, Target, groups, leaders, members, reminded, supervisors, tally_args
 from services.reminders.timeline import (
     SUMMARY_CUTOFF,
@@ -185,3 +185,25 @@ async def tell_no_day(session: AsyncSession, cell: Cell, month: str, now: dateti
             buttons=buttons,
         )
     return written
+
+
+async def record_announced(
+    session: AsyncSession, meeting: Meeting, to: Sequence[Recipient], rendered: Rendered, now: datetime
+) -> None:
+    """The announcement a handler posts in the cell's groups itself when the meeting is scheduled:
+    recorded as those groups' announce step, so the step never posts a second one there (a group
+    gets one announcement per meeting; later reminders are other messages), and a cancel or move
+    notice knows the group was told."""
+    text, buttons = rendered
+    for recipient in to:
+        await enqueue(
+            session,
+            key=step_key(meeting, "announce", recipient),
+            to=recipient,
+            text=text,
+            kind=Kind.ANNOUNCE.value,
+            not_before=now,
+            buttons=buttons,
+            meeting_id=meeting.id,
+            sent_at=now,
+        )
