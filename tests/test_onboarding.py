@@ -160,6 +160,7 @@ async def test_repeated_presses_send_one_request_and_claims_are_capped(
 ) -> None:
     """Issue 10.1: four presses sent eight approval requests."""
     await world_with_newcomers(app)
+    await chat.say("1002", "/trogiup")  # the deputy has opened a chat with the bot: she can be written to
     code = await cell_code(chat)
     await chat.say("6011", f"/start {code}")
     tai, hau = await person_id(app, "Mai Văn Tới"), await person_id(app, "Lý Thị Hậu")
