@@ -92,3 +92,37 @@ class JoinData(CallbackData, prefix="join"):
     @property
     def declines(self) -> bool:
         return self.decision is Decision.NO
+
+
+@dataclass(frozen=True)
+class WhichMeetingData(CallbackData, prefix="next"):
+    """A member of two cells picked which meeting `/lichhop` should show."""
+
+    meeting: int
+
+    @property
+    def meeting_id(self) -> int:
+        return self.meeting
+
+    @property
+    def subject(self) -> str:
+        return "which:next"
+
+
+@dataclass(frozen=True)
+class AbsentData(CallbackData, prefix="absent"):
+    """A member of two cells picked the meeting to be excused from; the reason is asked next."""
+
+    meeting: int
+
+    @property
+    def takes_reason(self) -> bool:
+        return True
+
+    @property
+    def meeting_id(self) -> int:
+        return self.meeting
+
+    @property
+    def subject(self) -> str:
+        return "which:absent"

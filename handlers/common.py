@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
 
-from core.messages import ChatKind
+from markupsafe import Markup
+
+from core.callback import CallbackData
+from core.messages import Button, ChatKind, Response
+from handlers import format as fmt
 from handlers.context import Ctx
+from handlers.parsing import parse_date
 from models import Meeting, Membership
-from services import chats, meetings
+from services import chats, meetings, summary
 from services.errors import DomainError
 from services.names import find_by_name
+
+CALENDAR_EDGE_DAYS = timedelta(days=2)
+# A word that is meant as a date (04/12, 4.12, 2026-12-04), not a roster number or a reason.
+_DATE_WORD = re.compile(r"^\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?$")
 
 
 async def secretary_cell(ctx: Ctx) -> Membership:
@@ -39,6 +51,86 @@ async def meeting_of(ctx: Ctx, cell_id: int) -> Meeting:
     if meeting is None:
         raise DomainError("err-no-meeting")
     return meeting
+
+
+def is_date_word(word: str) -> bool:
+    return bool(_DATE_WORD.match(word))
+
+
+def meeting_day(ctx: Ctx, meeting: Meeting) -> str:
+    """The meeting's date as every reply acting on it names it: dd/mm/yyyy."""
+    return fmt.date(meeting.starts_at, ctx.app.config.schedule.zone)
+
+
+@contextmanager
+def about(ctx: Ctx, meeting: Meeting) -> Iterator[None]:
+    """Refusals of an action on this meeting name its date (catalog argument `day`)."""
+    try:
+        yield
+    except DomainError as refusal:
+        refusal.args_for_message.setdefault("day", meeting_day(ctx, meeting))
+        raise
+
+
+def _days_meant(text: str, today: date) -> list[date]:
+    """A typed dd/mm may mean the coming one (planning) or the last one (settling afterwards)."""
+    days: list[date] = []
+    refusal: DomainError | None = None
+    for parse in (parse_date, summary.parse_day):
+        try:
+            days.append(parse(text, today))
+        except DomainError as error:
+            refusal = refusal or error
+    if not days:
+        assert refusal is not None
+        raise refusal
+    # The calendar's first and last days cannot be turned into instants in every time zone; no
+    # meeting is held on them anyway.
+    return [d for d in days if date.min + CALENDAR_EDGE_DAYS < d < date.max - CALENDAR_EDGE_DAYS]
+
+
+async def meeting_on(ctx: Ctx, cell_ids: Collection[int], text: str) -> list[Meeting]:
+    """The meetings of these cells, cancelled ones aside, on the typed day: the nearer of the coming
+    and the past day of that date when both have one. Refuses when there is none."""
+    zone = ctx.app.config.schedule.zone
+    today = ctx.now.astimezone(zone).date()
+    days = _days_meant(text, today)
+    found = [m for cell_id in cell_ids for m in await meetings.meetings_on(ctx.session, cell_id, days, zone)]
+    if not found:
+        raise DomainError("meeting-none-on-day", day=text)
+    nearest = min({m.starts_at.astimezone(zone).date() for m in found}, key=lambda d: abs(d - today))
+    return [m for m in found if m.starts_at.astimezone(zone).date() == nearest]
+
+
+async def one_meeting_on(ctx: Ctx, cell_id: int, text: str) -> Meeting:
+    """A secretary's dated command: the cell's one meeting on that day."""
+    found = await meeting_on(ctx, [cell_id], text)
+    if len(found) > 1:
+        raise DomainError("reminders-several-on-day", day=meeting_day(ctx, found[0]))
+    return found[0]
+
+
+def choose_meeting(
+    ctx: Ctx,
+    found: Sequence[Meeting],
+    key: str,
+    button_key: str,
+    data: Callable[[int], CallbackData],
+    **args: str,
+) -> Response:
+    """Ask a member of several cells which meeting they mean: one line per meeting naming its cell and
+    date, and a button each (`data` of the meeting id; a numbered choice on Zalo and the console)."""
+    zone = ctx.app.config.schedule.zone
+    lines, rows = [], []
+    for meeting in found:
+        membership = ctx.me().membership_in(meeting.cell_id)
+        assert membership is not None
+        cell = membership.cell.name
+        lines.append(ctx.t("meeting-choice-line", cell=cell, when=fmt.when(ctx.app.tr, meeting.starts_at, zone)))
+        label = ctx.t(button_key, cell=cell, day=meeting.starts_at.astimezone(zone).strftime("%d/%m"))
+        rows.append((Button(label.striptags(), data(meeting.id)),))
+    first = found[0].starts_at.astimezone(zone).strftime("%d/%m")
+    return ctx.reply(key, tuple(rows), meetings=Markup("\n").join(lines), first=first, **args)
 
 
 async def meeting_by_id(ctx: Ctx, meeting_id: int) -> Meeting:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from core.messages import Address, Outgoing, Response
 from handlers import format as fmt
 from handlers.announce import announcement
-from handlers.common import meeting_of, secretary_cell
+from handlers.common import meeting_day, meeting_of, secretary_cell
 from handlers.context import Ctx
 from handlers.parsing import parse_date, parse_time
 from handlers.reminders import renderer
@@ -145,4 +145,4 @@ async def agenda(ctx: Ctx) -> Response:
         raise DomainError("agenda-usage")
     meeting = await meeting_of(ctx, membership.cell_id)
     meeting.agenda = text
-    return ctx.reply("agenda-done", agenda=text)
+    return ctx.reply("agenda-done", agenda=text, day=meeting_day(ctx, meeting))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from core.messages import Response
-from handlers.common import meeting_of, member_cell
+from handlers.common import meeting_day, meeting_of, member_cell
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from services import opinions
@@ -26,13 +26,13 @@ async def opinion(ctx: Ctx) -> Response:
         if len(words) != 2 or not words[1].isdigit():
             raise DomainError("opinion-withdraw-usage")
         await opinions.withdraw(ctx.session, meeting, membership.person_id, int(words[1]), ctx.now)
-        return ctx.reply("opinion-withdrawn", number=int(words[1]))
+        return ctx.reply("opinion-withdrawn", number=int(words[1]), day=meeting_day(ctx, meeting))
     if not words:
         mine = await opinions.mine(ctx.session, meeting.id, membership.person_id)
         if not mine:
-            return ctx.reply("opinion-none")
+            return ctx.reply("opinion-none", day=meeting_day(ctx, meeting))
         listing = Markup("\n").join(ctx.t("opinion-line", number=n, text=o.text) for n, o in enumerate(mine, start=1))
-        return ctx.reply("opinion-list", opinions=listing)
+        return ctx.reply("opinion-list", opinions=listing, day=meeting_day(ctx, meeting))
     await opinions.add(ctx.session, meeting, membership.person_id, ctx.args, ctx.now)
     count = len(await opinions.mine(ctx.session, meeting.id, membership.person_id))
-    return ctx.reply("opinion-added", count=count)
+    return ctx.reply("opinion-added", count=count, day=meeting_day(ctx, meeting))

@@ -16,7 +16,7 @@ from core.buttons import CancelData, OpenCheckinData
 from core.messages import Button, Keyboard, Response
 from handlers import format as fmt
 from handlers.announce import announcement, rsvp_buttons
-from handlers.common import secretary_cell
+from handlers.common import about, one_meeting_on, secretary_cell
 from handlers.context import AppContext, Ctx
 from handlers.parsing import parse_date
 from handlers.router import Need, Router
@@ -28,6 +28,7 @@ from services.reminders import Kind, Notice, Render, Rendered
 
 router = Router()
 REASON_MAX = 300
+MAX_CHOICES = 5
 _LOOKS_LIKE_DATE = re.compile(r"^\d[\d/.-]*$")
 
 
@@ -61,6 +62,9 @@ def renderer(app: AppContext) -> Render:
             buttons = ((Button(str(tr.t("reminders-open-button")), OpenCheckinData(meeting.id), "/modiemdanh"),),)
         elif notice.kind is Kind.SUMMARY:
             text = tr.t("reminders-summary", cell=notice.cell_name, when=when)
+        elif notice.kind is Kind.SETTLE:
+            short = meeting.starts_at.astimezone(zone).strftime("%d/%m")
+            text = tr.t("reminders-settle", cell=notice.cell_name, when=when, short=short)
         elif notice.kind is Kind.CANCELLED:
             text = tr.t("reminders-cancelled", cell=notice.cell_name, when=when)
             if args.get("reason"):
@@ -120,6 +124,22 @@ async def _upcoming(ctx: Ctx, cell_id: int) -> Sequence[Meeting]:
     ).all()
 
 
+async def _unsettled(ctx: Ctx, cell_id: int) -> Sequence[Meeting]:
+    """Past meetings nobody settled (no check-in): they can still be cancelled."""
+    return (
+        await ctx.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.cell_id == cell_id,
+                Meeting.state == MeetingState.PLANNED,
+                Meeting.starts_at <= ctx.now - CURRENT_GRACE,
+            )
+            .order_by(Meeting.starts_at.desc())
+            .limit(MAX_CHOICES)
+        )
+    ).all()
+
+
 def _on_day(ctx: Ctx, meetings: Sequence[Meeting], day: date) -> Meeting:
     zone = ctx.app.config.schedule.zone
     found = [m for m in meetings if m.starts_at.astimezone(zone).date() == day]
@@ -152,24 +172,27 @@ async def cancel(ctx: Ctx) -> Response:
     day, reason = _split_date(ctx, "reminders-cancel-usage")
     if len(reason) > REASON_MAX:
         raise DomainError("reminders-reason-too-long", limit=REASON_MAX)
-    upcoming = await _upcoming(ctx, membership.cell_id)
-    if day is None:
-        upcoming = [m for m in upcoming if m.state is MeetingState.PLANNED]
-        if not upcoming:
-            raise DomainError("err-no-meeting")
-        zone = ctx.app.config.schedule.zone
-        rows = tuple(
-            (
-                Button(
-                    str(ctx.t("reminders-cancel-button", day=fmt.date(m.starts_at, zone))),
-                    CancelData(m.id),
-                    f"/huyhop {m.starts_at.astimezone(zone):%d/%m/%Y}",
-                ),
-            )
-            for m in upcoming[:5]
+    if day is not None:
+        # The typed date may name a past meeting nobody settled as well as a coming one.
+        meeting = await one_meeting_on(ctx, membership.cell_id, ctx.args.split()[0])
+        return await _cancel(ctx, meeting, reason or None)
+    upcoming = [m for m in await _upcoming(ctx, membership.cell_id) if m.state is MeetingState.PLANNED]
+    # Past meetings nobody settled come first: they are the ones the secretary was reminded about.
+    upcoming = [*reversed(await _unsettled(ctx, membership.cell_id)), *upcoming]
+    if not upcoming:
+        raise DomainError("err-no-meeting")
+    zone = ctx.app.config.schedule.zone
+    rows = tuple(
+        (
+            Button(
+                str(ctx.t("reminders-cancel-button", day=fmt.date(m.starts_at, zone))),
+                CancelData(m.id),
+                f"/huyhop {m.starts_at.astimezone(zone):%d/%m/%Y}",
+            ),
         )
-        return ctx.reply("reminders-cancel-pick", rows)
-    return await _cancel(ctx, _on_day(ctx, upcoming, day), reason or None)
+        for m in upcoming[:MAX_CHOICES]
+    )
+    return ctx.reply("reminders-cancel-pick", rows)
 
 
 @router.button(CancelData, Need.SECRETARY)
@@ -182,7 +205,8 @@ async def cancel_button(ctx: Ctx) -> Response:
 
 async def _cancel(ctx: Ctx, meeting: Meeting, reason: str | None) -> Response:
     render = renderer(ctx.app)
-    told = await reminders.cancel_meeting(ctx.session, meeting, ctx.now, render, reason=reason)
+    with about(ctx, meeting):
+        told = await reminders.cancel_meeting(ctx.session, meeting, ctx.now, render, reason=reason)
     return ctx.reply("reminders-cancel-done", when=_when(ctx, meeting.starts_at), count=told)
 
 

@@ -20,7 +20,7 @@ from handlers.context import Ctx
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from models import MemberStatus
-from services import chats, scoring, summary
+from services import attendance, chats, meetings, scoring, summary
 from services.errors import DomainError
 from services.posted import will_show
 from services.summary import MeetingReport, Named, Warnings
@@ -147,7 +147,13 @@ async def summary_command(ctx: Ctx) -> Response:
         return _anonymous_setting(ctx, membership.cell_id, words[1:])
     tr, zone, now = ctx.app.tr, ctx.app.config.schedule.zone, ctx.now
     day = summary.parse_day(ctx.args, now.astimezone(zone).date()) if ctx.args else None
-    meeting = await summary.held_meeting(ctx.session, membership.cell_id, now, zone, day)
+    meeting = await summary.report_meeting(ctx.session, membership.cell_id, now, zone, day)
+    settled = day is not None and meetings.is_unsettled(meeting, now)
+    if settled:
+        # Named by its date after its time passed without check-in: the marks made for it are final.
+        with common.about(ctx, meeting):
+            await attendance.close_checkin(ctx.session, meeting, now)
+    summary.ensure_held(meeting, now, zone)
     report = await summary.meeting_report(ctx.session, meeting.id, zone)
     summary.mark_summarised(meeting, now)
     rubric = ctx.app.config.scoring
@@ -184,14 +190,17 @@ async def summary_command(ctx: Ctx) -> Response:
         if editable:
             gone = tr.t("reports-summary-part-gone")
             response.edits += [Edit(to, row.message_id, gone) for row in earlier.values() if will_show(row, str(gone))]
+    day_shown = fmt.date(meeting.starts_at, zone)
     if not links:
-        note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name)
+        note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name, day=day_shown)
     else:
-        note = tr.t("reports-summary-updated" if edited else "reports-summary-posted")
+        note = tr.t("reports-summary-updated" if edited else "reports-summary-posted", day=day_shown)
+    if settled:
+        note = tr.t("reports-settled-now", day=day_shown) + Markup("\n") + note
     private = [note, Markup(""), *summary_lines(tr, report, zone, rubric, anonymous=False)]
     limit = ctx.app.traits(ctx.incoming.platform).text_limit
     if ctx.incoming.chat_kind is ChatKind.GROUP:
-        response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name))
+        response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name, day=day_shown))
         secretary = Address(ctx.incoming.platform, ctx.incoming.user_id)
         response.messages += [Outgoing(text, to=secretary) for text in split_messages(private, limit)]
     else:

@@ -160,7 +160,7 @@ async def build_digest(session: AsyncSession, cells: Select[int], now: datetime,
             Meeting.starts_at.label("starts_at"),
             func.row_number().over(partition_by=Meeting.cell_id, order_by=Meeting.starts_at.desc()).label("rank"),
         )
-        .where(cell_filter, Meeting.state == MeetingState.CLOSED, Meeting.starts_at <= now)
+        .where(cell_filter, Meeting.state == MeetingState.CLOSED)
         .subquery()
     )
     wanted = or_(ranked.c.rank <= TREND_MEETINGS, ranked.c.starts_at >= chart_start)

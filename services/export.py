@@ -293,7 +293,7 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     return buffer.getvalue()
 
 
-async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, now: datetime, zone: ZoneInfo) -> Meeting:
+async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, zone: ZoneInfo) -> Meeting:
     start, end = year_bounds(year, zone)
     meeting = await session.scalar(
         select(Meeting)
@@ -301,7 +301,7 @@ async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, now: dat
             Meeting.cell_id == cell.id,
             Meeting.state == MeetingState.CLOSED,
             Meeting.starts_at >= start,
-            Meeting.starts_at < min(end, now),
+            Meeting.starts_at < end,
         )
         .order_by(Meeting.starts_at.desc())
         .limit(1)
@@ -328,7 +328,7 @@ async def export_cell(
         year = year or meeting.starts_at.astimezone(zone).year
     else:
         year = year or now.astimezone(zone).year
-        meeting = await _latest_held_in(session, cell, year, now, zone)
+        meeting = await _latest_held_in(session, cell, year, zone)
     register = await attendance_register(session, tr, cell, year, zone)
     report = await meeting_report(session, meeting.id, zone)
     local_day = meeting.starts_at.astimezone(zone).date()

@@ -130,7 +130,7 @@ async def test_summary_posts_to_the_committee_and_shows_the_secretary(app: AppCo
     ):
         assert fragment in post, fragment
     private_text = parse_html("\n".join(recorder.to("1001")))
-    assert "Đã gửi bản tổng kết lên nhóm cấp ủy." in private_text
+    assert "Đã gửi bản tổng kết cuộc họp ngày 04/11/2026 lên nhóm cấp ủy." in private_text
     assert "Lê Văn Cường: Đi công tác Đà Nẵng" in private_text
     assert all(m.to is None or m.to.chat_id == COMMITTEE_CHAT for m in response.messages)
     async with app.sessions() as session:
@@ -155,7 +155,7 @@ async def test_running_the_summary_again_edits_the_committee_post(app: AppContex
     assert [e.message_id for e in recorder.edits] == [first_id]
     assert recorder.edits[0].to == Address(Platform.TELEGRAM, COMMITTEE_CHAT)
     assert "Phạm Thị Dung: Ý kiến mới" in recorder.edits[0].text
-    assert "Đã sửa lại bản tổng kết trong nhóm cấp ủy" in all_text(again)
+    assert "Đã sửa lại bản tổng kết cuộc họp ngày 04/11/2026 trong nhóm cấp ủy" in all_text(again)
 
 
 async def test_a_platform_without_edits_gets_a_replacement_that_says_so(
@@ -259,7 +259,8 @@ async def test_summary_in_the_cell_group_names_nobody_there(app: AppContext, dis
     await run(app, dispatcher, in_group("1002", "/tongket"), recorder)
     in_the_group = recorder.to(CELL_GROUP)
     assert in_the_group == [
-        "Đã gửi bản tổng kết lên cấp ủy; nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình."
+        "Đã gửi bản tổng kết cuộc họp ngày 04/11/2026 lên cấp ủy; "
+        "nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình."
     ]
     assert any("Đi công tác Đà Nẵng" in text for text in recorder.to("1002"))
     assert any("Đi công tác Đà Nẵng" in text for text in recorder.to(COMMITTEE_CHAT))
@@ -425,10 +426,10 @@ async def test_a_meeting_not_held_yet_or_still_open_is_refused(app: AppContext, 
     nothing = all_text(await run(app, dispatcher, private("1001", "/tongket"), Recorder()))
     assert nothing == "Chi bộ chưa có cuộc họp nào đã diễn ra."
     future = all_text(await run(app, dispatcher, private("1001", "/tongket 04/12/2026"), Recorder()))
-    assert future.startswith("Cuộc họp này chưa diễn ra")
+    assert future.startswith("Cuộc họp ngày 04/12/2026 chưa diễn ra")
     await hold_meeting(app, world.cell_id, datetime(2026, 11, 23, 1, 0, tzinfo=UTC), close=False)
     still_open = all_text(await run(app, dispatcher, private("1001", "/tongket"), Recorder()))
-    assert still_open.startswith("Cuộc họp đang mở điểm danh.")
+    assert still_open.startswith("Cuộc họp ngày 23/11/2026 đang mở điểm danh.")
     async with app.sessions() as session:
         assert (await session.scalars(select(Meeting.summary_at))).all() == [None, None]
 

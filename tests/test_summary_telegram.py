@@ -79,7 +79,8 @@ async def test_summary_goes_to_the_committee_and_a_rerun_edits_it(
     since = fake.mark()
     [mine] = await fake.say(people.an, "/tongket")
     [post] = await fake.wait_for(lambda: fake.sent(committee.id, since=since))
-    assert "Đã gửi bản tổng kết lên nhóm cấp ủy." in mine.text
+    assert "lên nhóm cấp ủy." in mine.text
+    assert "Đã gửi bản tổng kết cuộc họp ngày " in mine.text
     for text in (post.text, mine.text):
         for fragment in (
             "TỔNG KẾT SINH HOẠT — Chi bộ Khu phố 1",
@@ -99,7 +100,7 @@ async def test_summary_goes_to_the_committee_and_a_rerun_edits_it(
     await add_opinions(tg_app, meeting_id, p["Nguyễn Văn An"], "Ý kiến bổ sung")
     since = fake.mark()
     [again] = await fake.say(people.an, "/tongket 04/11")
-    assert "Đã sửa lại bản tổng kết trong nhóm cấp ủy" in again.text
+    assert "Đã sửa lại bản tổng kết cuộc họp ngày " in again.text
     await fake.wait_for(lambda: post.edits)
     assert "• Nguyễn Văn An: Ý kiến bổ sung" in post.text
     assert fake.sent(committee.id, since=since) == []
@@ -155,7 +156,7 @@ async def test_summary_asked_in_the_cell_group(
     await fake.say(people.binh, "/trogiup")  # she joined in private, so the bot may write to her there
     since = fake.mark()
     [line] = await fake.say(people.binh, "/tongket", group)
-    assert line.text == "Đã gửi bản tổng kết lên cấp ủy; nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình."
+    assert line.text.endswith("lên cấp ủy; nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình.")
     [private] = await fake.wait_for(lambda: fake.sent(people.binh.id, since=since))
     assert "Đi công tác <tháng 11>" in private.text
     await fake.wait_for(lambda: fake.sent(committee.id, since=since))

@@ -136,7 +136,7 @@ async def test_zalo_and_telegram_members_in_one_meeting(
     assert [s.chat for s in telegram.sent].count(CUONG) == 1
 
     await fake.say(hai, "1")
-    assert "sẽ dự họp" in reply(fake, hai)
+    assert "sẽ dự cuộc họp" in reply(fake, hai)
     await fake.say(phuong, "2 mẹ ốm phải chăm")  # "mẹ" is not the /me command here
     assert "xin vắng có lý do" in reply(fake, phuong)
 

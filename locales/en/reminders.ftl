@@ -27,7 +27,7 @@ reminders-cancel-usage = Usage: /cancel — pick the meeting to cancel; or /canc
 reminders-cancel-pick = Pick the meeting to cancel (everyone already reminded will be told):
 reminders-cancel-button = Cancel the meeting on { $day }
 reminders-cancel-done = The meeting on { $when } is cancelled. { $count } people or groups already reminded were told.
-reminders-cancel-not-planned = Only a meeting whose check-in has not opened can be cancelled; this one has begun, ended or was cancelled.
+reminders-cancel-not-planned = Only a meeting whose check-in has not opened can be cancelled; the meeting on { $day } has begun, ended or was cancelled.
 reminders-move-not-planned = Only a meeting that has not begun can be moved.
 reminders-reason-too-long = The reason is longer than { $limit } characters. Please shorten it.
 reminders-none-on-day = The cell has no upcoming meeting on { $day }.
@@ -37,3 +37,5 @@ reminders-remind-done = Reminded { $count } members who had not answered about t
 reminders-resend-too-late = The meeting has begun or is no longer planned; it is too late to remind.
 reminders-resend-wait = This meeting was just reminded. You can remind again after { $at }.
 reminders-resend-nobody = Every member who gets reminders has answered; nobody to remind.
+
+reminders-settle = ⏳ The meeting on { $when } of { $cell } has passed without check-in, so it does not count as held. If the cell met: mark members (/mark { $short } &lt;name&gt; co|vang), then send /summary { $short } to settle it. If not: /cancel { $short }.

@@ -27,7 +27,7 @@ reminders-cancel-usage = Cách dùng: /huyhop — chọn cuộc họp để hủ
 reminders-cancel-pick = Chọn cuộc họp cần hủy (những người đã nhận nhắc sẽ được báo):
 reminders-cancel-button = Hủy cuộc họp { $day }
 reminders-cancel-done = Đã hủy cuộc họp { $when }. Đã báo cho { $count } người hoặc nhóm đã nhận nhắc.
-reminders-cancel-not-planned = Chỉ hủy được cuộc họp chưa mở điểm danh; cuộc họp này đã bắt đầu, đã kết thúc hoặc đã bị hủy.
+reminders-cancel-not-planned = Chỉ hủy được cuộc họp chưa mở điểm danh; cuộc họp ngày { $day } đã bắt đầu, đã kết thúc hoặc đã bị hủy.
 reminders-move-not-planned = Chỉ đổi lịch được cuộc họp chưa bắt đầu.
 reminders-reason-too-long = Lý do dài quá { $limit } ký tự. Vui lòng viết ngắn hơn.
 reminders-none-on-day = Chi bộ không có cuộc họp nào chưa diễn ra vào ngày { $day }.
@@ -37,3 +37,5 @@ reminders-remind-done = Đã nhắc lại cuộc họp { $when } cho { $count } 
 reminders-resend-too-late = Cuộc họp đã bắt đầu hoặc không còn trong lịch, không nhắc lại được nữa.
 reminders-resend-wait = Vừa nhắc lại cuộc họp này rồi. Đồng chí có thể nhắc lại sau { $at }.
 reminders-resend-nobody = Mọi đảng viên nhận nhắc đều đã trả lời, không cần nhắc lại.
+
+reminders-settle = ⏳ Cuộc họp { $when } của { $cell } đã qua nhưng chưa được điểm danh nên chưa tính là đã họp. Nếu chi bộ đã họp: ghi điểm danh hộ (/diemdanhho { $short } &lt;tên&gt; co|vang) rồi gõ /tongket { $short } để chốt. Nếu không họp: /huyhop { $short }.

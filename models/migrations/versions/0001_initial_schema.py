@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 12:53:57.948085
+Create Date: 2026-11-27 13:08:32.770714
 """
 
 from alembic import op
