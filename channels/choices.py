@@ -130,6 +130,7 @@ async def typed_reply(app: AppContext, dispatcher: Dispatcher, incoming: Incomin
     if not picked.rest or not await dispatcher.awaiting(incoming.platform, incoming.user_id):
         return pressed
     # "2 bận công tác": the choice asked for a reason and the member already gave it.
-    answered = await dispatcher.handle(replace(incoming, text=picked.rest))
+    mark = None if incoming.update_id is None else f"{incoming.update_id}:reason"
+    answered = await dispatcher.handle(replace(incoming, text=picked.rest, update_id=mark))
     answered.edits[:0] = pressed.edits
     return answered

@@ -40,6 +40,8 @@ class Incoming:
     message_id: str | None = None
     # For a choice typed on a platform without buttons, the prompt it answered (closed with it).
     prompt_id: int | None = None
+    # The platform's id for a delivered update (webhook): handled at most once, across redeliveries.
+    update_id: str | None = None
 
     @property
     def chat(self) -> Address:

@@ -12,6 +12,7 @@ from models.entities import (
     Invite,
     JobRun,
     JoinRequest,
+    Lease,
     Meeting,
     MeetingScore,
     Membership,
@@ -19,8 +20,10 @@ from models.entities import (
     OutboxMessage,
     Person,
     PostedMessage,
+    ProcessedUpdate,
     Prompt,
     ReminderStep,
+    SendBudget,
     Supervision,
 )
 from models.enums import (
@@ -50,6 +53,7 @@ __all__ = [
     "JobRun",
     "JoinRequest",
     "JoinState",
+    "Lease",
     "Meeting",
     "MeetingKind",
     "MeetingScore",
@@ -64,8 +68,10 @@ __all__ = [
     "Person",
     "Platform",
     "PostedMessage",
+    "ProcessedUpdate",
     "Prompt",
     "ReminderStep",
     "Rsvp",
+    "SendBudget",
     "Supervision",
 ]

@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -39,6 +38,7 @@ from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Account, Attendance, JoinRequest, JoinState, Meeting, MeetingState, Person, Platform, Rsvp
 from services.meetings import schedule_meeting
+from tests.botprocs import free_port
 from tests.chat import Chat
 from tests.factories import build_world
 from tests.fake_zalo import FakeZalo, serving
@@ -48,12 +48,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PHUONG = "z-1006"  # Đỗ Thị Phương's Zalo id in the standard roster
 PUBLIC = "https://chibo.example.org"
 SECRET = "webhook-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -75,8 +69,9 @@ def mode() -> str:
 @pytest.fixture
 def config(db_url: str, fake: FakeZalo, port: int, mode: str) -> Config:
     zalo: dict[str, Any] = {"token": fake.token, "base_url": fake.base_url, "rate_per_second": 50}
-    zalo |= {"listen": f"127.0.0.1:{port}", "public_url": PUBLIC, "mode": mode, "webhook_secret": SECRET}
-    return Config.model_validate({"database": {"url": db_url}, "zalo": zalo})
+    zalo |= {"mode": mode, "webhook_secret": SECRET}
+    server = {"listen": f"127.0.0.1:{port}", "public_url": PUBLIC}
+    return Config.model_validate({"database": {"url": db_url}, "zalo": zalo, "server": server})
 
 
 @pytest.fixture

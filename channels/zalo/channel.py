@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 
 from markupsafe import escape
 
@@ -22,7 +23,7 @@ from channels.zalo.updates import BadUpdate, ZaloUpdate, parse_update
 from core.messages import Address, ChatKind, Outgoing, Response
 from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
-from handlers.router import Dispatcher
+from handlers.router import Dispatcher, UpdateNotHandled
 from models import Platform
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,9 @@ class ZaloChannel:
         """One update as received (bare or wrapped); raises BadUpdate for what we do not understand."""
         await self.handle_update(parse_update(body))
 
-    async def handle_update(self, update: ZaloUpdate) -> None:
+    async def handle_update(self, update: ZaloUpdate, *, tracked: bool = False) -> None:
+        """`tracked` (webhook): the message id is recorded with the work, so a redelivery after a
+        crash does nothing twice; UpdateNotHandled then means "not done, deliver it again"."""
         # One at a time: a member's "2 <lý do>" is two dispatcher steps that must not interleave.
         async with self._lock:
             if update.message_id in self._seen:
@@ -78,9 +81,15 @@ class ZaloChannel:
                 return
             if private:
                 await self.sender.typing(update.chat_id)
-            response = await typed_reply(self.app, self.dispatcher, update.incoming()) if private else None
-            if response is None:
-                response = await self.dispatcher.handle(update.incoming())
+            mark = update.message_id if tracked else None
+            incoming = replace(update.incoming(), update_id=mark)
+            try:
+                response = await typed_reply(self.app, self.dispatcher, incoming) if private else None
+                if response is None:
+                    response = await self.dispatcher.handle(incoming)
+            except UpdateNotHandled:
+                self._seen.pop(update.message_id, None)  # not done: its redelivery must be worked on
+                raise
             await self._deliver(response, origin)
 
     async def _deliver(self, response: Response, origin: Address) -> None:
