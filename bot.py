@@ -249,18 +249,23 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> None:
     await run_role(config, Role.RUN)
 
 
+def _listening(config: Config, listen: str | None) -> Config:
+    """The configuration with `--listen` in place of `[server] listen`, for one process of several."""
+    if not listen:
+        return config
+    try:
+        server = ServerConfig.model_validate({**config.server.model_dump(), "listen": listen})
+    except ValidationError:
+        raise CliError(f"--listen {listen!r} must be host:port, e.g. 127.0.0.1:8001") from None
+    return config.model_copy(update={"server": server})
+
+
 async def cmd_serve(config: Config, args: argparse.Namespace) -> None:
-    if args.listen:
-        try:
-            server = ServerConfig.model_validate({**config.server.model_dump(), "listen": args.listen})
-        except ValidationError:
-            raise CliError(f"--listen {args.listen!r} must be host:port, e.g. 127.0.0.1:8001") from None
-        config = config.model_copy(update={"server": server})
-    await run_role(config, Role.SERVE)
+    await run_role(_listening(config, args.listen), Role.SERVE)
 
 
-async def cmd_worker(config: Config, _args: argparse.Namespace) -> None:
-    await run_role(config, Role.WORKER)
+async def cmd_worker(config: Config, args: argparse.Namespace) -> None:
+    await run_role(_listening(config, args.listen), Role.WORKER)
 
 
 async def run_role(config: Config, role: Role) -> None:
@@ -303,11 +308,6 @@ def build_parser() -> argparse.ArgumentParser:
         description="Receive webhook updates (Telegram, Zalo) on [server] listen and answer them; "
         'also /healthz. Stateless: run several behind a reverse proxy. Needs mode = "webhook".',
     )
-    serve.add_argument(
-        "--listen",
-        metavar="HOST:PORT",
-        help="this process's address, instead of [server] listen",
-    )
     serve.set_defaults(func=cmd_serve)
     worker = sub.add_parser(
         "worker",
@@ -316,6 +316,12 @@ def build_parser() -> argparse.ArgumentParser:
         "outbox senders. Run two or more: one sends for each bot, the others take over within 10 s.",
     )
     worker.set_defaults(func=cmd_worker)
+    for role in (serve, worker):
+        role.add_argument(
+            "--listen",
+            metavar="HOST:PORT",
+            help="this process's /healthz and /metrics address, instead of [server] listen",
+        )
     console = sub.add_parser("console", help="chat with the bot in this terminal as a chosen member")
     console.add_argument("--as", dest="as_name", metavar="NAME", help='full name of the member, e.g. "Nguyễn Văn An"')
     console.set_defaults(func=cmd_console)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -28,8 +29,9 @@ from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Platform
 from scheduler.dispatch import worker_name
-from scheduler.runner import start_scheduler, stop_scheduler
+from scheduler.runner import BotScheduler, start_scheduler, stop_scheduler
 from scheduler.sender_lock import SenderLock
+from services.health import HealthCheck
 
 log = logging.getLogger(__name__)
 
@@ -76,21 +78,31 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
     senders: dict[Platform, Sender] = {}
     receive = role is not Role.WORKER
     tg_receive: Receive = config.telegram.mode if receive else None
-    webhook = receive and any(side.token and side.mode == "webhook" for side in (config.telegram, config.zalo))
-    charts = receive and bool(config.zalo.token and config.server.public_url)
-    server = HttpServer(config.server.listen, app.sessions) if role is Role.SERVE or webhook or charts else None
+    scheduler: BotScheduler | None = None
+
+    def scheduler_idle() -> float | None:
+        return scheduler.idle_seconds() if scheduler is not None else None
+
+    # Every process answers /healthz (and serves /metrics); a serve process runs no scheduler.
+    health = HealthCheck(
+        app.sessions,
+        app.clock.now,
+        timedelta(minutes=config.server.stuck_minutes),
+        None if role is Role.SERVE else scheduler_idle,
+        max(timedelta(minutes=2), timedelta(seconds=3 * config.reminders.dispatch_seconds)),
+    )
+    server = HttpServer(config.server.listen, health)
     telegram = (
         TelegramChannel(app, dispatcher, senders=senders, receive=tg_receive, menus=role is not Role.SERVE)
         if config.telegram.token
         else None
     )
-    if telegram is not None and tg_receive == "webhook" and server is not None:
+    if telegram is not None and tg_receive == "webhook":
         add_telegram_route(server, telegram, config.telegram.webhook_secret)
     zalo = ZaloRuntime(app, dispatcher, senders, server=server, receive=receive) if config.zalo.token else None
     async with contextlib.AsyncExitStack() as stack:
-        if server is not None:
-            await server.start()
-            stack.push_async_callback(server.stop)
+        await server.start()
+        stack.push_async_callback(server.stop)
         if telegram is not None:
             await telegram.start()
             stack.push_async_callback(telegram.stop)
@@ -102,7 +114,7 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
             await zalo.start()
             stack.push_async_callback(zalo.stop)
         if role is not Role.SERVE:
-            await _start_sending(stack, app, senders)
+            scheduler = await _start_sending(stack, app, senders)
         log.info("%s process ready", role)
         if zalo is not None:
             await zalo.wait(stop)
@@ -110,7 +122,9 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
             await stop.wait()
 
 
-async def _start_sending(stack: contextlib.AsyncExitStack, app: AppContext, senders: dict[Platform, Sender]) -> None:
+async def _start_sending(
+    stack: contextlib.AsyncExitStack, app: AppContext, senders: dict[Platform, Sender]
+) -> BotScheduler:
     engine = app.sessions.kw["bind"]
     assert isinstance(engine, AsyncEngine)
     lock = SenderLock(engine, sender_lock_name(app.config), worker_name(), list(senders))
@@ -123,3 +137,4 @@ async def _start_sending(stack: contextlib.AsyncExitStack, app: AppContext, send
     stack.push_async_callback(give_up)
     scheduler = start_scheduler(app, senders, lambda: lock.held)
     stack.push_async_callback(stop_scheduler, scheduler)
+    return scheduler

@@ -12,9 +12,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.health import HealthCheck
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +34,12 @@ def refused(status: int, reason: str) -> web.Response:
 
 
 class HttpServer:
-    def __init__(self, listen: str, sessions: async_sessionmaker[AsyncSession] | None = None) -> None:
+    def __init__(self, listen: str, health: HealthCheck | None = None) -> None:
         self.host, _, port = listen.rpartition(":")
         self.port = int(port)
         self.app = web.Application(client_max_size=MAX_BODY)
-        if sessions is not None:
-            self.app.router.add_get(HEALTH_PATH, _health(sessions))
+        if health is not None:
+            self.app.router.add_get(HEALTH_PATH, _health(health))
         self._runner: web.AppRunner | None = None
 
     def add_post(self, path: str, route: Route) -> None:
@@ -63,14 +62,11 @@ class HttpServer:
             self._runner = None
 
 
-def _health(sessions: async_sessionmaker[AsyncSession]) -> Route:
-    async def health(_request: web.Request) -> web.Response:
-        try:
-            async with sessions() as session:
-                await session.execute(text("SELECT 1"))
-        except (SQLAlchemyError, OSError) as exc:
-            log.warning("health check: database unreachable (%s)", type(exc).__name__)
-            return web.json_response({"ok": False, "database": "unreachable"}, status=503)
-        return web.json_response({"ok": True, "database": "ok"})
+def _health(health: HealthCheck) -> Route:
+    async def answer(_request: web.Request) -> web.Response:
+        verdict = await health.verdict()
+        if not verdict.ok:
+            log.warning("health check failed: %s", verdict.checks)
+        return web.json_response({"ok": verdict.ok, **verdict.checks}, status=200 if verdict.ok else 503)
 
-    return health
+    return answer

@@ -157,6 +157,8 @@ class ServerConfig(_Section):
     listen: str = "127.0.0.1:8443"
     # What Telegram and Zalo call: the reverse proxy in front of the serve processes; empty = none.
     public_url: str = ""
+    # /healthz fails once a due outbox message has waited this long (a stuck sender).
+    stuck_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
 
     @field_validator("listen")
     @classmethod

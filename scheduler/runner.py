@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -47,16 +48,24 @@ class BotScheduler(AsyncIOScheduler):  # type: ignore[misc]  # APScheduler 3 shi
     def __init__(self, **options: object) -> None:
         super().__init__(**options)
         self._in_flight = 0
+        self._last_finish = time.monotonic()
         self._idle = asyncio.Event()
         self._idle.set()
         self.add_listener(self._count, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
 
     def _count(self, event: JobEvent) -> None:
         self._in_flight += 1 if event.code == EVENT_JOB_SUBMITTED else -1
+        if event.code != EVENT_JOB_SUBMITTED:
+            self._last_finish = time.monotonic()
         if self._in_flight > 0:
             self._idle.clear()
         else:
             self._idle.set()
+
+    def idle_seconds(self) -> float | None:
+        """Seconds since a job run last finished (or the scheduler started); None when stopped.
+        The dispatch job runs every few seconds, so a long silence means the scheduler is stuck."""
+        return time.monotonic() - self._last_finish if self.running else None
 
     async def jobs_finished(self) -> None:
         """Return once no job run is in flight (callers bound the wait)."""

@@ -35,7 +35,7 @@ def test_the_systemd_units_verify(tmp_path: Path) -> None:
     targets = [
         tmp_path / "chibo-run.service",
         tmp_path / "chibo-serve@8001.service",
-        tmp_path / "chibo-worker@1.service",
+        tmp_path / "chibo-worker@01.service",
     ]
     result = subprocess.run(
         ["systemd-analyze", "verify", *map(str, targets)], capture_output=True, text=True, check=False, timeout=60
@@ -47,12 +47,16 @@ def test_the_systemd_units_verify(tmp_path: Path) -> None:
 def test_the_units_run_the_commands_that_exist() -> None:
     units = {name: (DEPLOY / name).read_text(encoding="utf-8") for name in UNITS}
     assert "serve --listen 127.0.0.1:%i" in units["chibo-serve@.service"]
-    assert units["chibo-worker@.service"].rstrip().count(" worker\n") == 1
+    assert " worker --listen 127.0.0.1:89%i" in units["chibo-worker@.service"]
     assert " run\n" in units["chibo-run.service"]
     help_text = subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "serve", "--help"], capture_output=True, text=True, check=True
     ).stdout
     assert "--listen" in help_text
+    worker_help = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "worker", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "--listen" in worker_help
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")

@@ -475,7 +475,8 @@ async def test_charts_only_with_a_public_address(
 
 async def run_bot(tmp_path: Path, fake: FakeZalo, token: str) -> asyncio.subprocess.Process:
     (tmp_path / "config.toml").write_text(
-        f'[zalo]\nbase_url = "{fake.base_url}"\nrate_per_second = 20\n', encoding="utf-8"
+        f'[zalo]\nbase_url = "{fake.base_url}"\nrate_per_second = 20\n[server]\nlisten = "127.0.0.1:0"\n',
+        encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN")}
     env |= {"ZALO_BOT_TOKEN": token, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"}
