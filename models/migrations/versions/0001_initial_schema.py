@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 13:14:48.169501
+Create Date: 2026-11-27 13:19:36.953108
 """
 
 from alembic import op
