@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 from markupsafe import Markup
 
+from core.callback import CallbackData
+from core.messages import Button, ChatKind, Response
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Button, ChatKind, Response
 from handlers.parsing import parse_date
 from models import Meeting, Membership
 from services import chats, meetings, summary
@@ -109,9 +110,16 @@ async def one_meeting_on(ctx: Ctx, cell_id: int, text: str) -> Meeting:
     return found[0]
 
 
-def choose_meeting(ctx: Ctx, found: Sequence[Meeting], key: str, button_key: str, data: str, **args: str) -> Response:
+def choose_meeting(
+    ctx: Ctx,
+    found: Sequence[Meeting],
+    key: str,
+    button_key: str,
+    data: Callable[[int], CallbackData],
+    **args: str,
+) -> Response:
     """Ask a member of several cells which meeting they mean: one line per meeting naming its cell and
-    date, and a button each (`data` with the meeting id; a numbered choice on Zalo and the console)."""
+    date, and a button each (`data` of the meeting id; a numbered choice on Zalo and the console)."""
     zone = ctx.app.config.schedule.zone
     lines, rows = [], []
     for meeting in found:
@@ -120,14 +128,14 @@ def choose_meeting(ctx: Ctx, found: Sequence[Meeting], key: str, button_key: str
         cell = membership.cell.name
         lines.append(ctx.t("meeting-choice-line", cell=cell, when=fmt.when(ctx.app.tr, meeting.starts_at, zone)))
         label = ctx.t(button_key, cell=cell, day=meeting.starts_at.astimezone(zone).strftime("%d/%m"))
-        rows.append((Button(label.striptags(), data.format(meeting.id)),))
+        rows.append((Button(label.striptags(), data(meeting.id)),))
     first = found[0].starts_at.astimezone(zone).strftime("%d/%m")
     return ctx.reply(key, tuple(rows), meetings=Markup("\n").join(lines), first=first, **args)
 
 
-async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
+async def meeting_by_id(ctx: Ctx, meeting_id: int) -> Meeting:
     """The meeting a button names; the caller must belong to its cell."""
-    meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
+    meeting = await ctx.session.get(Meeting, meeting_id)
     if meeting is None:
         raise DomainError("err-stale-button")
     if ctx.me().membership_in(meeting.cell_id) is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from core.messages import Outgoing, Response
 from handlers import common
 from handlers.context import AppContext, Ctx
-from handlers.messages import Outgoing, Response
 from handlers.router import Need, Router
 from services import export, summary
 from services.errors import DomainError

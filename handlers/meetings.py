@@ -6,11 +6,11 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from core.messages import Address, Outgoing, Response
 from handlers import format as fmt
 from handlers.announce import announcement
 from handlers.common import meeting_day, meeting_of, secretary_cell
 from handlers.context import Ctx
-from handlers.messages import Address, Outgoing, Response
 from handlers.parsing import parse_date, parse_time
 from handlers.reminders import renderer
 from handlers.router import Need, Router
@@ -43,9 +43,8 @@ async def _announce(ctx: Ctx, membership: Membership, meeting: Meeting) -> Respo
     for group in groups:
         response.messages.append(Outgoing(text, buttons, to=Address(group.platform, group.chat_id)))
     # The groups have their announcement now: the reminders' announce step will not post another.
-    rows = [[[b.label, b.data] for b in row] for row in buttons]
     recipients = [Recipient(group.platform, group.chat_id) for group in groups]
-    await reminders.record_announced(ctx.session, meeting, recipients, (str(text), rows), ctx.now)
+    await reminders.record_announced(ctx.session, meeting, recipients, (str(text), buttons), ctx.now)
     response.say(ctx.t("schedule-done") + "\n" + text)
     if not groups:
         response.say(ctx.t("schedule-no-group"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from core.messages import Response
 from handlers.common import meeting_day, meeting_of, member_cell
 from handlers.context import Ctx
-from handlers.messages import Response
 from handlers.router import Need, Router
 from services import opinions
 from services.errors import DomainError

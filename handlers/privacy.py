@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.i18n import Translator
+from core.messages import Outgoing, Response
 from handlers.common import secretary_cell
 from handlers.context import Ctx
-from handlers.messages import Outgoing, Response
 from handlers.router import Need, Router
 from models import Platform
 from services import erasure, membership, mydata

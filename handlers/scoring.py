@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from core.config import ScoringConfig
+from core.messages import Response
 from handlers import common
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Response
 from handlers.router import Need, Router
 from services import scoring, summary
 from services.errors import DomainError

@@ -13,10 +13,10 @@ from markupsafe import Markup, escape
 
 from core.config import ScoringConfig
 from core.i18n import Translator
+from core.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers import common
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from models import MemberStatus

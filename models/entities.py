@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     SQLColumnExpression,
@@ -412,3 +413,32 @@ class JobRun(Base):
     done_at: Mapped[datetime]
     # What the run produced (messages written), for the record.
     produced: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Prompt(Base):
+    """What one account's next reply can answer where there are no buttons (Zalo, the console), or
+    the question the bot asked on any platform: kept here, not in a process's memory, so it
+    survives a restart and is shared by processes, and with an expiry.
+
+    `kind` "choices": the numbered buttons of one message (`buttons`: [number, label, data] each),
+    bound to that message; "question": the follow-up `question` whose answer is the next plain
+    message, with its `data`. A prompt is closed when answered or when a newer one on the same
+    `subject` (or, for questions, any newer question) replaces it.
+    """
+
+    __tablename__ = "prompts"
+    __table_args__ = (Index("ix_prompts_open", "platform", "account", "closed_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    # The account's id on the platform (its private chat with the bot).
+    account: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(String(80))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    buttons: Mapped[list[list[object]] | None] = mapped_column(JSON)
+    question: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]

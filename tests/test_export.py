@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import main
+from core.messages import Response
 from handlers.context import AppContext
-from handlers.messages import Response
 from handlers.router import Dispatcher
 from tests.test_digest import build_history
 from tests.test_summary import Recorder, all_text, in_group, private, run

@@ -9,9 +9,9 @@ import pytest
 from markupsafe import Markup
 from sqlalchemy import select
 
+from core.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
 from handlers.context import AppContext
 from handlers.delivery import deliver
-from handlers.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
 from handlers.router import Dispatcher
 from handlers.textsplit import split_messages, visible_length
 from models import (
