@@ -201,7 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write a cell's attendance register (.xlsx) and a minutes draft (.docx) for one year"
     )
     exporter.add_argument("--cell", required=True, metavar="NAME", help='cell name, e.g. "Chi bộ Khu phố 1"')
-    exporter.add_argument("--year", required=True, type=int, metavar="YYYY", help="calendar year of the register")
+    exporter.add_argument("--year", required=True, metavar="YYYY", help="calendar year of the register")
     exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
     exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
     exporter.set_defaults(func=cmd_export)

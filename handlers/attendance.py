@@ -12,6 +12,7 @@ from core.i18n import Translator
 from handlers.common import find_member, meeting_by_id, meeting_of, member_cell, secretary_cell
 from handlers.context import AppContext, Ctx
 from handlers.messages import Address, Button, ChatKind, Edit, Outgoing, Response
+from handlers.parsing import parse_id
 from handlers.router import Need, Router
 from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
 from services import attendance, chats, meetings
@@ -186,12 +187,12 @@ async def _checked_in(ctx: Ctx, meeting_id: int) -> Response:
 async def checkin_first_press(ctx: Ctx) -> Response | None:
     """A burst of presses is mostly first presses by members while check-in is open: one statement
     each. Anything else goes to `checkin_button`, which explains it."""
-    [meeting_id] = ctx.pressed
-    if not meeting_id.isdigit() or not await attendance.check_in_first_press(
-        ctx.session, ctx.incoming.platform, ctx.incoming.user_id, int(meeting_id), ctx.now
+    meeting_id = parse_id(ctx.pressed[0])
+    if meeting_id is None or not await attendance.check_in_first_press(
+        ctx.session, ctx.incoming.platform, ctx.incoming.user_id, meeting_id, ctx.now
     ):
         return None
-    return await _checked_in(ctx, int(meeting_id))
+    return await _checked_in(ctx, meeting_id)
 
 
 @router.button("ci", shortcut=checkin_first_press)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from handlers.context import Ctx
 from handlers.messages import ChatKind
+from handlers.parsing import is_number, parse_id, parse_int
 from models import Meeting, Membership
 from services import chats, meetings
 from services.errors import DomainError
@@ -43,7 +44,8 @@ async def meeting_of(ctx: Ctx, cell_id: int) -> Meeting:
 
 async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
     """The meeting a button names; the caller must belong to its cell."""
-    meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
+    number = parse_id(meeting_id)
+    meeting = await ctx.session.get(Meeting, number) if number else None
     if meeting is None:
         raise DomainError("err-stale-button")
     if ctx.me().membership_in(meeting.cell_id) is None:
@@ -53,10 +55,8 @@ async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
 
 def find_member(roster: Sequence[Membership], who: str) -> Membership:
     """By roster number, else by full name, else by a unique part of the name."""
-    if who.isdigit():
-        if not 1 <= int(who) <= len(roster):
-            raise DomainError("mark-no-number", count=len(roster))
-        return roster[int(who) - 1]
+    if is_number(who):
+        return roster[parse_int(who, 1, len(roster), "mark-no-number", count=len(roster)) - 1]
     exact = [m for m in roster if fold(m.person.full_name) == fold(who)]
     partial = exact or [m for m in roster if fold(who) in fold(m.person.full_name)]
     if len(partial) != 1:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from handlers.common import find_member, secretary_cell
 from handlers.context import Ctx
 from handlers.messages import Address, Button, ChatKind, Outgoing, Response
+from handlers.parsing import parse_id
 from handlers.router import Need, Router
 from models import Account, Cell, JoinRequest, MemberRole, Membership, Person, Platform
 from services import chats, invites
@@ -85,11 +86,12 @@ async def pick(ctx: Ctx) -> Response:
     code, person_id = ctx.pressed
     if ctx.actor is not None:
         raise DomainError("join-already-linked")
-    if not person_id.isdigit():
+    chosen = parse_id(person_id)
+    if chosen is None:
         raise DomainError("err-stale-button")
     incoming = ctx.incoming
     request = await invites.claim(
-        ctx.session, code, int(person_id), incoming.platform, incoming.user_id, incoming.user_name, ctx.now
+        ctx.session, code, chosen, incoming.platform, incoming.user_id, incoming.user_name, ctx.now
     )
     person = await ctx.session.get(Person, request.person_id)
     assert person is not None
@@ -120,7 +122,8 @@ async def pick(ctx: Ctx) -> Response:
 @router.button("join", Need.SECRETARY, parts=2)
 async def decide(ctx: Ctx) -> Response:
     request_id, choice = ctx.pressed
-    request = await ctx.session.get(JoinRequest, int(request_id)) if request_id.isdigit() else None
+    number = parse_id(request_id)
+    request = await ctx.session.get(JoinRequest, number) if number else None
     if request is None or choice not in ("ok", "no"):
         raise DomainError("err-stale-button")
     if not ctx.me().runs(request.cell_id):

@@ -4,7 +4,6 @@ secretary's /huyhop (cancel a meeting) and /nhaclai (remind those who have not a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -17,7 +16,7 @@ from handlers.announce import announcement, rsvp_buttons
 from handlers.common import secretary_cell
 from handlers.context import AppContext, Ctx
 from handlers.messages import Button, Keyboard, Response
-from handlers.parsing import parse_date
+from handlers.parsing import looks_like_date, parse_date, parse_id
 from handlers.router import Need, Router
 from models import Meeting, MeetingState
 from services import reminders
@@ -27,7 +26,6 @@ from services.reminders import Kind, Notice, Render, Rendered
 
 router = Router()
 REASON_MAX = 300
-_LOOKS_LIKE_DATE = re.compile(r"^\d[\d/.-]*$")
 
 
 def _rows(buttons: Keyboard) -> list[list[list[str]]] | None:
@@ -132,11 +130,11 @@ def _on_day(ctx: Ctx, meetings: Sequence[Meeting], day: date) -> Meeting:
 
 
 def _split_date(ctx: Ctx, usage: str) -> tuple[date | None, str]:
-    """An optional leading date (dd/mm, dd/mm/yyyy, yyyy-mm-dd), then free text."""
+    """An optional leading date (as `parse_date` reads it), then free text."""
     head, _, rest = ctx.args.strip().partition(" ")
     if not head:
         return None, ""
-    if not _LOOKS_LIKE_DATE.match(head):
+    if not looks_like_date(head):
         raise DomainError(usage)
     today = ctx.now.astimezone(ctx.app.config.schedule.zone).date()
     return parse_date(head, today), " ".join(rest.split())
@@ -174,7 +172,8 @@ async def cancel(ctx: Ctx) -> Response:
 @router.button("cancel", Need.SECRETARY)
 async def cancel_button(ctx: Ctx) -> Response:
     [meeting_id] = ctx.pressed
-    meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
+    number = parse_id(meeting_id)
+    meeting = await ctx.session.get(Meeting, number) if number else None
     if meeting is None or not ctx.me().runs(meeting.cell_id):
         raise DomainError("err-stale-button")
     return await _cancel(ctx, meeting, None)

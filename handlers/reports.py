@@ -21,6 +21,7 @@ from handlers import common
 from handlers import format as fmt
 from handlers.context import AppContext, Ctx
 from handlers.messages import Address, ChatKind, Edit, Outgoing, Response
+from handlers.parsing import is_number, looks_like_date, parse_date, parse_int, parse_year
 from handlers.router import Need, Router
 from models import MemberStatus, Platform
 from services import charts, chats, digest, export, scoring, summary
@@ -38,7 +39,9 @@ EDITABLE = frozenset({Platform.TELEGRAM, Platform.CONSOLE})
 SPARKS = "▁▂▃▄▅▆▇█"
 _YES = frozenset({"co", "c", "x", "dat", "1", "yes", "y"})
 _NO = frozenset({"khong", "k", "0", "no", "n", "chuadat"})
-_POINTS = re.compile(r"^(?:([a-z_]+)=)?(-?\d+)$")
+_POINTS = re.compile(r"^(?:([a-z_]+)=)?(-?[0-9]+)$")
+# No rubric part is worth more; a larger number is refused before it is compared with the rubric.
+POINTS_MAX = 1000
 _REASON_PREFIX = re.compile(r"^(?:l[ýy]\s*do|reason)\s*:?\s*", re.IGNORECASE)
 _ON = frozenset({"bat", "on", "co", "1"})
 _MODE_WORDS = {
@@ -217,7 +220,7 @@ async def summary_command(ctx: Ctx) -> Response:
     if words and fold(words[0]).replace("_", "") == "andanh":
         return _anonymous_setting(ctx, membership.cell_id, words[1:])
     tr, zone, now = ctx.app.tr, ctx.app.config.schedule.zone, ctx.now
-    day = summary.parse_day(ctx.args, now.astimezone(zone).date()) if ctx.args else None
+    day = parse_date(ctx.args, now.astimezone(zone).date(), past=True) if ctx.args else None
     meeting = await summary.held_meeting(ctx.session, membership.cell_id, now, zone, day)
     report = await summary.meeting_report(ctx.session, meeting.id, zone)
     summary.mark_summarised(meeting, now)
@@ -284,14 +287,18 @@ def parse_points(words: Sequence[str], rubric: ScoringConfig) -> tuple[dict[str,
     if keyed and len(keyed) != len(matches):
         raise DomainError("reports-score-mixed")
     if keyed:
-        return {_part_key(m.group(1), rubric): int(m.group(2)) for m in matches}, reason
-    numbers = [int(m.group(2)) for m in matches]
+        return {_part_key(m.group(1), rubric): _points(m.group(2)) for m in matches}, reason
+    numbers = [_points(m.group(2)) for m in matches]
     others = [p for p in rubric.parts if p != rubric.attendance_part]
     if len(numbers) == len(others):
         return dict(zip(others, numbers, strict=True)), reason
     if len(numbers) == len(rubric.parts):
         return dict(zip(rubric.parts, numbers, strict=True)), reason
     raise DomainError("reports-score-count", count=len(others), parts=", ".join(others))
+
+
+def _points(text: str) -> int:
+    return parse_int(text, -POINTS_MAX, POINTS_MAX)
 
 
 def parse_yes_no(words: Sequence[str]) -> dict[str, bool]:
@@ -345,7 +352,8 @@ async def score_command(ctx: Ctx) -> Response:
             return ctx.reply("reports-score-mode-bontot")
         return ctx.reply("reports-score-mode-rubric", total=rubric.total)
     zone = ctx.app.config.schedule.zone
-    day = summary.parse_day(words.pop(0), ctx.now.astimezone(zone).date()) if words and "/" in words[0] else None
+    today = ctx.now.astimezone(zone).date()
+    day = parse_date(words.pop(0), today, past=True) if words and looks_like_date(words[0]) else None
     meeting = await summary.held_meeting(ctx.session, cell.id, ctx.now, zone, day)
     shown = fmt.date(meeting.starts_at, zone)
     if not words:
@@ -472,10 +480,10 @@ def parse_export_args(text: str, today: date) -> tuple[int | None, date | None]:
     year: int | None = None
     day: date | None = None
     for word in text.split():
-        if word.isdigit() and len(word) == 4:
-            year = int(word)
-        elif "/" in word:
-            day = summary.parse_day(word, today)
+        if is_number(word):
+            year = parse_year(word)
+        elif looks_like_date(word):
+            day = parse_date(word, today, past=True)
         else:
             raise DomainError("reports-export-usage", text=word)
     return year, day
@@ -493,13 +501,15 @@ async def export_command(ctx: Ctx) -> Response:
     return response
 
 
-async def build_exports(app: AppContext, cell_name: str, year: int, meeting: str | None) -> export.ExportFiles:
-    """`bot.py export`: find the cell by name and build both files (nothing is written on a refusal)."""
+async def build_exports(app: AppContext, cell_name: str, year: str, meeting: str | None) -> export.ExportFiles:
+    """`bot.py export`: find the cell by name and build both files (nothing is written on a refusal);
+    the year and the day are read by the same parsers as /xuatfile."""
     zone, now = app.config.schedule.zone, app.clock.now()
+    year_number = parse_year(year.strip())
+    day = parse_date(meeting, now.astimezone(zone).date(), past=True) if meeting else None
     async with app.sessions() as session:
         cell = await export.find_cell(session, cell_name)
-        day = summary.parse_day(meeting, now.astimezone(zone).date()) if meeting else None
-        return await export.export_cell(session, app.tr, app.config.scoring, cell, year, day, now, zone)
+        return await export.export_cell(session, app.tr, app.config.scoring, cell, year_number, day, now, zone)
 
 
 def save_exports(files: export.ExportFiles, out_dir: Path) -> list[Path]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -17,7 +17,7 @@ from handlers.messages import ChatKind, Incoming, Response
 from models import Platform
 from services.errors import DomainError
 from services.people import Actor, find_actor
-from services.text import fold
+from services.text import clean_name, clean_text, fold
 
 log = logging.getLogger(__name__)
 
@@ -171,6 +171,9 @@ class Dispatcher:
         return pending is not None and pending.until >= self.app.clock.now()
 
     async def handle(self, incoming: Incoming) -> Response:
+        # What users type is cleaned once, here, for every channel: handlers parse, measure and
+        # store the same text (control and invisible characters removed, NFC).
+        incoming = replace(incoming, text=clean_text(incoming.text), user_name=clean_name(incoming.user_name))
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
@@ -197,9 +200,15 @@ class Dispatcher:
         return response
 
     def _refusal(self, ctx: Ctx, key: str, **args: Any) -> Response:
+        """The refusal in words; it runs outside the handler's error handling, so it must not raise."""
+        try:
+            text = ctx.app.tr.t(key, **args)
+        except Exception:
+            log.exception("refusal %s could not be worded", key)
+            text = ctx.app.tr.t("err-internal")
         if ctx.incoming.button is not None:
-            return Response(toast=str(ctx.app.tr.t(key, **args).striptags()))
-        return ctx.reply(key, **args)
+            return Response(toast=str(text.striptags()))
+        return Response().say(text)
 
     def _remember(self, incoming: Incoming, pending: Pending | None) -> None:
         user = (incoming.platform, incoming.user_id)
