@@ -41,6 +41,7 @@ EXCUSED_STREAK_LIMIT = 3
 # Quy định 29-QĐ/TW point 8.1 (kept in QĐ 24 and QĐ 294): 3 unexcused absences in a year -> consider removal.
 REMOVAL_UNEXCUSED = 3
 
+
 @dataclass(frozen=True)
 class Breakdown:
     """Attendance at one meeting by party status; exempted members are out of the denominator."""
