@@ -27,6 +27,7 @@ from models import Base, ChatLink, Platform
 from services import invites
 from tests.chat import GROUP, Chat
 from tests.conftest import ADMIN_ID
+from tests.dialog import ConsoleDialog
 from tests.factories import build_world
 from tests.test_summary_world import hold_meeting
 
@@ -47,15 +48,17 @@ KEYWORDS = (
     "hangthang", "chuyende", "xoa", "andanh", "bat", "tat", "kieu", "bontot", "diem", "co", "vang",
     "khong", "ma", "capuy", "Khu phố 1", "Nguyễn Văn An", "lý do:", "chuan_bi=15", "-5", "0",
 )  # fmt: skip
-EXAMPLES = 40
+EXAMPLES = 30
 
 
 class Seeded:
     """The seeded cell's rows, and the ids and codes a forger could have seen."""
 
-    def __init__(self, rows: dict[Table, list[dict[str, Any]]], known: list[str]) -> None:
+    def __init__(self, rows: dict[Table, list[dict[str, Any]]], known: list[str], people: dict[str, int]) -> None:
         self.rows = rows
         self.known = known
+        # Person ids by role, for the console (which acts as a person, not an account).
+        self.people = people
 
     def __repr__(self) -> str:
         return f"Seeded(known={self.known!r})"
@@ -89,7 +92,7 @@ async def seed(app: AppContext) -> Seeded:
             for table in Base.metadata.sorted_tables
         }
     known = [str(world.meeting_id), str(held), *(str(i) for i in people.values()), *(i.code for i in codes.values())]
-    return Seeded(rows, known)
+    return Seeded(rows, known, {"member": people["Lê Văn Cường"], "secretary": people["Nguyễn Văn An"]})
 
 
 @pytest.fixture
@@ -212,5 +215,34 @@ async def test_every_button_answers_forged_data(
         for _ in range(data.draw(st.integers(1, 3), label="presses")):
             role, in_group = data.draw(callers(), label="caller")
             await answer(app, role, in_group, button=data.draw(button_data(kind, seeded.known), label="data"))
+    finally:
+        await seeded.restore(app)
+
+
+def console_lines(known: Sequence[str]) -> st.SearchStrategy[str]:
+    """A console line: a command typed bare (no slash, spaces inside), a number pressing a shown
+    button, or free text answering whatever the bot last asked."""
+    bare = st.builds(
+        lambda command, name, args: f"{name.replace('_', ' ') if command else name} {args}",
+        st.booleans(),
+        st.sampled_from([n for c in ROUTER.commands for n in c.names]),
+        arguments(known),
+    )
+    return st.one_of(bare, st.sampled_from(("1", "2", "3", "có", "vắng bận việc", "không")), arguments(known))
+
+
+@pytest.mark.parametrize("role", ["member", "secretary"])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(data=st.data())
+async def test_the_console_answers_any_line(app: AppContext, seeded: Seeded, role: str, data: st.DataObject) -> None:
+    """The console dialog: bare commands, numbered buttons and answers to the bot's questions."""
+    dialog = ConsoleDialog(app, seeded.people[role], role)
+    internal = to_plain(app.tr.t("err-internal"))
+    try:
+        for _ in range(data.draw(st.integers(1, 4), label="lines")):
+            line = data.draw(console_lines(seeded.known), label="line")
+            printed = await dialog.say(line)
+            assert printed.strip(), f"no reply to {line!r}"
+            assert internal not in printed, f"internal error for {line!r}"
     finally:
         await seeded.restore(app)
