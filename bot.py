@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import getpass
 import logging
 import signal
 import sys
@@ -23,20 +24,26 @@ from channels.plain import to_plain
 from channels.telegram import TelegramStartError, run_telegram
 from channels.zalo.runner import ZaloStartError, run_zalo
 from core.clock import Clock, SystemClock
-from core.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config, mask_url
 from core.i18n import Translator
-from core.logs import setup_logging
+from core.logs import Redactor, setup_logging
 from handlers.context import AppContext
 from handlers.delivery import Sender
+from handlers.exports import build_exports, save_exports
+from handlers.privacy import erase_texts
 from handlers.registry import ROUTER
-from handlers.reports import build_exports, save_exports
 from handlers.router import Dispatcher
 from models import Membership, Person, Platform, Supervision
+from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
+from ops.doctor import diagnose, report
 from scheduler.runner import start_scheduler, stop_scheduler
-from services.demo import seed_demo
+from services import erasure
+from services.demo import CELL as DEMO_CELL
+from services.demo import DEMO_ROLES, seed_demo
 from services.errors import DomainError
+from services.parsing import is_number
 from services.roster import import_rows
 from services.roster_file import RosterError, parse_rows, read_table
 from services.text import fold
@@ -48,6 +55,10 @@ class CliError(Exception):
     """A clear message for the operator; exit code 1, no traceback."""
 
 
+def _first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [""])[0]
+
+
 @asynccontextmanager
 async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[AppContext]:
     """Engine, migrations and shared parts for one process; disposes the engine on exit."""
@@ -56,7 +67,8 @@ async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[
         try:
             await upgrade(engine)
         except (SQLAlchemyError, OSError) as exc:
-            raise CliError(f"cannot open the database: {type(exc).__name__}: {str(exc).splitlines()[0]}") from None
+            where = mask_url(config.database.url)
+            raise CliError(f"cannot open the database {where}: {type(exc).__name__}: {_first_line(exc)}") from None
         yield AppContext(
             config=config,
             sessions=make_sessionmaker(engine),
@@ -72,10 +84,36 @@ async def cmd_db_upgrade(config: Config, _args: argparse.Namespace) -> None:
         print("database is at the newest schema")
 
 
+async def cmd_backup(config: Config, args: argparse.Namespace) -> None:
+    folder = Path(args.to) if args.to else Path(config.backup.dir)
+    try:
+        path = await backup(config.database.url, folder, SystemClock().now())
+    except BackupError as exc:
+        raise CliError(f"backup failed: {exc}") from None
+    print(f"wrote {path}")
+
+
+async def cmd_restore(config: Config, args: argparse.Namespace) -> None:
+    try:
+        await restore(config.database.url, Path(args.file))
+    except BackupError as exc:
+        raise CliError(f"restore refused, nothing was changed: {exc}") from None
+    # A backup made by an older version is brought to the current schema at once.
+    async with open_app(config):
+        pass
+    print(f"restored {args.file}; the database is at the newest schema")
+
+
+async def cmd_doctor(config: Config, _args: argparse.Namespace) -> int:
+    output, code = report(await diagnose(config, SystemClock()))
+    print(output)
+    return code
+
+
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
     rows = parse_rows(read_table(Path(args.file)))
     async with open_app(config) as app, app.sessions() as session, session.begin():
-        report = await import_rows(session, rows)
+        report = await import_rows(session, rows, now=app.clock.now())
     print(f"imported {args.file}:")
     for line in report.lines():
         print(f"  {line}")
@@ -89,6 +127,44 @@ async def cmd_export(config: Config, args: argparse.Namespace) -> None:
             raise CliError(to_plain(app.tr.t(refusal.key, **refusal.args_for_message))) from None
     for path in await asyncio.to_thread(save_exports, files, Path(args.out)):
         print(f"wrote {path}")
+
+
+async def cmd_erase(config: Config, args: argparse.Namespace) -> None:
+    """Erase one person's personal data: shown first, then confirmed by typing the id (or --yes)."""
+    async with open_app(config) as app, app.sessions() as session:
+        try:
+            person_id = args.person
+            if person_id is None:
+                found = await erasure.people_named(session, args.name, args.cell)
+                if len({pid for pid, _ in found}) != 1:
+                    listing = "; ".join(f"#{pid} ({cell})" for pid, cell in found) or "nobody"
+                    raise CliError(f"{args.name!r} matches {listing}; erase by --person ID")
+                person_id = found[0][0]
+            person = await erasure.person_to_erase(session, person_id)
+            seen = await erasure.preview(session, person)
+        except DomainError as refusal:
+            raise CliError(to_plain(app.tr.t(refusal.key, **refusal.args_for_message))) from None
+        print(
+            f"person #{seen.person_id}: {seen.name} ({', '.join(seen.cells) or 'no cell'}); erases the name, phone, "
+            f"{seen.accounts} chat accounts, {seen.reasons} absence reasons, {seen.opinions} opinion texts"
+        )
+        if not args.yes:
+            print(f"type {seen.person_id} to confirm: ", end="", flush=True)
+            answer = await asyncio.to_thread(sys.stdin.readline)
+            if answer.strip() != str(seen.person_id):
+                raise CliError("not confirmed; nothing was changed")
+        placeholder, erased_text = erase_texts(app.tr, seen.person_id)
+        await erasure.erase(
+            session,
+            person,
+            placeholder=placeholder,
+            erased_text=erased_text,
+            actor_id=None,
+            actor_label=f"cli:{getpass.getuser()}",
+            now=app.clock.now(),
+        )
+        await session.commit()
+    print(f"erased the personal data of person #{seen.person_id}")
 
 
 async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
@@ -120,20 +196,30 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
         answer = await asyncio.to_thread(sys.stdin.readline)
         if not answer:
             raise CliError("no person chosen")
-        if answer.strip().isdigit() and 1 <= int(answer) <= len(people):
+        if is_number(answer.strip()) and 1 <= int(answer) <= len(people):
             chosen = people[int(answer) - 1]
             return chosen.id, chosen.full_name
         print(f"  type a number from 1 to {len(people)}")
 
 
+async def _seed_demo(app: AppContext) -> None:
+    """Seed the demo on first run and say whom to chat as."""
+    schedule = app.config.schedule
+    async with app.sessions() as session:
+        if await seed_demo(
+            session, app.clock.now(), schedule.zone, schedule.days[0], schedule.default_time, app.config.scoring
+        ):
+            await session.commit()
+            print(f"seeded a demo committee and cell ({DEMO_CELL}): last month's meeting held, the next one planned")
+    print("Demo people to chat as:")
+    for name, shows in DEMO_ROLES:
+        print(f"  {name} — {shows}")
+
+
 async def cmd_console(config: Config, args: argparse.Namespace, *, demo: bool = False) -> None:
     async with open_app(config) as app:
         if demo:
-            async with app.sessions() as session:
-                schedule = config.schedule
-                if await seed_demo(session, app.clock.now(), schedule.zone, schedule.days[0], schedule.default_time):
-                    await session.commit()
-                    print("seeded a demo committee and cell (Chi bộ Khu phố 1)")
+            await _seed_demo(app)
         person_id, name = await _pick_person(app, args.as_name)
         console = ConsoleChannel(app, Dispatcher(app, ROUTER), person_id, name, sys.stdin, sys.stdout)
         await console.run()
@@ -205,6 +291,21 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
     exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
     exporter.set_defaults(func=cmd_export)
+    eraser = sub.add_parser("erase", help="erase one person's personal data on request (counts are kept)")
+    who = eraser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--person", type=int, metavar="ID", help="the person's id (shown by /xoadulieu <name>)")
+    who.add_argument("--name", metavar="NAME", help="exact full name; add --cell when several share it")
+    eraser.add_argument("--cell", metavar="CELL", help="cell name, with --name")
+    eraser.add_argument("--yes", action="store_true", help="do not ask to type the id to confirm")
+    eraser.set_defaults(func=cmd_erase)
+    backup_cmd = sub.add_parser("backup", help="write a consistent copy of the database, also while the bot runs")
+    backup_cmd.add_argument("--to", metavar="DIR", help="folder for the backup (default: [backup] dir)")
+    backup_cmd.set_defaults(func=cmd_backup)
+    restore_cmd = sub.add_parser("restore", help="restore a backup into an empty database")
+    restore_cmd.add_argument("file", help="a file written by 'bot.py backup' (.sqlite or .pgdump)")
+    restore_cmd.set_defaults(func=cmd_restore)
+    doctor = sub.add_parser("doctor", help="check the configuration, database, tokens, webhooks and linked chats")
+    doctor.set_defaults(func=cmd_doctor)
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     db_upgrade = db_sub.add_parser("upgrade", help="apply database migrations (also done at every start)")
@@ -219,20 +320,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    setup_logging(config.secrets(), logging.WARNING if args.command in ("console", "import") else logging.INFO)
+    setup_logging(
+        config.secrets(),
+        logging.WARNING if args.command in ("console", "import", "backup", "restore", "doctor") else logging.INFO,
+    )
+    redact = Redactor(config.secrets())
     try:
-        asyncio.run(args.func(config, args))
+        code = asyncio.run(args.func(config, args))
     except RosterError as exc:
         print("import refused, nothing was changed:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(redact(f"error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
-    return 0
+    except Exception:
+        # Through the log, whose formatter redacts tokens and the database password from the traceback.
+        log.exception("chibo-bot stopped on an unexpected error")
+        return 1
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

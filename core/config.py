@@ -11,14 +11,26 @@ import re
 import tomllib
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, NamedTuple
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from core.localtime import is_iana
 
 DEFAULT_CONFIG_PATH = Path("config.toml")
-_OFFSET_RE = re.compile(r"^(\d+)\s*([dhm])$")
-_OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_OFFSET_RE = re.compile(r"^(\d{1,9})\s*([dhm])$")
+_OFFSET_MINUTES = {"d": 1440, "h": 60, "m": 1}
+# A reminder further ahead than this is no reminder (and meetings are planned about two months ahead).
+OFFSET_MAX = timedelta(days=60)
+OFFSETS_MAX = 10
+# A skipped range longer than a year is a typo in a year, not a holiday.
+SKIP_RANGE_MAX_DAYS = 366
+# The length of MeetingScore.rating in the database.
+RATING_NAME_MAX = 32
 
 
 class ConfigError(Exception):
@@ -29,12 +41,24 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def parse_offset(text: str) -> timedelta:
-    """Parse a reminder offset such as "3d", "1d", "2h" or "30m"."""
+class Offset(NamedTuple):
+    """A reminder's distance before the meeting. Given in days it keeps the local hour
+    (`days` > 0, so 23 or 25 hours across a DST change); in hours or minutes it is an exact duration."""
+
+    delta: timedelta
+    days: int
+
+
+def parse_offset(text: str) -> Offset:
+    """Parse a reminder offset such as "3d", "1d", "2h" or "30m" (at most 60 days)."""
     match = _OFFSET_RE.match(text.strip())
     if not match or int(match.group(1)) == 0:
         raise ValueError(f"offset {text!r} must look like 3d, 12h or 30m (a positive number and d/h/m)")
-    return timedelta(**{_OFFSET_UNITS[match.group(2)]: int(match.group(1))})
+    amount, unit = int(match.group(1)), match.group(2)
+    delta = timedelta(minutes=amount * _OFFSET_MINUTES[unit])
+    if delta > OFFSET_MAX:
+        raise ValueError(f"offset {text!r} is more than {OFFSET_MAX.days} days before the meeting")
+    return Offset(delta, amount if unit == "d" else 0)
 
 
 def parse_clock_time(text: str) -> time:
@@ -54,6 +78,8 @@ def parse_date_range(text: str) -> tuple[date, date]:
         raise ValueError(f"date {text!r} must be YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD") from None
     if len(bounds) > 2 or bounds[0] > bounds[-1]:
         raise ValueError(f"date range {text!r} must be FIRST..LAST with FIRST not after LAST")
+    if (bounds[-1] - bounds[0]).days >= SKIP_RANGE_MAX_DAYS:
+        raise ValueError(f"date range {text!r} is longer than {SKIP_RANGE_MAX_DAYS} days")
     return bounds[0], bounds[-1]
 
 
@@ -73,9 +99,26 @@ def parse_day_window(text: str) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
+def _web_address(value: str, *, schemes: tuple[str, ...]) -> tuple[str, str]:
+    """Check scheme and host of an address; return (host, path)."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{value!r} is not a web address") from None
+    if parts.scheme not in schemes:
+        raise ValueError(f"{value!r} must start with {' or '.join(s + '://' for s in schemes)}")
+    if not parts.hostname or (port is not None and not 0 < port < 65536):
+        raise ValueError(f"{value!r} has no host (e.g. https://example.org/...)")
+    if parts.query or parts.fragment or parts.username or parts.password or any(c.isspace() for c in value):
+        raise ValueError(f"{value!r} must not hold spaces, a query, a fragment or a password")
+    return parts.hostname, parts.path
+
+
 def _api_url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise ValueError(f"base_url {value!r} must start with http:// or https://")
+    _host, path = _web_address(value, schemes=("http", "https"))
+    if not path.endswith("/bot"):
+        raise ValueError(f"base_url {value!r} must end with /bot (the bot token is added right after it)")
     return value
 
 
@@ -111,7 +154,21 @@ class DatabaseConfig(_Section):
             raise ValueError(
                 "url must start with sqlite+aiosqlite:// or postgresql+asyncpg:// (the async drivers we ship)"
             )
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError):
+            raise ValueError("url is not a database address (user:password@host:port/name)") from None
+        if "@" in (url.host or "") or not 0 < (url.port or 1) < 65536:
+            raise ValueError("url is not a database address (an @ in the password must be written %40)")
+        if not url.database:
+            raise ValueError("url names no database (a file for SQLite, a database name for PostgreSQL)")
         return value
+
+    @property
+    def passwords(self) -> list[str]:
+        """The password as meant and as written in the address (%40 for @), for redaction."""
+        password = make_url(self.url).password
+        return [str(password), quote(str(password), safe="")] if password else []
 
 
 class ScheduleConfig(_Section):
@@ -142,10 +199,8 @@ class ScheduleConfig(_Section):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"timezone {value!r} does not exist (use an IANA name like Asia/Ho_Chi_Minh)") from None
+        if not is_iana(value):
+            raise ValueError(f"timezone {value!r} is not an IANA zone name (use one like Asia/Ho_Chi_Minh)")
         return value
 
     @field_validator("meeting_days")
@@ -188,15 +243,21 @@ class RemindersConfig(_Section):
     @field_validator("offsets")
     @classmethod
     def _offsets(cls, value: list[str]) -> list[str]:
-        parsed = [parse_offset(v) for v in value]
-        if len(set(parsed)) != len(parsed):
+        if not 1 <= len(value) <= OFFSETS_MAX:
+            raise ValueError(f'offsets must list 1 to {OFFSETS_MAX} moments, e.g. ["3d", "1d", "2h"]')
+        deltas = [parse_offset(v).delta for v in value]
+        if len(set(deltas)) != len(deltas):
             raise ValueError(f"offsets {value!r} repeat the same moment")
         return value
 
     @property
-    def deltas(self) -> list[timedelta]:
-        """Offsets before the meeting, largest first."""
+    def schedule(self) -> list[Offset]:
+        """Offsets before the meeting, largest first (the first one announces the meeting)."""
         return sorted((parse_offset(v) for v in self.offsets), reverse=True)
+
+    @property
+    def deltas(self) -> list[timedelta]:
+        return [offset.delta for offset in self.schedule]
 
 
 class DigestConfig(_Section):
@@ -246,13 +307,32 @@ class ScoringConfig(_Section):
     # The part the bot proposes from check-ins.
     attendance_part: str = "ty_le_du_hop"
 
+    @field_validator("parts")
+    @classmethod
+    def _parts(cls, value: dict[str, int]) -> dict[str, int]:
+        # Secretaries type a part as name=points, so names are what /chamdiem can read.
+        for name in value:
+            if not re.fullmatch(r"[a-z][a-z_]{0,31}", name):
+                raise ValueError(f"part name {name!r} must be lowercase a-z and _ (up to 32), e.g. chuan_bi")
+        if not 1 <= len(value) <= 10:
+            raise ValueError("parts must name 1 to 10 parts")
+        return value
+
     @field_validator("ratings")
     @classmethod
     def _ratings(cls, value: dict[str, int]) -> dict[str, int]:
         thresholds = list(value.values())
         if thresholds != sorted(thresholds, reverse=True) or len(set(thresholds)) != len(thresholds):
             raise ValueError(f"ratings {value!r} must go from the highest threshold down, without repeats")
+        if any(not 1 <= len(name) <= RATING_NAME_MAX or not name.isprintable() for name in value):
+            raise ValueError(f"rating names must be 1 to {RATING_NAME_MAX} printable characters")
         return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> ScoringConfig:
+        if self.ratings and max(self.ratings.values()) > self.total:
+            raise ValueError(f"scoring.ratings: a threshold above the rubric's total {self.total} can never be reached")
+        return self
 
     @property
     def total(self) -> int:
@@ -289,15 +369,16 @@ class ZaloConfig(_Section):
     @field_validator("public_url")
     @classmethod
     def _public(cls, value: str) -> str:
-        if value and not value.startswith("https://"):
-            raise ValueError(f"public_url {value!r} must be an https:// address")
+        if value:
+            _web_address(value, schemes=("https",))
         return value.rstrip("/")
 
     @field_validator("webhook_secret")
     @classmethod
     def _secret(cls, value: str) -> str:
-        if value and not 8 <= len(value) <= 256:
-            raise ValueError("webhook_secret must be 8 to 256 characters")
+        # It travels in an HTTP header, so only characters every header carries are accepted.
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
+            raise ValueError("webhook_secret must be 8 to 256 characters from A-Z, a-z, 0-9, _ and -")
         return value
 
     @field_validator("listen")
@@ -307,6 +388,39 @@ class ZaloConfig(_Section):
         if not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError(f"listen {value!r} must be host:port, e.g. 127.0.0.1:8443")
         return value
+
+
+class PrivacyConfig(_Section):
+    """How long data that no record needs is kept (strangers' names, rejected claims, sent texts)."""
+
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+
+
+class BackupConfig(_Section):
+    """Where `bot.py backup` writes and what the daily backup job keeps."""
+
+    dir: str = "backups"
+    keep: Annotated[int, Field(ge=1, le=365)] = 7
+    # Local HH:MM of the daily backup; empty turns the daily job off.
+    daily_at: str = "03:00"
+
+    @field_validator("dir")
+    @classmethod
+    def _dir(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("dir must name a folder, e.g. backups or /var/backups/chibo")
+        return value
+
+    @field_validator("daily_at")
+    @classmethod
+    def _daily_at(cls, value: str) -> str:
+        if value:
+            parse_clock_time(value)
+        return value
+
+    @property
+    def daily_time(self) -> time | None:
+        return parse_clock_time(self.daily_at) if self.daily_at else None
 
 
 class BotConfig(_Section):
@@ -330,6 +444,9 @@ class Config(_Section):
     scoring: ScoringConfig = ScoringConfig()
     opinions: OpinionsConfig = OpinionsConfig()
     zalo: ZaloConfig = ZaloConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+
+    backup: BackupConfig = BackupConfig()
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
@@ -341,7 +458,8 @@ class Config(_Section):
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        return [s for s in (self.telegram.token, self.zalo.token, self.zalo.webhook_secret) if s]
+        secrets = (self.telegram.token, self.zalo.token, self.zalo.webhook_secret, *self.database.passwords)
+        return list(dict.fromkeys(s for s in secrets if s))
 
 
 _ENV_OVERRIDES = {
@@ -351,22 +469,54 @@ _ENV_OVERRIDES = {
 }
 
 
-def _format_errors(source: str, error: ValidationError) -> str:
-    lines = [f"{source}: invalid configuration"]
+def mask_url(url: str) -> str:
+    """A database address fit for a message: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return "*** (not a database address)"
+
+
+def _format_errors(source: str, error: ValidationError, secrets: list[str]) -> str:
+    """One line per problem: the file, the key, the value (never a secret) and what is wrong."""
+    lines = []
     for item in error.errors():
         key = ".".join(str(p) for p in item["loc"])
         if item["type"] == "extra_forbidden":
-            lines.append(f"  {key}: unknown key (see config.example.toml for the keys that exist)")
+            lines.append(f"{source}: {key}: unknown key (see config.example.toml for the keys that exist)")
             continue
         message = item["msg"].removeprefix("Value error, ")
         if not key:
-            lines.append(f"  {message}")
+            lines.append(f"{source}: invalid configuration: {message}")
             continue
         shown = item.get("input")
-        if key and ("token" in key or "secret" in key):
+        if "token" in key or "secret" in key:
             shown = "***"
-        lines.append(f"  {key} = {shown!r}: {message}")
-    return "\n".join(lines)
+        elif key == "database.url" and isinstance(shown, str):
+            shown = mask_url(shown)
+        lines.append(f"{source}: {key} = {shown!r}: {message}")
+    text = "\n".join(lines)
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _raw_secrets(data: dict[str, Any]) -> list[str]:
+    """Secret values as written, before validation (an invalid file must not print them either)."""
+    found = []
+    for section, key in (("telegram", "token"), ("zalo", "token"), ("zalo", "webhook_secret")):
+        value = data.get(section, {}).get(key) if isinstance(data.get(section), dict) else None
+        if isinstance(value, str) and value:
+            found.append(value)
+    url = data.get("database", {}).get("url") if isinstance(data.get("database"), dict) else None
+    if isinstance(url, str):
+        try:
+            password = make_url(url).password
+        except (ArgumentError, ValueError):
+            password = None
+        if password:
+            found.append(str(password))
+    return found
 
 
 def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> Config:
@@ -393,4 +543,4 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_format_errors(source, exc)) from None
+        raise ConfigError(_format_errors(source, exc, _raw_secrets(data))) from None

@@ -12,12 +12,12 @@ from core.i18n import Translator
 from handlers.common import find_member, meeting_by_id, meeting_of, member_cell, secretary_cell
 from handlers.context import AppContext, Ctx
 from handlers.messages import Address, Button, ChatKind, Edit, Outgoing, Response
-from handlers.parsing import parse_id
 from handlers.router import Need, Router
 from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
 from services import attendance, chats, meetings
 from services.attendance import CheckIn, Tally
 from services.errors import DomainError
+from services.parsing import parse_id
 from services.people import cell_members
 from services.text import fold
 

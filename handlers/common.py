@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 from handlers.context import Ctx
 from handlers.messages import ChatKind
-from handlers.parsing import is_number, parse_id, parse_int
 from models import Meeting, Membership
 from services import chats, meetings
 from services.errors import DomainError
+from services.parsing import is_number, parse_id, parse_int
 from services.text import fold
 
 

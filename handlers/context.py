@@ -15,6 +15,7 @@ from core.config import Config
 from core.i18n import Translator
 from handlers.messages import Incoming, Keyboard, Response
 from models import Platform
+from services.parsing import is_number
 from services.people import Actor
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def is_admin(config: Config, incoming: Incoming) -> bool:
     """Committee administrators are Telegram user ids listed in `[telegram] admin_ids`."""
     return (
         incoming.platform is Platform.TELEGRAM
-        and incoming.user_id.isdigit()
+        and is_number(incoming.user_id)
         and int(incoming.user_id) in config.telegram.admin_ids
     )
 

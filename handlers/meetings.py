@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
 
 from handlers import format as fmt
 from handlers.announce import announcement
 from handlers.common import meeting_of, secretary_cell
 from handlers.context import Ctx
 from handlers.messages import Address, Outgoing, Response
-from handlers.parsing import is_number, parse_date, parse_int, parse_time
 from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
 from services import chats, meetings, planning
 from services.errors import DomainError
+from services.parsing import is_number, parse_date, parse_int, parse_time
 from services.text import fold
 
 router = Router()
@@ -59,7 +60,7 @@ async def _one_meeting(ctx: Ctx, membership: Membership, words: list[str], kind:
         place, agenda = None, _clip(rest, AGENDA_MAX, "agenda-too-long")
     else:
         place, agenda = _clip(rest, PLACE_MAX, "schedule-place-too-long"), None
-    starts = datetime.combine(day, at, tzinfo=zone)
+    starts = planning.exact_start(day, at, ctx.app.config)
     meeting = await meetings.schedule_meeting(
         ctx.session, membership.cell_id, starts, ctx.now, kind=kind, place=place, agenda=agenda
     )
@@ -98,13 +99,27 @@ async def _monthly(ctx: Ctx, membership: Membership, words: list[str], *, confir
     zone = ctx.app.config.schedule.zone
     dates = sorted(m.starts_at for m in (*report.planned, *report.moved))
     planned = ", ".join(fmt.date(d, zone) for d in dates) or str(ctx.t("schedule-monthly-none-planned"))
-    return ctx.reply(
+    done = ctx.t(
         "schedule-monthly-done",
         day=day,
         time=at.strftime("%H:%M"),
         place=place or ctx.t("unknown-place"),
         planned=planned,
     )
+    return Response().say(Markup("\n").join([done, *_fitted(ctx, report, at.strftime("%H:%M"))]))
+
+
+def _fitted(ctx: Ctx, report: planning.PlanReport, wanted: str) -> list[Markup]:
+    """One line per planned meeting whose rule time the clocks skip or repeat that day (DST)."""
+    zone = ctx.app.config.schedule.zone
+    lines = []
+    for meeting, fit in report.adjusted:
+        local = meeting.starts_at.astimezone(zone)
+        real, offset = local.strftime("%H:%M"), local.strftime("%z")
+        offset = f"{offset[:3]}:{offset[3:5]}"
+        key = f"schedule-monthly-{fit.value}"
+        lines.append(ctx.t(key, date=fmt.date(meeting.starts_at, zone), wanted=wanted, real=real, offset=offset))
+    return lines
 
 
 @router.followup("monthly-confirm")

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from handlers.common import find_member, secretary_cell
 from handlers.context import Ctx
 from handlers.messages import Address, Button, ChatKind, Outgoing, Response
-from handlers.parsing import parse_id
 from handlers.router import Need, Router
 from models import Account, Cell, JoinRequest, MemberRole, Membership, Person, Platform
 from services import chats, invites
 from services.errors import DomainError
+from services.parsing import parse_id
 from services.people import cell_members
 from services.text import fold
 
@@ -111,6 +111,7 @@ async def pick(ctx: Ctx) -> Response:
             .where(
                 Membership.cell_id == request.cell_id,
                 Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)),
+                Membership.current(),
             )
         )
     ).all()

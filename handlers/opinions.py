@@ -7,10 +7,10 @@ from markupsafe import Markup
 from handlers.common import meeting_of, member_cell
 from handlers.context import Ctx
 from handlers.messages import Response
-from handlers.parsing import ID_MAX, is_number, parse_int
 from handlers.router import Need, Router
 from services import opinions
 from services.errors import DomainError
+from services.parsing import ID_MAX, is_number, parse_int
 from services.text import fold
 
 router = Router()

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from handlers import attendance, general, meetings, onboarding, opinions, reminders, reports
+from handlers import (
+    attendance,
+    digest,
+    exports,
+    general,
+    meetings,
+    onboarding,
+    opinions,
+    privacy,
+    reminders,
+    scoring,
+    summary,
+)
 from handlers.router import Router
 
 
@@ -29,5 +41,9 @@ ROUTER = _merge(
     opinions.router,
     meetings.router,
     reminders.router,
-    reports.router,
+    summary.router,
+    scoring.router,
+    digest.router,
+    exports.router,
+    privacy.router,
 )

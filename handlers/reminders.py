@@ -16,12 +16,12 @@ from handlers.announce import announcement, rsvp_buttons
 from handlers.common import secretary_cell
 from handlers.context import AppContext, Ctx
 from handlers.messages import Button, Keyboard, Response
-from handlers.parsing import looks_like_date, parse_date, parse_id
 from handlers.router import Need, Router
 from models import Meeting, MeetingState
 from services import reminders
 from services.errors import DomainError
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE
+from services.parsing import looks_like_date, parse_date, parse_id
 from services.reminders import Kind, Notice, Render, Rendered
 
 router = Router()

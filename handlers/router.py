@@ -32,6 +32,8 @@ class Need(StrEnum):
     """Who may use a command; finer checks (which cell) happen in the handler's service call."""
 
     ANYONE = "anyone"
+    # Anyone the bot knows, even with no current membership (a member who moved away may still ask for her data).
+    JOINED = "joined"
     MEMBER = "member"
     SECRETARY = "secretary"
     SUPERVISOR = "supervisor"
@@ -43,6 +45,8 @@ def allowed(need: Need, actor: Actor | None) -> bool:
         return True
     if actor is None:
         return False
+    if need is Need.JOINED:
+        return True
     if need is Need.MEMBER:
         return bool(actor.memberships)
     if need is Need.SECRETARY:

@@ -21,6 +21,7 @@ from models.entities import (
     Supervision,
 )
 from models.enums import (
+    EndReason,
     JoinState,
     MeetingKind,
     MeetingState,
@@ -40,6 +41,7 @@ __all__ = [
     "Cell",
     "ChatLink",
     "Committee",
+    "EndReason",
     "Invite",
     "JoinRequest",
     "JoinState",

@@ -1,4 +1,7 @@
-"""Engine and session factory. SQLite gets WAL and a busy timeout so a bot and a CLI can share it."""
+"""Engine and session factory. SQLite gets WAL and a busy timeout so a bot and a CLI can share it.
+
+Engines hide SQL parameters from exception texts: parameters are members' names, phones and
+absence reasons, and an exception text ends up in the log."""
 
 from __future__ import annotations
 
@@ -30,10 +33,10 @@ def make_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

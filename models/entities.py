@@ -8,15 +8,19 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    ColumnElement,
     ForeignKey,
     Integer,
+    SQLColumnExpression,
     String,
     UniqueConstraint,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UserString, UserText, str_enum
 from models.enums import (
+    EndReason,
     JoinState,
     MeetingKind,
     MeetingState,
@@ -65,10 +69,17 @@ class Person(Base):
     full_name: Mapped[str] = mapped_column(UserString(200))
     phone: Mapped[str | None] = mapped_column(String(32), unique=True)
     wants_reminders: Mapped[bool | None] = mapped_column(Boolean)
+    # Set when a committee admin erased this person's personal data on request.
+    erased_at: Mapped[datetime | None]
     accounts: Mapped[list[Account]] = relationship(back_populates="person", cascade="all, delete-orphan")
     # Read-only views for resolving who is talking in one query; rows are written as Membership
-    # and Supervision objects.
-    memberships: Mapped[list[Membership]] = relationship(viewonly=True, order_by="Membership.id")
+    # and Supervision objects. Only current memberships: an ending never lies in the future
+    # (services/membership.py refuses it), so "not ended" is "active now".
+    memberships: Mapped[list[Membership]] = relationship(
+        viewonly=True,
+        order_by="Membership.id",
+        primaryjoin="and_(Person.id == Membership.person_id, Membership.ended_at.is_(None))",
+    )
     supervised_cells: Mapped[list[Cell]] = relationship(secondary="supervisions", viewonly=True, order_by="Cell.name")
 
 
@@ -88,7 +99,12 @@ class Account(Base):
 
 
 class Membership(Base):
-    """A person's place in a cell: role and party status."""
+    """A person's place in a cell: role and party status, and when and why it ended.
+
+    An ended membership stays (past attendance and opinions keep their cell); from `ended_at`
+    the person no longer counts, is not reminded, listed or invited. `active_at` is the one
+    definition of "a current member at that instant" every roster query uses.
+    """
 
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("person_id", "cell_id"),)
@@ -97,8 +113,26 @@ class Membership(Base):
     cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
     role: Mapped[MemberRole] = mapped_column(str_enum(MemberRole, "member_role"), default=MemberRole.MEMBER)
     status: Mapped[MemberStatus] = mapped_column(str_enum(MemberStatus, "member_status"), default=MemberStatus.FULL)
+    # Local midnight of the day the membership ended, in UTC; None while it lasts.
+    ended_at: Mapped[datetime | None]
+    end_reason: Mapped[EndReason | None] = mapped_column(str_enum(EndReason, "end_reason"))
+    end_note: Mapped[str | None] = mapped_column(UserString(500))
     person: Mapped[Person] = relationship()
     cell: Mapped[Cell] = relationship()
+
+    @classmethod
+    def active_at(cls, at: datetime | SQLColumnExpression[datetime]) -> ColumnElement[bool]:
+        """SQL: the membership had not ended at instant `at` (a value, or a column such as a meeting's start)."""
+        return or_(cls.ended_at.is_(None), cls.ended_at > at)
+
+    @classmethod
+    def current(cls) -> ColumnElement[bool]:
+        """SQL: active now. Equal to `active_at(now)` because an ending is never set in the future."""
+        return cls.ended_at.is_(None)
+
+    def is_active(self, at: datetime) -> bool:
+        """The same rule as `active_at`, for a loaded row."""
+        return self.ended_at is None or self.ended_at > at
 
 
 class Supervision(Base):

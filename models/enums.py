@@ -29,6 +29,15 @@ class MemberStatus(StrEnum):
     EXEMPT = "mien_sinh_hoat"
 
 
+class EndReason(StrEnum):
+    """Why a membership ended; the person's history in the cell stays."""
+
+    MOVED = "chuyen_di"  # chuyển sinh hoạt đi
+    REMOVED = "xoa_ten"  # xóa tên khỏi danh sách đảng viên
+    DIED = "tu_tran"
+    OTHER = "khac"
+
+
 class MeetingKind(StrEnum):
     REGULAR = "thuong_ky"
     THEMATIC = "chuyen_de"

@@ -19,8 +19,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.context import AppContext
 from handlers.delivery import DeliveryError, Sender, send_outgoing
+from handlers.digest import digest_messages
 from handlers.messages import Address, Outgoing
-from handlers.reports import digest_messages
 from models import Person, Platform
 from services import digest
 

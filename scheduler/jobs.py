@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -15,8 +16,9 @@ from handlers.attendance import closed_counter_edits
 from handlers.context import AppContext
 from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
+from models.backup import BackupError, backup, daily_done, prune
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
-from services import attendance, planning, reminders
+from services import attendance, planning, reminders, retention
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +119,28 @@ async def close_due_checkins(app: AppContext, senders: Mapping[Platform, Sender]
         await session.commit()
     await send_edits(edits, senders)
     return len(closed)
+
+
+async def purge_old_data(app: AppContext) -> retention.Purged:
+    """Daily: forget what `[privacy] retention_days` says is no longer needed."""
+    async with app.sessions() as session:
+        purged = await retention.purge(session, app.clock.now(), app.config.privacy.retention_days)
+        await session.commit()
+    if any(vars(purged).values()):
+        log.info("retention: %s", ", ".join(f"{name} {value}" for name, value in vars(purged).items() if value))
+    return purged
+
+
+async def daily_backup(app: AppContext) -> None:
+    """Today's backup, once per day and folder, then only the newest `[backup] keep` daily ones stay."""
+    folder = Path(app.config.backup.dir)
+    now = app.clock.now()
+    if daily_done(folder, now):
+        return
+    try:
+        path = await backup(app.config.database.url, folder, now, daily=True)
+    except BackupError as exc:
+        log.error("daily backup failed: %s", exc)
+        return
+    removed = prune(folder, app.config.backup.keep)
+    log.info("daily backup written to %s (%d old ones removed)", path, len(removed))

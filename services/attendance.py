@@ -78,6 +78,14 @@ async def answer(
     """Will attend, or asks to be absent with a reason; can change until the meeting starts."""
     if meeting.state is not MeetingState.PLANNED or now >= meeting.starts_at:
         raise DomainError("rsvp-too-late")
+    member = select(Membership.id).where(
+        Membership.person_id == person_id,
+        Membership.cell_id == meeting.cell_id,
+        Membership.active_at(meeting.starts_at),
+    )
+    if await session.scalar(member) is None:
+        # A question asked before her membership ended is answered after: no row for a non-member.
+        raise DomainError("err-not-your-cell")
     row = await attendance_row(session, meeting.id, person_id)
     row.rsvp = rsvp
     row.reason = clean_reason(reason or "") if rsvp is Rsvp.ABSENT else None
@@ -124,6 +132,7 @@ def _first_press(dialect: str) -> Executable:
             Account.platform == bindparam("platform"),
             Account.external_id == bindparam("external_id"),
             Meeting.id == bindparam("meeting_id"),
+            Membership.active_at(Meeting.starts_at),
             Meeting.state == MeetingState.CHECKIN_OPEN,
             Meeting.checkin_closes_at > now,
             Meeting.checkin_requires_code.is_(False),
@@ -187,7 +196,7 @@ async def tally(session: AsyncSession, meeting: Meeting) -> Tally:
                 Attendance,
                 (Attendance.person_id == Membership.person_id) & (Attendance.meeting_id == meeting.id),
             )
-            .where(Membership.cell_id == meeting.cell_id)
+            .where(Membership.cell_id == meeting.cell_id, Membership.active_at(meeting.starts_at))
         )
     ).one()
     return Tally(present=row[0], counted=row[1], present_exempt=row[2])
@@ -211,7 +220,11 @@ async def close_checkin(session: AsyncSession, meeting: Meeting, now: datetime) 
         raise DomainError("checkin-not-started")
     if meeting.state not in (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN):
         raise DomainError("checkin-meeting-over")
-    members = (await session.scalars(select(Membership).where(Membership.cell_id == meeting.cell_id))).all()
+    members = (
+        await session.scalars(
+            select(Membership).where(Membership.cell_id == meeting.cell_id, Membership.active_at(meeting.starts_at))
+        )
+    ).all()
     rows = {
         r.person_id: r
         for r in (await session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))).all()

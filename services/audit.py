@@ -1,4 +1,4 @@
-"""The audit trail of changes a secretary makes to another person's record."""
+"""The audit trail of changes made to a person's record: by a secretary, an admin or the CLI."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from models import AuditEntry
 def record(
     session: AsyncSession,
     *,
-    actor_id: int,
+    actor_id: int | None,
     subject_id: int,
     action: str,
     now: datetime,

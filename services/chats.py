@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Cell, ChatLink, Committee, Platform
+from models import Account, Cell, ChatLink, Committee, Membership, Platform
 from services.errors import DomainError
 from services.text import fold
 
@@ -67,3 +67,22 @@ async def bind_committee(session: AsyncSession, platform: Platform, chat_id: str
     committee = matches[0]
     await _bind(session, platform, chat_id, name=committee.name, cell_id=None, committee_id=committee.id)
     return committee
+
+
+async def committees_without_chat(session: AsyncSession) -> list[str]:
+    """Committees whose summaries have nowhere to go."""
+    linked = select(ChatLink.committee_id).where(ChatLink.committee_id.is_not(None))
+    names = await session.scalars(select(Committee.name).where(Committee.id.not_in(linked)).order_by(Committee.name))
+    return list(names)
+
+
+async def cells_out_of_reach(session: AsyncSession) -> list[str]:
+    """Cells with no group and no member on any chat platform: nothing the bot sends reaches them."""
+    grouped = select(ChatLink.cell_id).where(ChatLink.cell_id.is_not(None))
+    reached = (
+        select(Membership.cell_id)
+        .join(Account, Account.person_id == Membership.person_id)
+        .where(Membership.current())  # a member who moved away reaches nobody in this cell
+    )
+    query = select(Cell.name).where(Cell.id.not_in(grouped), Cell.id.not_in(reached)).order_by(Cell.name)
+    return list(await session.scalars(query))

@@ -122,9 +122,10 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
         await session.execute(
             select(Person.id, Person.full_name, Membership.status)
             .join(Membership, Membership.person_id == Person.id)
-            .where(Membership.cell_id == cell.id)
+            .where(Membership.cell_id == cell.id, Membership.active_at(start))
         )
     ).all()
+    # Members of the cell at some time in the year; one who left in the year keeps her row.
     people: dict[int, tuple[str, MemberStatus | None]] = {pid: (name, status) for pid, name, status in members}
     missing = {r.person_id for r in rows} - set(people)
     if missing:

@@ -98,11 +98,23 @@ async def _link(session: AsyncSession, person: Person, platform: Platform, exter
     await session.flush()
 
 
+async def _is_member(session: AsyncSession, cell_id: int, person_id: int) -> bool:
+    """A current member of the cell: codes never link someone whose membership ended."""
+    found = await session.scalar(
+        select(Membership.id).where(
+            Membership.cell_id == cell_id, Membership.person_id == person_id, Membership.current()
+        )
+    )
+    return found is not None
+
+
 async def redeem(session: AsyncSession, code: str, platform: Platform, external_id: str, now: datetime) -> Redeemed:
     invite = await _usable(session, code, now)
     if invite.person_id is not None:
         person = await session.get(Person, invite.person_id)
         assert person is not None
+        if not await _is_member(session, invite.cell_id, person.id):
+            raise DomainError("join-code-unknown")  # her membership ended after the code was made
         await _link(session, person, platform, external_id)
         invite.used_at = now
         return Redeemed(person=person, invite=invite)
@@ -131,10 +143,7 @@ async def claim(
     invite = await _usable(session, code, now)
     if invite.person_id is not None:
         raise DomainError("join-code-unknown")
-    membership = await session.scalar(
-        select(Membership).where(Membership.cell_id == invite.cell_id, Membership.person_id == person_id)
-    )
-    if membership is None:
+    if not await _is_member(session, invite.cell_id, person_id):
         raise DomainError("join-code-unknown")
     if await session.scalar(select(Account).where(Account.person_id == person_id, Account.platform == platform)):
         person = await session.get(Person, person_id)

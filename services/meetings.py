@@ -85,6 +85,25 @@ async def my_answer(session: AsyncSession, meeting_id: int, person_id: int) -> A
     )
 
 
+async def check_new_time(
+    session: AsyncSession, cell_id: int, starts_at: datetime, now: datetime, *, moving: int | None = None
+) -> None:
+    """Refuse a meeting time in the past or overlapping another active meeting of the cell (other
+    than `moving`, the meeting being moved)."""
+    if starts_at <= now:
+        raise DomainError("err-meeting-in-past")
+    query = select(Meeting.id).where(
+        Meeting.cell_id == cell_id,
+        Meeting.state.in_(ACTIVE_STATES),
+        Meeting.starts_at > starts_at - MEETING_SLOT,
+        Meeting.starts_at < starts_at + MEETING_SLOT,
+    )
+    if moving is not None:
+        query = query.where(Meeting.id != moving)
+    if await session.scalar(query.limit(1)) is not None:
+        raise DomainError("err-meeting-overlap")
+
+
 async def schedule_meeting(
     session: AsyncSession,
     cell_id: int,
@@ -97,18 +116,7 @@ async def schedule_meeting(
     rule_month: str | None = None,
 ) -> Meeting:
     """Plan one meeting; refuses a time in the past and an overlap with the cell's other meetings."""
-    if starts_at <= now:
-        raise DomainError("err-meeting-in-past")
-    clash = await session.scalar(
-        select(Meeting.id).where(
-            Meeting.cell_id == cell_id,
-            Meeting.state.in_(ACTIVE_STATES),
-            Meeting.starts_at > starts_at - MEETING_SLOT,
-            Meeting.starts_at < starts_at + MEETING_SLOT,
-        )
-    )
-    if clash is not None:
-        raise DomainError("err-meeting-overlap")
+    await check_new_time(session, cell_id, starts_at, now)
     meeting = Meeting(
         cell_id=cell_id,
         kind=kind,

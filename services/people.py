@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from models import Account, Cell, Membership, MemberStatus, Person, Platform
 from services.errors import DomainError
+from services.parsing import parse_id
 from services.text import fold
 
 
@@ -47,9 +48,6 @@ class Actor:
                 return membership
         raise DomainError("err-secretary-only")
 
-    def follows(self, cell_id: int) -> bool:
-        return any(c.id == cell_id for c in self.supervised)
-
 
 # Everything an actor needs, eager-loaded by the one query that finds the person.
 _ROLES = (
@@ -67,7 +65,8 @@ async def find_actor(
     The console has no accounts: its "user id" is the person id the operator chose to act as.
     """
     if platform is Platform.CONSOLE:
-        found = await people_with_roles(session, [int(external_id)]) if external_id.isdigit() else []
+        person_id = parse_id(external_id)
+        found = await people_with_roles(session, [person_id]) if person_id else []
         return actor_of(found[0], is_admin=is_admin) if found else None
     person = (
         (
@@ -95,7 +94,8 @@ def actor_of(person: Person, *, is_admin: bool = False) -> Actor:
 
 
 async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:
-    """Members of a cell in roster order, with their person and accounts loaded.
+    """Current members of a cell in roster order, with their person and accounts loaded; ended
+    memberships are left out.
 
     Sorted here rather than in SQL so the numbering is the same on every database: Vietnamese
     lists go by given name (the last word), then the full name.
@@ -103,7 +103,7 @@ async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membersh
     members = (
         await session.scalars(
             select(Membership)
-            .where(Membership.cell_id == cell_id)
+            .where(Membership.cell_id == cell_id, Membership.current())
             .options(selectinload(Membership.person).selectinload(Person.accounts))
         )
     ).all()

@@ -8,7 +8,9 @@ It plans the cell's regular meeting for the current month (if still ahead) and f
 `[schedule] plan_months` months. Planning is idempotent per cell and month (Meeting.rule_month is
 unique), a month that already has a regular meeting made by hand is left alone, and a day listed
 in `[schedule] skip_dates` moves the meeting to the next allowed day of the window; when none is
-left the secretary is told once (through the outbox, so the notice survives restarts).
+left the secretary is told once (through the outbox, so the notice survives restarts). A rule time
+the clocks skip that day (DST) moves to the first time that exists; one that happens twice takes
+the first; both are listed in the report (`adjusted`) so the secretary is told.
 With `rule_changed=True` (the secretary just changed the rule), meetings already planned from the
 old rule and not yet begun are moved to the new day, time and place, and members already reminded
 are told (see services.reminders.move_meeting). The caller commits.
@@ -18,13 +20,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.config import Config, parse_clock_time
+from core.localtime import Fit, Resolved, resolve
 from models import Cell, Meeting, MeetingKind, MeetingState
 from services import reminders
 from services.errors import DomainError
@@ -58,6 +61,12 @@ class PlanReport:
     # Months with no allowed day left (the secretary was told) or already taken by another meeting.
     no_day: list[str] = field(default_factory=list)
     clashes: list[str] = field(default_factory=list)
+    # Meetings whose rule time does not exist, or exists twice, on their day (DST), and how it was fitted.
+    adjusted: list[tuple[Meeting, Fit]] = field(default_factory=list)
+
+    def note(self, meeting: Meeting, start: Resolved) -> None:
+        if start.fit is not Fit.EXACT:
+            self.adjusted.append((meeting, start.fit))
 
 
 def rule_of(cell: Cell, config: Config) -> Rule:
@@ -85,9 +94,23 @@ def month_slot(rule: Rule, year: int, month: int, config: Config) -> Slot:
     return Slot(month_key(year, month), None, wanted)
 
 
-def slot_start(slot_day: date, rule: Rule, config: Config) -> datetime:
-    """The local wall-clock time in the configured zone, stored as UTC whatever the process TZ."""
-    return datetime.combine(slot_day, rule.at, tzinfo=config.schedule.zone).astimezone(UTC)
+def slot_start(slot_day: date, rule: Rule, config: Config) -> Resolved:
+    """The local wall-clock time in the configured zone, as UTC whatever the process TZ; a time the
+    clocks skip becomes the first that exists, a repeated one the first of the two."""
+    return resolve(slot_day, rule.at, config.schedule.zone)
+
+
+def exact_start(day: date, at: time, config: Config) -> datetime:
+    """A one-off meeting's start; a local time that does not exist or happens twice is refused,
+    naming the real time, so the announcement never shows a time nobody's clock will show."""
+    zone = config.schedule.zone
+    start = resolve(day, at, zone)
+    names = {"date": day.strftime("%d/%m/%Y"), "time": at.strftime("%H:%M"), "zone": config.schedule.timezone}
+    if start.fit is Fit.GAP:
+        raise DomainError("schedule-time-gap", first=start.at.astimezone(zone).strftime("%H:%M"), **names)
+    if start.fit is Fit.AMBIGUOUS:
+        raise DomainError("schedule-time-ambiguous", **names)
+    return start.at
 
 
 def months_ahead(now: datetime, config: Config) -> list[tuple[int, int]]:
@@ -132,23 +155,25 @@ async def plan_cell(
             select(Meeting).where(Meeting.cell_id == cell.id, Meeting.rule_month == slot.month)
         )
         if existing is not None:
-            if rule_changed and await _follow_rule(session, existing, slot, rule, config, now, render):
+            moved = await _follow_rule(session, existing, slot, rule, config, now, render) if rule_changed else None
+            if moved is not None:
                 report.moved.append(existing)
+                report.note(existing, moved)
             continue
         if slot.day is None:
-            if (slot.moved_from and slot_start(slot.moved_from, rule, config) > now) and not await _regular_in_month(
+            if (slot.moved_from and slot_start(slot.moved_from, rule, config).at > now) and not await _regular_in_month(
                 session, cell.id, year, month, config
             ):
                 await reminders.tell_no_day(session, cell, slot.month, now, render)
                 report.no_day.append(slot.month)
             continue
-        starts_at = slot_start(slot.day, rule, config)
-        if starts_at <= now or await _regular_in_month(session, cell.id, year, month, config):
+        start = slot_start(slot.day, rule, config)
+        if start.at <= now or await _regular_in_month(session, cell.id, year, month, config):
             continue
         try:
             async with session.begin_nested():
                 meeting = await schedule_meeting(
-                    session, cell.id, starts_at, now, kind=MeetingKind.REGULAR, place=rule.place, rule_month=slot.month
+                    session, cell.id, start.at, now, kind=MeetingKind.REGULAR, place=rule.place, rule_month=slot.month
                 )
         except DomainError:
             report.clashes.append(slot.month)
@@ -157,6 +182,7 @@ async def plan_cell(
             log.info("cell %s month %s was planned by another process", cell.id, slot.month)
             continue
         report.planned.append(meeting)
+        report.note(meeting, start)
     return report
 
 
@@ -168,22 +194,16 @@ async def _follow_rule(
     config: Config,
     now: datetime,
     render: reminders.Render,
-) -> bool:
-    """Move a not-yet-begun meeting planned from the old rule to the new rule's slot."""
+) -> Resolved | None:
+    """Move a not-yet-begun meeting planned from the old rule to the new rule's slot; the new start if moved."""
     if meeting.state is not MeetingState.PLANNED or meeting.starts_at <= now or slot.day is None:
-        return False
-    starts_at = slot_start(slot.day, rule, config)
-    if starts_at <= now or (starts_at == meeting.starts_at and rule.place == meeting.place):
-        return False
+        return None
+    start = slot_start(slot.day, rule, config)
+    if start.at <= now or (start.at == meeting.starts_at and rule.place == meeting.place):
+        return None
     try:
         async with session.begin_nested():
-            await reminders.move_meeting(session, meeting, starts_at, config, now, render, place=rule.place)
+            await reminders.move_meeting(session, meeting, start.at, config, now, render, place=rule.place)
     except DomainError:
-        return False
-    return True
-
-
-async def plan_all(session: AsyncSession, config: Config, now: datetime, render: reminders.Render) -> list[PlanReport]:
-    """Plan every cell (the daily job); one transaction, committed by the caller."""
-    cells = (await session.scalars(select(Cell).order_by(Cell.id))).all()
-    return [await plan_cell(session, cell, config, now, render) for cell in cells]
+        return None
+    return start

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Cell, Committee, MemberRole, Membership, Person, Platform, Supervision
+from services import audit
 from services.roster_file import RosterError, RosterRow
 from services.text import fold
 
@@ -159,8 +161,9 @@ class _Index:
 class RosterImporter:
     """Applies parsed rows to the database inside the caller's transaction."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, now: datetime) -> None:
         self.session = session
+        self.now = now
         self.report = ImportReport()
         self.index = _Index()
 
@@ -335,13 +338,34 @@ class RosterImporter:
             self.session.add(member)
             self.index.memberships[(person, cell.id)] = member
             self.report.members.added += 1
+        elif member.ended_at is not None:
+            self._readmit(member, row, role)
         elif (member.role, member.status) != (role, row.status) or person_changed:
             member.role, member.status = role, row.status
             self.report.members.updated += 1
         else:
             self.report.members.unchanged += 1
 
+    def _readmit(self, member: Membership, row: RosterRow, role: MemberRole) -> None:
+        """A file never silently brings back someone whose membership ended: the row must say so."""
+        if not row.readmit:
+            reason = member.end_reason.value if member.end_reason else ""
+            raise RosterError(
+                [
+                    f"line {row.line}: {row.name}'s membership of {row.cell} ended ({reason}); "
+                    "to take her back, put x in a tiep_nhan_lai column on this line"
+                ]
+            )
+        member.ended_at = member.end_reason = member.end_note = None
+        member.role, member.status = role, row.status
+        self.report.members.updated += 1
+        detail = f"cell {member.cell_id}: roster file line {row.line}"
+        audit.record(
+            self.session, actor_id=None, subject_id=member.person_id, action="readmit", detail=detail, now=self.now
+        )
 
-async def import_rows(session: AsyncSession, rows: list[RosterRow]) -> ImportReport:
-    """Apply rows in the caller's transaction; on RosterError the caller rolls back."""
-    return await RosterImporter(session).run(rows)
+
+async def import_rows(session: AsyncSession, rows: list[RosterRow], now: datetime | None = None) -> ImportReport:
+    """Apply rows in the caller's transaction; on RosterError the caller rolls back. `now` dates
+    the audit entry of a readmission (default: the system clock)."""
+    return await RosterImporter(session, now or datetime.now(UTC)).run(rows)

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from models import MemberRole, MemberStatus
+from services.parsing import is_number
 from services.text import clean_name, fold
 
 SUPERVISOR = "theo_doi"
@@ -36,6 +37,7 @@ _COLUMNS = {
     "dien_thoai": "phone",
     "so_dien_thoai": "phone",
     "sdt": "phone",
+    "tiep_nhan_lai": "readmit",
 }
 _IGNORED_COLUMNS = {"stt", "ghi_chu"}
 _ROLES = {r.value: r.value for r in MemberRole} | {SUPERVISOR: SUPERVISOR, "cap_uy_vien_theo_doi": SUPERVISOR}
@@ -44,6 +46,9 @@ _STATUSES = {s.value: s for s in MemberStatus} | {
     "dang_vien_chinh_thuc": MemberStatus.FULL,
     "dang_vien_du_bi": MemberStatus.PROBATIONARY,
 }
+
+
+_YES = {"x", "co", "1", "yes"}
 
 
 class RosterError(Exception):
@@ -65,6 +70,8 @@ class RosterRow:
     telegram_id: str | None
     zalo_id: str | None
     phone: str | None
+    # "tiep_nhan_lai" = x: take back a member whose membership of this cell had ended.
+    readmit: bool = False
 
     @property
     def is_supervisor(self) -> bool:
@@ -125,7 +132,7 @@ def _phone(text: str) -> str | None:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
-    if not digits.isdigit() or not 9 <= len(digits) <= 11:
+    if not is_number(digits) or not 9 <= len(digits) <= 11:
         return None
     return digits if digits.startswith("0") else "0" + digits
 
@@ -201,4 +208,5 @@ def _parse_row(line: int, values: dict[str, str]) -> tuple[RosterRow | None, lis
         problems.append(f"line {line}: dien_thoai {phone_text!r} is not a phone number")
     if problems or role is None or status is None:
         return None, problems
-    return RosterRow(line, committee, cell, name, role, status, telegram_id, zalo_id, phone), []
+    readmit = fold(values.get("readmit", "")).strip() in _YES
+    return RosterRow(line, committee, cell, name, role, status, telegram_id, zalo_id, phone, readmit), []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -23,6 +23,7 @@ from models import (
     Meeting,
     MeetingScore,
     MeetingState,
+    Membership,
     MemberStatus,
     Opinion,
     OutboxMessage,
@@ -203,6 +204,15 @@ def cell_ids(cell_id: int) -> Select[int]:
     return select(Cell.id).where(Cell.id == cell_id)
 
 
+def _still_member(cell_id: SQLColumnExpression[int], at: datetime) -> ColumnElement[bool]:
+    """Warnings name only people still in the cell: one who moved away or died is not flagged."""
+    return (
+        select(Membership.id)
+        .where(Membership.person_id == Attendance.person_id, Membership.cell_id == cell_id, Membership.active_at(at))
+        .exists()
+    )
+
+
 async def removal_flags(session: AsyncSession, cells: Select[int], since: datetime, until: datetime) -> list[Flag]:
     """Members with REMOVAL_UNEXCUSED or more unexcused absences between `since` and `until`."""
     count = func.count(Attendance.id)
@@ -216,6 +226,7 @@ async def removal_flags(session: AsyncSession, cells: Select[int], since: dateti
             Meeting.starts_at >= since,
             Meeting.starts_at <= until,
             Attendance.outcome == Outcome.UNEXCUSED,
+            _still_member(Meeting.cell_id, until),
         )
         .group_by(Meeting.cell_id, Attendance.person_id, Person.full_name)
         .having(count >= REMOVAL_UNEXCUSED)
@@ -249,7 +260,11 @@ async def excused_streak_flags(
         select(ranked.c.cell_id, Attendance.person_id, Person.full_name, count)
         .join(Attendance, Attendance.meeting_id == ranked.c.meeting_id)
         .join(Person, Person.id == Attendance.person_id)
-        .where(ranked.c.rank <= streak, Attendance.outcome == Outcome.EXCUSED)
+        .where(
+            ranked.c.rank <= streak,
+            Attendance.outcome == Outcome.EXCUSED,
+            _still_member(ranked.c.cell_id, until),
+        )
         .group_by(ranked.c.cell_id, Attendance.person_id, Person.full_name)
         .having(count >= streak)
         .order_by(ranked.c.cell_id, Person.full_name)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -71,6 +74,9 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
         ('[reminders]\noffsets = ["3x"]\n', "reminders.offsets = ['3x']"),
         ('[reminders]\noffsets = ["1d", "24h"]\n', "repeat the same moment"),
         ('[schedule]\nmeting_days = "3-5"\n', "schedule.meting_days: unknown key"),
+        ("[backup]\nkeep = 0\n", "backup.keep = 0"),
+        ('[backup]\ndaily_at = "3h"\n', "backup.daily_at = '3h'"),
+        ('[backup]\ndir = "  "\n', "backup.dir = '  '"),
         ('[telegrm]\ntoken = "x"\n', "telegrm: unknown key"),
         ('[telegram]\nadmin_ids = ["boss"]\n', "telegram.admin_ids.0 = 'boss'"),
         ('[telegram]\nbase_url = "ftp://x"\n', "telegram.base_url = 'ftp://x'"),
@@ -111,3 +117,88 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
     (tmp_path / "latin.toml").write_bytes(b'[bot]\nlanguage = "vi\xe9"\n')
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(tmp_path / "latin.toml", environ={})
+
+
+# Values that validated before and then broke the running bot: every dispatch run failed (no
+# reminder was ever sent again), a traceback at start, or a crash when a channel started.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[reminders]\noffsets = []\n", "reminders.offsets = []: offsets must list 1 to 10"),
+        (
+            '[reminders]\noffsets = ["3000000d"]\n',
+            "reminders.offsets = ['3000000d']: offset '3000000d' is more than 60",
+        ),
+        ('[reminders]\noffsets = ["99999999999999999999d"]\n', "reminders.offsets = ['99999999999999999999d']"),
+        ('[reminders]\noffsets = ["61d"]\n', "more than 60 days"),
+        ('[reminders]\noffsets = ["1441h"]\n', "more than 60 days"),
+        (f"[reminders]\noffsets = {[f'{n}h' for n in range(1, 12)]}\n", "offsets must list 1 to 10"),
+        (
+            '[zalo]\nbase_url = "https://bot-api.zaloplatforms.com"\n',
+            "zalo.base_url = 'https://bot-api.zaloplatforms.com'",
+        ),
+        ('[telegram]\nbase_url = "https://api.telegram.org/"\n', "must end with /bot"),
+        ('[telegram]\nbase_url = "https:///bot"\n', "has no host"),
+        ('[telegram]\nbase_url = "https://api.telegram.org:99999/bot"\n', "telegram.base_url"),
+        ('[telegram]\nbase_url = "https://api.telegram.org/bot?x=1"\n', "must not hold spaces, a query"),
+        ('[zalo]\npublic_url = "https://"\n', "zalo.public_url = 'https://': 'https://' has no host"),
+        ('[zalo]\nwebhook_secret = "mật khẩu dài hơn tám"\n', "zalo.webhook_secret = '***': webhook_secret must be"),
+        ('[database]\nurl = "sqlite+aiosqlite://"\n', "database.url = 'sqlite+aiosqlite://': url names no database"),
+        ('[database]\nurl = "postgresql+asyncpg://u@h:port/db"\n', "url is not a database address"),
+        ('[schedule]\nskip_dates = ["2027-01-01..2099-12-31"]\n', "is longer than 366 days"),
+        ("[scoring]\nparts = {}\nattendance_part = 'x'\n", "parts must name 1 to 10 parts"),
+        ('[scoring]\nparts = { "Chuẩn bị" = 50, ty_le_du_hop = 50 }\n', "part name 'Chuẩn bị' must be lowercase"),
+        ("[scoring]\nratings = { tot = 150, kha = 70 }\n", "threshold above the rubric's total 100"),
+        (f"[scoring]\nratings = {{ {'x' * 40} = 90 }}\n", "rating names must be 1 to 32"),
+    ],
+)
+def test_values_that_would_break_later_are_refused_in_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), environ={})
+    message = str(caught.value)
+    assert expected in message
+    assert len(message.splitlines()) == 1
+
+
+def test_reminder_offsets_up_to_sixty_days_are_accepted(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[reminders]\noffsets = ["30m", "60d", "1439h"]\n'), environ={})
+    assert [o.days for o in config.reminders.schedule] == [60, 0, 0]
+    assert config.reminders.deltas == [timedelta(days=60), timedelta(hours=1439), timedelta(minutes=30)]
+
+
+def test_a_secret_written_into_a_url_is_not_echoed(tmp_path: Path) -> None:
+    text = f'[telegram]\ntoken = "{TOKEN}"\nbase_url = "https://api.telegram.org/bot{TOKEN}"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), environ={})
+    assert "telegram.base_url" in str(caught.value)
+    assert TOKEN not in str(caught.value)
+    assert TOKEN.split(":")[1] not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[reminders]\noffsets = []\n", "reminders.offsets"),
+        ('[reminders]\noffsets = ["3000000d"]\n', "reminders.offsets"),
+        ('[reminders]\noffsets = ["99999999999999999999d"]\n', "reminders.offsets"),
+        ('[zalo]\ntoken = "42:zalosecretvalue"\nbase_url = "http://127.0.0.1:9"\n', "zalo.base_url"),
+    ],
+)
+def test_bot_run_stops_with_one_line_and_no_traceback(tmp_path: Path, text: str, key: str) -> None:
+    write(tmp_path, text + f'[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/bot.db"\n')
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parent.parent / "bot.py"), "run"],
+        cwd=tmp_path,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(f"config.toml: {key} = ")
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "zalosecretvalue" not in done.stderr + done.stdout

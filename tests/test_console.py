@@ -41,7 +41,7 @@ async def test_member_dialog(app: AppContext) -> None:
 
 async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     world = await build_world(app)
-    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/diemdanh", "/ykien"}
+    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/diemdanh", "/ykien", "/dulieucuatoi"}
 
     async def listed(name: str) -> set[str]:
         answer = await ConsoleDialog(app, world.people[name]).say("/help")
@@ -50,7 +50,7 @@ async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     assert await listed("Lê Văn Cường") == member_commands
     secretary = await listed("Nguyễn Văn An")
     assert member_commands < secretary
-    assert {"/datlich", "/modiemdanh", "/diemdanhho", "/moi"} <= secretary
+    assert {"/datlich", "/modiemdanh", "/diemdanhho", "/moi", "/ketthuc"} <= secretary
     assert "/lichhop" not in await listed("Võ Thị Giang")  # a supervisor is not a member
 
 
@@ -118,6 +118,7 @@ def test_cli_run_without_token_starts_the_demo_console(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "To connect Telegram" in result.stdout
     assert "Chi bộ Khu phố 1" in result.stdout
+    assert "Demo people to chat as:\n  Nguyễn Văn An — bí thư" in result.stdout
     assert "Traceback" not in result.stderr
     again = run_cli(tmp_path, "run", "--as", "Nguyễn Văn An", stdin="")
     assert "seeded" not in again.stdout  # only on first run

@@ -23,9 +23,9 @@ from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
 from handlers.delivery import Undeliverable
+from handlers.digest import digest_messages
 from handlers.messages import Address, Edit, Keyboard, Outgoing
 from handlers.registry import ROUTER
-from handlers.reports import digest_messages
 from handlers.router import Dispatcher
 from models import Cell, Committee, MeetingScore, Opinion, Person, Platform
 from scheduler.digest import WeeklyDigest, add_digest_job, next_firing, sender_send

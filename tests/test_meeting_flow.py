@@ -66,7 +66,9 @@ async def test_scheduling_and_its_bad_input(app: AppContext, chat: Chat) -> None
     assert "Nhà văn hóa <b>khu 1</b>" in group_posts[0]  # shown as typed: it was escaped, not interpreted
     raw = next(m for m in said.response.messages if m.to is not None)
     assert "&lt;b&gt;khu 1&lt;/b&gt;" in raw.text
-    assert [b.data for row in raw.buttons for b in row] == [f"rsvp:{1}:yes", f"rsvp:{1}:no"] or raw.buttons
+    async with app.sessions() as session:
+        meeting_id = (await session.scalars(select(Meeting.id))).one()
+    assert [b.data for row in raw.buttons for b in row] == [f"rsvp:{meeting_id}:yes", f"rsvp:{meeting_id}:no"]
     assert "gần thời điểm này" in (await chat.say(SECRETARY, "/datlich 04/12 20:00")).text
     assert "ghi chủ đề" in (await chat.say(SECRETARY, "/datlich chuyende 10/12 19:30")).text
     said = await chat.say(DEPUTY, "/schedule thematic 2026-12-10 19:30 Học tập Nghị quyết")

@@ -41,3 +41,25 @@ async def _check_upgrade(url: str) -> None:
         assert diff == []
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_processes_starting_together_migrate_once(backend: str, tmp_path: Path) -> None:
+    """Several processes start on a new database at the same moment: the migration runs under a
+    lock, so one creates the schema and the others find it done instead of failing."""
+    if backend == "postgresql" and not postgres_admin_url():
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    with fresh_database(backend, tmp_path, migrate=False) as url:
+        asyncio.run(_upgrade_together(url, 4))
+
+
+async def _upgrade_together(url: str, count: int) -> None:
+    engines = [make_engine(url) for _ in range(count)]
+    try:
+        await asyncio.gather(*(upgrade(engine) for engine in engines))
+        async with engines[0].connect() as conn:
+            tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        assert {t.name for t in Base.metadata.sorted_tables} <= tables
+    finally:
+        for engine in engines:
+            await engine.dispose()

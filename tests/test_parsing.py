@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 from handlers.context import AppContext
-from handlers.parsing import ID_MAX, looks_like_date, parse_date, parse_id, parse_int, parse_time, parse_year
 from services.errors import DomainError
+from services.parsing import ID_MAX, looks_like_date, parse_date, parse_id, parse_int, parse_time, parse_year
 from tests.chat import Chat
 from tests.dialog import ConsoleDialog
 from tests.factories import build_world

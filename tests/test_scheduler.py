@@ -64,7 +64,8 @@ asyncio.run(main())
 async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
     scheduler = build_scheduler(app, {})
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"dispatch", "plan", "close", "weekly-digest"}
+    assert set(jobs) == {"dispatch", "plan", "close", "weekly-digest", "retention", "backup"}
+    assert "hour='3'" in str(jobs["backup"].trigger) and "minute='0'" in str(jobs["backup"].trigger)  # noqa: PT018
     assert isinstance(jobs["dispatch"].trigger, IntervalTrigger)
     assert jobs["dispatch"].trigger.interval == timedelta(seconds=app.config.reminders.dispatch_seconds)
     plan = jobs["plan"].trigger
@@ -72,6 +73,12 @@ async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
     assert str(plan.timezone) == "Asia/Ho_Chi_Minh"
     assert "hour='0'" in str(plan) and "minute='5'" in str(plan)  # noqa: PT018
     assert isinstance(jobs["close"].trigger, IntervalTrigger)
+
+
+async def test_the_daily_backup_can_be_turned_off(app: AppContext) -> None:
+    settings = app.config.model_copy(update={"backup": app.config.backup.model_copy(update={"daily_at": ""})})
+    scheduler = build_scheduler(AppContext(settings, app.sessions, app.clock, app.tr), {})
+    assert "backup" not in {job.id for job in scheduler.get_jobs()}
 
 
 async def test_the_running_scheduler_plans_and_sends(db_url: str, clock: FakeClock) -> None:

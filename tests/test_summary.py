@@ -12,8 +12,8 @@ from sqlalchemy import select
 from handlers.context import AppContext
 from handlers.delivery import deliver
 from handlers.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
-from handlers.reports import MESSAGE_LIMIT, split_messages
 from handlers.router import Dispatcher
+from handlers.textsplit import MESSAGE_LIMIT, split_messages
 from models import (
     ChatLink,
     Committee,

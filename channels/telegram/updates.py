@@ -1,4 +1,5 @@
-"""Telegram updates as neutral incoming actions: the only place that reads python-telegram-bot's types."""
+"""Telegram updates as neutral incoming actions: the channel's other modules send and render, this one
+reads what arrives."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from channels.choices import Choices
 from channels.ratelimit import RateLimiter, Window
@@ -87,10 +87,6 @@ class ZaloSender:
             # Answers by number refer to the last part, the one that shows the numbers.
             self.remember(to.chat_id, Choices(choices.buttons, message_id))
         return message_id
-
-    async def send_text(self, to: Address, text: str) -> str:
-        """Plain text (a toast from a handler): escaped so that it reads exactly as given."""
-        return await self.send(to, escape(text))
 
     async def edit(self, edit: Edit) -> None:
         if edit.throttled:

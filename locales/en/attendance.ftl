@@ -109,6 +109,10 @@ schedule-monthly-done =
     Monthly meeting set: day { $day } at { $time }, at { $place }.
     Meetings planned: { $planned }
 schedule-monthly-none-planned = none (the coming months already have a meeting or clash)
+schedule-time-gap = { $date } has no { $time } in { $zone }: the clocks jump forward (daylight saving time starts) and the first time after that is { $first }. Please schedule again with another time, e.g. { $first }.
+schedule-time-ambiguous = On { $date }, { $time } in { $zone } happens twice because the clocks go back (daylight saving time ends). Please choose another time so nobody is misled.
+schedule-monthly-gap = Note: { $date } has no { $wanted } (the clocks jump forward), so that day's meeting is at { $real }.
+schedule-monthly-ambiguous = Note: on { $date }, { $wanted } happens twice (the clocks go back); the meeting is at the first one ({ $real } UTC{ $offset }).
 agenda-usage = Usage: /agenda &lt;agenda of the meeting&gt;.
 agenda-too-long = The agenda is too long (at most { $limit } characters).
 agenda-done = Agenda of the next meeting updated: { $agenda }

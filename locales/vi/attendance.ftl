@@ -109,6 +109,10 @@ schedule-monthly-done =
     Đã đặt lịch họp hằng tháng: ngày { $day } lúc { $time }, tại { $place }.
     Các cuộc họp đã lên lịch: { $planned }
 schedule-monthly-none-planned = chưa có (các ngày tới đều đã có lịch hoặc bị trùng)
+schedule-time-gap = Ngày { $date } không có giờ { $time } ở múi giờ { $zone }: đồng hồ được vặn nhanh lên (chuyển giờ mùa hè), giờ sớm nhất sau đó là { $first }. Vui lòng đặt lại với giờ khác, ví dụ { $first }.
+schedule-time-ambiguous = Ngày { $date }, giờ { $time } ở múi giờ { $zone } diễn ra hai lần vì đồng hồ được vặn lùi lại (hết giờ mùa hè). Vui lòng chọn giờ khác để không ai hiểu nhầm.
+schedule-monthly-gap = Lưu ý: ngày { $date } không có giờ { $wanted } (đồng hồ được vặn nhanh lên), nên cuộc họp ngày đó đặt lúc { $real }.
+schedule-monthly-ambiguous = Lưu ý: ngày { $date }, giờ { $wanted } diễn ra hai lần (đồng hồ được vặn lùi lại); cuộc họp đặt vào lần đầu ({ $real } giờ UTC{ $offset }).
 agenda-usage = Cú pháp: /noidung &lt;nội dung cuộc họp&gt;.
 agenda-too-long = Nội dung quá dài (tối đa { $limit } ký tự).
 agenda-done = Đã cập nhật nội dung cuộc họp tới: { $agenda }

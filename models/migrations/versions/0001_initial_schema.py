@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 11:32:35.337942
+Create Date: 2026-11-27 12:49:01.099237
 """
 
 from alembic import op
@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('full_name', models.base.UserString(length=200), nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=True),
     sa.Column('wants_reminders', sa.Boolean(), nullable=True),
+    sa.Column('erased_at', models.base.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_persons')),
     sa.UniqueConstraint('phone', name=op.f('uq_persons_phone'))
     )
@@ -141,6 +142,9 @@ def upgrade() -> None:
     sa.Column('cell_id', sa.Integer(), nullable=False),
     sa.Column('role', sa.Enum('bi_thu', 'pho_bi_thu', 'chi_uy_vien', 'dang_vien', name='member_role', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('status', sa.Enum('chinh_thuc', 'du_bi', 'tam_thoi', 'mien_sinh_hoat', name='member_status', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('ended_at', models.base.UTCDateTime(), nullable=True),
+    sa.Column('end_reason', sa.Enum('chuyen_di', 'xoa_ten', 'tu_tran', 'khac', name='end_reason', native_enum=False, create_constraint=True, length=24), nullable=True),
+    sa.Column('end_note', models.base.UserString(length=500), nullable=True),
     sa.ForeignKeyConstraint(['cell_id'], ['cells.id'], name=op.f('fk_memberships_cell_id_cells'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_memberships_person_id_persons'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),

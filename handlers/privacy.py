@@ -1,0 +1,102 @@
+"""Data protection: ending a membership, erasing a person on request, and a member's own data."""
+
+from __future__ import annotations
+
+from core.i18n import Translator
+from handlers.common import secretary_cell
+from handlers.context import Ctx
+from handlers.messages import Outgoing, Response
+from handlers.router import Need, Router
+from models import Platform
+from services import erasure, membership, mydata
+from services.errors import DomainError
+from services.parsing import is_number, parse_id
+from services.people import cell_members
+
+router = Router()
+CONFIRM_WORDS = ("xacnhan", "confirm")
+
+
+@router.command("endmember", "ketthuc", Need.SECRETARY)
+async def end_member(ctx: Ctx) -> Response:
+    """`/ketthuc <tên|số> <lý do> [dd/mm/yyyy] [ghi chú]`: the member leaves the cell from that day."""
+    led = await secretary_cell(ctx)
+    if not ctx.args.strip():
+        return ctx.reply("end-usage")
+    zone = ctx.app.config.schedule.zone
+    roster = await cell_members(ctx.session, led.cell_id)
+    request = membership.parse_end(roster, ctx.args, ctx.now.astimezone(zone).date())
+    ended = await membership.end_membership(ctx.session, request, actor_id=led.person_id, now=ctx.now, zone=zone)
+    return ctx.reply(
+        "end-done",
+        name=ended.person.full_name,
+        cell=led.cell.name,
+        date=request.day.strftime("%d/%m/%Y"),
+        reason=ctx.t(f"end-reason-{request.reason.value}"),
+    )
+
+
+def erase_texts(tr: Translator, person_id: int) -> tuple[str, str]:
+    """The placeholder name and opinion text, in the bot's language (CLI and chat alike)."""
+    return str(tr.t("erase-placeholder", id=str(person_id))), str(tr.t("erase-opinion-text"))
+
+
+@router.command("erase", "xoadulieu", Need.ANYONE)
+async def erase_person(ctx: Ctx) -> Response:
+    """Committee admins only: `/xoadulieu <mã số | họ tên>` shows what goes, `/xoadulieu <mã số> xacnhan` erases."""
+    if not ctx.is_admin:
+        raise DomainError("erase-admin-only")
+    words = ctx.args.split()
+    if not words:
+        return ctx.reply("erase-usage")
+    if not is_number(words[0]):
+        found = await erasure.people_named(ctx.session, " ".join(words))
+        if not found:
+            raise DomainError("erase-no-name", name=" ".join(words))
+        listing = "; ".join(f"#{pid} ({cell})" for pid, cell in found)
+        return ctx.reply("erase-candidates", name=" ".join(words), people=listing)
+    person_id = parse_id(words[0])
+    if person_id is None:
+        raise DomainError("erase-unknown", id=words[0][:12] + ("…" if len(words[0]) > 12 else ""))
+    person = await erasure.person_to_erase(ctx.session, person_id)
+    if len(words) == 1 or words[1].lower() not in CONFIRM_WORDS:
+        seen = await erasure.preview(ctx.session, person)
+        return ctx.reply(
+            "erase-preview",
+            id=str(seen.person_id),
+            name=seen.name,
+            cells=", ".join(seen.cells) or "—",
+            accounts=seen.accounts,
+            reasons=seen.reasons,
+            opinions=seen.opinions,
+        )
+    placeholder, erased = erase_texts(ctx.app.tr, person.id)
+    await erasure.erase(
+        ctx.session,
+        person,
+        placeholder=placeholder,
+        erased_text=erased,
+        actor_id=ctx.actor.person.id if ctx.actor else None,
+        actor_label=f"{ctx.incoming.platform.value}:{ctx.incoming.user_id}",
+        now=ctx.now,
+    )
+    return ctx.reply("erase-done", id=str(person.id))
+
+
+@router.command("mydata", "dulieucuatoi", Need.JOINED)
+async def my_data(ctx: Ctx) -> Response:
+    """Everything the bot holds about the caller: a JSON file where the platform can send files."""
+    data = await mydata.collect(ctx.session, ctx.me().person.id, ctx.app.config.schedule.zone, ctx.now)
+    counts: dict[str, object] = {
+        "memberships": data.count("memberships"),
+        "attendance": data.count("attendance"),
+        "opinions": data.count("opinions"),
+        "audit": data.count("audit"),
+    }
+    if ctx.incoming.platform is Platform.TELEGRAM:
+        response = Response()
+        response.messages.append(
+            Outgoing(ctx.t("mydata-caption", **counts), document=("du-lieu-cua-toi.json", data.json_bytes()))
+        )
+        return response
+    return ctx.reply("mydata-text", (), name=ctx.me().person.full_name, **counts)

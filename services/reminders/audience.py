@@ -1,0 +1,177 @@
+"""Who the reminders reach: a cell's members with how to reach them and what they answered,
+its leaders, supervisors and groups, and the tally of answers for the secretary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import null, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import (
+    Account,
+    Attendance,
+    Meeting,
+    MemberRole,
+    Membership,
+    MemberStatus,
+    OutboxMessage,
+    Person,
+    Rsvp,
+    Supervision,
+)
+from services import chats
+from services.outbox import Recipient
+from services.reminders.timeline import MEMBER_KINDS, NAMES_SHOWN, NOT_DELIVERED, PLATFORM_PREFERENCE
+from services.text import fold
+
+
+@dataclass(frozen=True)
+class Member:
+    """A cell member as the reminders see them: who, how to reach them, what they answered."""
+
+    person_id: int
+    name: str
+    role: MemberRole
+    status: MemberStatus
+    wants: bool | None
+    rsvp: Rsvp | None
+    to: Recipient | None
+
+    @property
+    def gets_reminders(self) -> bool:
+        """Exempted members only if they asked; anyone may have switched reminders off."""
+        return self.wants if self.wants is not None else self.status is not MemberStatus.EXEMPT
+
+
+@dataclass(frozen=True)
+class Target:
+    to: Recipient
+    rsvp: bool
+
+
+async def members(session: AsyncSession, cell_id: int, meeting_id: int | None = None) -> list[Member]:
+    """Every member of the cell with their preferred chat account and their answer, in one query."""
+    answer = Attendance.rsvp if meeting_id is not None else null()
+    query = (
+        select(
+            Membership.person_id,
+            Person.full_name,
+            Membership.role,
+            Membership.status,
+            Person.wants_reminders,
+            Account.platform,
+            Account.external_id,
+            answer,
+        )
+        .join(Person, Person.id == Membership.person_id)
+        .outerjoin(Account, (Account.person_id == Person.id) & Account.platform.in_(PLATFORM_PREFERENCE))
+        .where(Membership.cell_id == cell_id)
+        .order_by(Person.full_name, Person.id)
+    )
+    if meeting_id is not None:
+        # Members at the meeting's time: someone whose membership ended before it is not reminded.
+        query = (
+            query.outerjoin(
+                Attendance, (Attendance.person_id == Membership.person_id) & (Attendance.meeting_id == meeting_id)
+            )
+            .join(Meeting, Meeting.id == meeting_id)
+            .where(Membership.active_at(Meeting.starts_at))
+        )
+    else:
+        query = query.where(Membership.current())
+    found: dict[int, Member] = {}
+    for person_id, name, role, status, wants, platform, external_id, rsvp in (await session.execute(query)).all():
+        to = Recipient(platform, external_id, person_id) if platform is not None else None
+        current = found.get(person_id)
+        if current is not None and not _prefer(to, current.to):
+            continue
+        found[person_id] = Member(person_id, name, role, status, wants, rsvp, to)
+    # Sorted here, not by the database: collations differ and Đ belongs with D.
+    return sorted(found.values(), key=lambda m: (fold(m.name), m.person_id))
+
+
+def _prefer(new: Recipient | None, old: Recipient | None) -> bool:
+    if new is None:
+        return False
+    return old is None or PLATFORM_PREFERENCE.index(new.platform) < PLATFORM_PREFERENCE.index(old.platform)
+
+
+def leaders(roster: Sequence[Member]) -> list[Target]:
+    """The secretary; the deputies when no secretary can be reached."""
+    for role in (MemberRole.SECRETARY, MemberRole.DEPUTY):
+        found = [Target(m.to, False) for m in roster if m.role is role and m.to is not None]
+        if found:
+            return found
+    return []
+
+
+async def supervisors(session: AsyncSession, cell_id: int, skip: set[int]) -> list[Target]:
+    rows = (
+        await session.execute(
+            select(Supervision.person_id, Account.platform, Account.external_id)
+            .join(Account, Account.person_id == Supervision.person_id)
+            .where(Supervision.cell_id == cell_id, Account.platform.in_(PLATFORM_PREFERENCE))
+        )
+    ).all()
+    best: dict[int, Recipient] = {}
+    for person_id, platform, external_id in rows:
+        to = Recipient(platform, external_id, person_id)
+        if person_id not in skip and _prefer(to, best.get(person_id)):
+            best[person_id] = to
+    return [Target(to, False) for to in best.values()]
+
+
+async def groups(session: AsyncSession, cell_id: int) -> list[Target]:
+    return [Target(Recipient(g.platform, g.chat_id), True) for g in await chats.cell_groups(session, cell_id)]
+
+
+def reminded(roster: Sequence[Member], *, answered_ok: bool) -> list[Member]:
+    """Members who get this reminder: linked, wanting reminders, not excused (and not answered, for nudges)."""
+    return [
+        m
+        for m in roster
+        if m.to is not None and m.gets_reminders and m.rsvp is not Rsvp.ABSENT and (answered_ok or m.rsvp is None)
+    ]
+
+
+def names_list(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:NAMES_SHOWN])
+    return shown + (f" (+{len(names) - NAMES_SHOWN})" if len(names) > NAMES_SHOWN else "")
+
+
+async def tally_args(session: AsyncSession, meeting: Meeting, roster: Sequence[Member]) -> dict[str, Any]:
+    """The RSVP count the secretary gets the day before, and who could not be reached."""
+    counted = [m for m in roster if m.status is not MemberStatus.EXEMPT]
+    silent = [m.name for m in counted if m.rsvp is None]
+    unreachable = await undelivered_names(session, meeting.id)
+    unreachable += [m.name for m in roster if m.to is None and m.gets_reminders and m.name not in unreachable]
+    return {
+        "attend": sum(m.rsvp is Rsvp.ATTEND for m in roster),
+        "absent": sum(m.rsvp is Rsvp.ABSENT for m in roster),
+        "silent": len(silent),
+        "silent_names": names_list(silent),
+        "unreachable": names_list(unreachable),
+    }
+
+
+async def undelivered_names(session: AsyncSession, meeting_id: int) -> list[str]:
+    rows = await session.scalars(
+        select(Person.full_name)
+        .join(OutboxMessage, OutboxMessage.person_id == Person.id)
+        .where(
+            OutboxMessage.meeting_id == meeting_id,
+            OutboxMessage.state.in_(NOT_DELIVERED),
+            OutboxMessage.kind.in_(MEMBER_KINDS),
+        )
+        .distinct()
+        .order_by(Person.full_name)
+    )
+    return list(rows.all())
+
+
+def unreachable(roster: Sequence[Member]) -> list[str]:
+    """Members who should get reminders but have linked no chat account."""
+    return [m.name for m in roster if m.to is None and m.gets_reminders and m.rsvp is None]
