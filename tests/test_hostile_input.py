@@ -172,9 +172,11 @@ async def answer(app: AppContext, role: str, in_group: bool, *, text: str = "", 
     await live_edits(said.response)
 
 
-# Roles a command is meant for are drawn half the time, so examples get past the role check.
+# Roles a command is meant for are drawn half the time, so examples get past the role check
+# (a kind of need not listed here draws from every role).
 ALLOWED = {
     Need.ANYONE: sorted(ROLES),
+    Need.JOINED: ["member", "secretary", "supervisor"],
     Need.MEMBER: ["member", "secretary", "deputy"],
     Need.SECRETARY: ["secretary", "deputy"],
     Need.SUPERVISOR: ["supervisor", "admin"],
@@ -184,7 +186,7 @@ ALLOWED = {
 
 def callers(need: Need = Need.ANYONE, *, in_groups: bool = True) -> st.SearchStrategy[tuple[str, bool]]:
     """Who sends it, and whether in the cell's group (seldom for commands only answered privately)."""
-    role = st.one_of(st.sampled_from(ALLOWED[need]), st.sampled_from(sorted(ROLES)))
+    role = st.one_of(st.sampled_from(ALLOWED.get(need, sorted(ROLES))), st.sampled_from(sorted(ROLES)))
     return st.tuples(role, st.booleans() if in_groups else st.sampled_from((False, False, False, True)))
 
 
