@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from channels import console, telegram, zalo
 from channels.console import ConsoleChannel
 from channels.plain import to_plain
 from channels.telegram import TelegramStartError, run_telegram
@@ -43,12 +44,19 @@ from services import erasure
 from services.demo import CELL as DEMO_CELL
 from services.demo import DEMO_ROLES, seed_demo
 from services.errors import DomainError
+from services.names import find_by_name
 from services.parsing import is_number
-from services.roster import import_rows
+from services.roster import import_roster
 from services.roster_file import RosterError, parse_rows, read_table
-from services.text import fold
 
 log = logging.getLogger("chibo")
+# What each platform can do, as its channel declares it; handlers read it from the AppContext.
+PLATFORMS = {
+    Platform.TELEGRAM: telegram.TRAITS,
+    Platform.ZALO: zalo.TRAITS,
+    Platform.CONSOLE: console.TRAITS,
+}
+MAX_PROBLEMS_SHOWN = 100  # a file of 50,000 bad lines is refused with the first hundred reasons
 
 
 class CliError(Exception):
@@ -74,6 +82,7 @@ async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[
             sessions=make_sessionmaker(engine),
             clock=clock or SystemClock(),
             tr=Translator(config.bot.language),
+            platforms=PLATFORMS,
         )
     finally:
         await engine.dispose()
@@ -111,12 +120,17 @@ async def cmd_doctor(config: Config, _args: argparse.Namespace) -> int:
 
 
 async def cmd_import(config: Config, args: argparse.Namespace) -> None:
-    rows = parse_rows(read_table(Path(args.file)))
-    async with open_app(config) as app, app.sessions() as session, session.begin():
-        report = await import_rows(session, rows, now=app.clock.now())
-    print(f"imported {args.file}:")
-    for line in report.lines():
-        print(f"  {line}")
+    tr = Translator(config.bot.language)
+    try:
+        rows = parse_rows(read_table(Path(args.file)))
+        async with open_app(config) as app:
+            report = await import_roster(app.sessions, rows, now=app.clock.now())
+    except RosterError as refusal:
+        problems = [to_plain(tr.t(p.key, **p.args)) for p in refusal.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(refusal.problems) > MAX_PROBLEMS_SHOWN:
+            problems.append(to_plain(tr.t("roster-more-problems", count=len(refusal.problems) - MAX_PROBLEMS_SHOWN)))
+        raise CliError("\n  ".join([to_plain(tr.t("roster-refused")), *problems])) from None
+    print(to_plain(tr.t("roster-report", file=args.file, **report.counts())))
 
 
 async def cmd_export(config: Config, args: argparse.Namespace) -> None:
@@ -179,11 +193,7 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
     if not people:
         raise CliError("nobody to chat as: import a roster first (python bot.py import FILE)")
     if wanted is not None:
-        matches = [p for p in people if fold(p.full_name) == fold(wanted)]
-        if not matches:
-            matches = [p for p in people if fold(wanted) in fold(p.full_name).split()]
-        if not matches:
-            matches = [p for p in people if fold(wanted) in fold(p.full_name)]
+        matches = find_by_name(people, wanted, lambda p: p.full_name)
         if len(matches) != 1:
             names = ", ".join(p.full_name for p in (matches or people)[:20])
             raise CliError(f"--as {wanted!r} matches {len(matches)} people; choose one of: {names}")
@@ -327,11 +337,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     redact = Redactor(config.secrets())
     try:
         code = asyncio.run(args.func(config, args))
-    except RosterError as exc:
-        print("import refused, nothing was changed:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
     except CliError as exc:
         print(redact(f"error: {exc}"), file=sys.stderr)
         return 1

@@ -36,7 +36,7 @@ from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
 from handlers.delivery import remember_posted
-from handlers.messages import Address, Button
+from handlers.messages import Address, Button, Outgoing
 from models import Attendance, Cell, Platform
 from services import attendance, chats
 from services.meetings import schedule_meeting
@@ -91,8 +91,9 @@ async def seed(app: AppContext, fake: FakeTelegram, limiter: RateLimiter) -> lis
         group.open = True
         to = Address(Platform.TELEGRAM, str(group.id))
         button = ((Button("Có mặt", f"ci:{meeting_id}"),),)
-        message_id = await sender.send(to, app.tr.t("checkin-counter", present=0, counted=MEMBERS), button)
-        await remember_posted(app, (meeting_id, "checkin"), to, message_id)
+        counter = Outgoing(app.tr.t("checkin-counter", present=0, counted=MEMBERS), button)
+        message_id = await sender.send(to, counter.text, button)
+        await remember_posted(app, (meeting_id, "checkin"), to, counter, message_id)
         members = [fake.user(int(user_id(number, m)), f"Đảng viên {m}") for m in range(MEMBERS)]
         posts.append((fake.messages[(group.id, int(message_id))], members))
     return posts

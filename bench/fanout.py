@@ -94,7 +94,12 @@ async def seed(app_url: str, count: int, now: datetime) -> None:
         ids = range(FIRST_ID, FIRST_ID + count)
         await session.execute(insert(Person), [{"id": i, "full_name": f"Đảng viên {i}"} for i in ids])
         await session.execute(
-            insert(Account), [{"person_id": i, "platform": Platform.TELEGRAM, "external_id": str(i)} for i in ids]
+            insert(Account),
+            [
+                # Every member has written to the bot (pressed Start): the bot may write to them.
+                {"person_id": i, "platform": Platform.TELEGRAM, "external_id": str(i), "connected_at": now}
+                for i in ids
+            ],
         )
         roles = [MemberRole.SECRETARY] + [MemberRole.MEMBER] * (count - 1)
         await session.execute(

@@ -16,9 +16,12 @@ from channels.plain import to_plain
 from handlers.context import AppContext
 from handlers.delivery import deliver
 from handlers.messages import Address, ChatKind, Edit, Incoming, Keyboard
+from handlers.platforms import PlatformTraits
 from handlers.router import Dispatcher
 from models import Platform
 
+# The console reprints an edited message; a terminal takes any length, but long text reads better in parts.
+TRAITS = PlatformTraits(can_edit=True, text_limit=4096)
 QUIT_WORDS = {"/quit", "/thoat", "quit", "thoat", "thoát"}
 
 

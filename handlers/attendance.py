@@ -9,7 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import Translator
-from handlers.common import find_member, meeting_by_id, meeting_of, member_cell, secretary_cell
+from handlers.common import (
+    about,
+    choose_meeting,
+    find_member,
+    meeting_by_id,
+    meeting_day,
+    meeting_of,
+    meeting_on,
+    member_cell,
+    one_meeting_on,
+    secretary_cell,
+)
 from handlers.context import AppContext, Ctx
 from handlers.messages import Address, Button, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
@@ -17,7 +28,7 @@ from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
 from services import attendance, chats, meetings
 from services.attendance import CheckIn, Tally
 from services.errors import DomainError
-from services.parsing import parse_id
+from services.parsing import looks_like_date, parse_id
 from services.people import cell_members
 from services.text import fold
 
@@ -39,14 +50,26 @@ async def rsvp_button(ctx: Ctx) -> Response:
     meeting = await meeting_by_id(ctx, meeting_id)
     person_id = ctx.me().person.id
     if choice == "yes":
-        await attendance.answer(ctx.session, meeting, person_id, Rsvp.ATTEND, None, ctx.now)
-        return _toast(ctx, "rsvp-yes-done")
+        with about(ctx, meeting):
+            await attendance.answer(ctx.session, meeting, person_id, Rsvp.ATTEND, None, ctx.now)
+        return _toast(ctx, "rsvp-yes-done", day=meeting_day(ctx, meeting))
+    return _ask_reason(ctx, meeting)
+
+
+@router.button("absent")
+async def absent_button(ctx: Ctx) -> Response:
+    """A member of two cells picked the meeting to be excused from (see `/vang`)."""
+    return _ask_reason(ctx, await meeting_by_id(ctx, ctx.pressed[0]))
+
+
+def _ask_reason(ctx: Ctx, meeting: Meeting) -> Response:
+    """The member declines: the next message is the reason."""
     if meeting.state is not MeetingState.PLANNED or ctx.now >= meeting.starts_at:
-        raise DomainError("rsvp-too-late")
+        raise DomainError("rsvp-too-late", day=meeting_day(ctx, meeting))
     ctx.ask("absent-reason", meeting_id=meeting.id)
     private = Address(ctx.incoming.platform, ctx.incoming.user_id)
     response = _toast(ctx, "rsvp-no-ask-toast")
-    response.messages.append(Outgoing(ctx.t("rsvp-no-ask"), to=private))
+    response.messages.append(Outgoing(ctx.t("rsvp-no-ask", day=meeting_day(ctx, meeting)), to=private))
     return response
 
 
@@ -56,18 +79,42 @@ async def absent_reason(ctx: Ctx) -> Response:
     meeting = await ctx.session.get(Meeting, ctx.answering.data["meeting_id"])
     if meeting is None:
         raise DomainError("err-no-meeting")
-    await attendance.answer(ctx.session, meeting, ctx.me().person.id, Rsvp.ABSENT, ctx.args, ctx.now)
-    return ctx.reply("absent-done")
+    return await _excuse(ctx, meeting, ctx.args)
+
+
+async def _excuse(ctx: Ctx, meeting: Meeting, reason: str) -> Response:
+    with about(ctx, meeting):
+        await attendance.answer(ctx.session, meeting, ctx.me().person.id, Rsvp.ABSENT, reason, ctx.now)
+    membership = ctx.me().membership_in(meeting.cell_id)
+    assert membership is not None
+    return ctx.reply("absent-done", day=meeting_day(ctx, meeting), cell=membership.cell.name)
 
 
 @router.command("absent", "vang", Need.MEMBER)
 async def absent(ctx: Ctx) -> Response:
+    """/vang [dd/mm] <lý do>: a member of two cells names the day, or is asked which meeting."""
     membership = member_cell(ctx)
-    if not ctx.args.strip():
+    cells = [m.cell_id for m in ctx.me().memberships]
+    head, _, rest = ctx.args.strip().partition(" ")
+    if looks_like_date(head):
+        found, reason = await meeting_on(ctx, cells, head), rest
+    else:
+        found, reason = (
+            [m for m in await meetings.current_meetings(ctx.session, cells, ctx.now) if _answerable(ctx, m)],
+            ctx.args,
+        )
+    if not reason.strip():
         raise DomainError("absent-usage")
-    meeting = await meeting_of(ctx, membership.cell_id)
-    await attendance.answer(ctx.session, meeting, membership.person_id, Rsvp.ABSENT, ctx.args, ctx.now)
-    return ctx.reply("absent-done")
+    if not found:
+        # No meeting left to answer: the cell's current one says why (begun, or none planned).
+        found = [await meeting_of(ctx, membership.cell_id)]
+    if len(found) > 1:
+        return choose_meeting(ctx, found, "absent-which", "absent-which-button", "absent:{}", example=reason)
+    return await _excuse(ctx, found[0], reason)
+
+
+def _answerable(ctx: Ctx, meeting: Meeting) -> bool:
+    return meeting.state is MeetingState.PLANNED and meeting.starts_at > ctx.now
 
 
 # ---- check-in ---------------------------------------------------------------------------
@@ -128,9 +175,10 @@ async def closed_counter_edits(app: AppContext, session: AsyncSession, meeting: 
 
 
 async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_code: bool) -> Response:
-    code = await attendance.open_checkin(
-        ctx.session, meeting, ctx.now, ctx.app.config.schedule.checkin_minutes, requires_code=requires_code
-    )
+    with about(ctx, meeting):
+        code = await attendance.open_checkin(
+            ctx.session, meeting, ctx.now, ctx.app.config.schedule.checkin_minutes, requires_code=requires_code
+        )
     post = _post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting))
     button = ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
     groups = await chats.cell_groups(ctx.session, membership.cell_id)
@@ -141,7 +189,7 @@ async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_cod
         )
     key = "checkin-opened-code" if requires_code else "checkin-opened"
     minutes = ctx.app.config.schedule.checkin_minutes
-    reply = ctx.t(key, code=code, minutes=minutes)
+    reply = ctx.t(key, code=code, minutes=minutes, day=meeting_day(ctx, meeting))
     if not groups:
         reply += ctx.t("checkin-no-group")
     if ctx.incoming.chat_kind is ChatKind.GROUP:
@@ -204,35 +252,48 @@ async def checkin_button(ctx: Ctx) -> Response:
         return _toast(ctx, "checkin-needs-code")
     result = await attendance.check_in(ctx.session, meeting, ctx.me().person.id, ctx.now, code=None)
     if result is CheckIn.ALREADY:
-        return _toast(ctx, "checkin-already")
+        return _toast(ctx, "checkin-already", day=meeting_day(ctx, meeting))
     return await _checked_in(ctx, meeting.id)
 
 
 @router.command("checkin", "diemdanh", Need.MEMBER)
 async def checkin_command(ctx: Ctx) -> Response:
+    """/diemdanh <mã>: the code names the meeting, in whichever of the member's cells it is open."""
     membership = member_cell(ctx)
     code = ctx.args.strip()
     if not code:
         raise DomainError("checkin-usage")
-    meeting = await meeting_of(ctx, membership.cell_id)
-    result = await attendance.check_in(ctx.session, meeting, membership.person_id, ctx.now, code=code)
+    cells = [m.cell_id for m in ctx.me().memberships]
+    open_now = await meetings.open_checkins(ctx.session, cells, ctx.now)
+    if not open_now:
+        await meeting_of(ctx, membership.cell_id)  # no meeting at all says so
+        raise DomainError("checkin-closed")
+    meeting, result = await attendance.check_in_by_code(ctx.session, open_now, membership.person_id, ctx.now, code)
     if result is CheckIn.WRONG_CODE:
         return ctx.reply("checkin-wrong-code")
     if result is CheckIn.LOCKED:
         return ctx.reply("checkin-locked")
     if result is CheckIn.ALREADY:
-        return ctx.reply("checkin-already")
-    response = ctx.reply("checkin-done")
+        return ctx.reply("checkin-already", day=meeting_day(ctx, meeting))
+    cell = ctx.me().membership_in(meeting.cell_id)
+    assert cell is not None
+    response = ctx.reply("checkin-code-done", day=meeting_day(ctx, meeting), cell=cell.cell.name)
     response.edits = await _counter_edits(ctx, meeting.id)
     return response
 
 
 @router.command("closecheckin", "dongdiemdanh", Need.SECRETARY, in_groups=True)
 async def close_checkin(ctx: Ctx) -> Response:
+    """/dongdiemdanh [dd/mm]: the open check-in, else a meeting whose time passed unsettled."""
     membership = await secretary_cell(ctx)
-    meeting = await meeting_of(ctx, membership.cell_id)
-    count = await attendance.close_checkin(ctx.session, meeting, ctx.now)
-    response = ctx.reply("checkin-closed-done", counter=_counter(ctx.app.tr, count, closed=True))
+    text = ctx.args.strip()
+    if text and not looks_like_date(text):
+        raise DomainError("checkin-close-usage")
+    meeting = await one_meeting_on(ctx, membership.cell_id, text) if text else await _to_close(ctx, membership.cell_id)
+    with about(ctx, meeting):
+        count = await attendance.close_checkin(ctx.session, meeting, ctx.now)
+    counter = _counter(ctx.app.tr, count, closed=True)
+    response = ctx.reply("checkin-closed-done", counter=counter, day=meeting_day(ctx, meeting))
     response.edits = await closed_counter_edits(ctx.app, ctx.session, meeting, count)
     return response
 
@@ -240,13 +301,28 @@ async def close_checkin(ctx: Ctx) -> Response:
 # ---- the secretary acting for a member --------------------------------------------------
 
 
+async def _to_close(ctx: Ctx, cell_id: int) -> Meeting:
+    """The open check-in or the current meeting once begun, else the latest begun meeting nobody
+    settled; else the next one (which refuses, naming its date)."""
+    current = await meetings.current_meeting(ctx.session, cell_id, ctx.now)
+    if current is not None and (current.state is MeetingState.CHECKIN_OPEN or current.starts_at <= ctx.now):
+        return current
+    latest = await meetings.latest_begun(ctx.session, cell_id, ctx.now)
+    if latest is not None and meetings.is_unsettled(latest, ctx.now):
+        return latest
+    if current is None:
+        raise DomainError("err-no-meeting")
+    return current
+
+
 async def _recent_meeting(ctx: Ctx, cell_id: int) -> Meeting:
-    """The meeting a mark is about: the current one once it is near, else the one that closed last."""
+    """The meeting a mark without a date is about: the current one once it is near, else the latest
+    that began (held, or passed unsettled)."""
     meeting = await meetings.current_meeting(ctx.session, cell_id, ctx.now)
     if meeting is None or (
         meeting.state is MeetingState.PLANNED and ctx.now < meeting.starts_at - attendance.OPEN_EARLY
     ):
-        meeting = await meetings.last_closed_meeting(ctx.session, cell_id) or meeting
+        meeting = await meetings.latest_begun(ctx.session, cell_id, ctx.now) or meeting
     if meeting is None:
         raise DomainError("err-no-meeting")
     return meeting
@@ -270,9 +346,11 @@ def _who_and_verb(roster: Sequence[Membership], words: list[str], positions: lis
 
 @router.command("mark", "diemdanhho", Need.SECRETARY)
 async def mark(ctx: Ctx) -> Response:
+    """/diemdanhho [dd/mm] <tên|số> có|vắng [lý do]; the date picks a past meeting to settle afterwards."""
     membership = await secretary_cell(ctx)
     roster = await cell_members(ctx.session, membership.cell_id)
     words = ctx.args.split()
+    dated = await one_meeting_on(ctx, membership.cell_id, words.pop(0)) if words and looks_like_date(words[0]) else None
     positions = [i for i, w in enumerate(words) if i > 0 and fold(w) in MARK_VERBS]
     if not positions:
         listing = Markup("\n").join(
@@ -282,18 +360,25 @@ async def mark(ctx: Ctx) -> Response:
     subject, verb_at = _who_and_verb(roster, words, positions)
     present = MARK_VERBS[fold(words[verb_at])]
     reason = " ".join(words[verb_at + 1 :]) or None
-    meeting = await _recent_meeting(ctx, membership.cell_id)
-    await attendance.mark(
-        ctx.session,
-        meeting,
-        actor_id=membership.person_id,
-        membership=subject,
-        present=present,
-        reason=reason,
-        now=ctx.now,
-    )
+    meeting = dated or await _recent_meeting(ctx, membership.cell_id)
+    with about(ctx, meeting):
+        await attendance.mark(
+            ctx.session,
+            meeting,
+            actor_id=membership.person_id,
+            membership=subject,
+            present=present,
+            reason=reason,
+            now=ctx.now,
+        )
     key = "mark-present-done" if present else ("mark-excused-done" if reason else "mark-unexcused-done")
-    response = ctx.reply(key, name=subject.person.full_name)
+    response = ctx.reply(key, name=subject.person.full_name, day=meeting_day(ctx, meeting))
+    if meetings.is_unsettled(meeting, ctx.now):
+        response.say(ctx.t("mark-settle-hint", day=meeting_day(ctx, meeting), short=_short(ctx, meeting)))
     if meeting.state is MeetingState.CHECKIN_OPEN:
         response.edits = await _counter_edits(ctx, meeting.id)
     return response
+
+
+def _short(ctx: Ctx, meeting: Meeting) -> str:
+    return meeting.starts_at.astimezone(ctx.app.config.schedule.zone).strftime("%d/%m")

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 
+from markupsafe import Markup
+
+from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import ChatKind
+from handlers.messages import Button, ChatKind, Response
 from models import Meeting, Membership
 from services import chats, meetings
 from services.errors import DomainError
-from services.parsing import is_number, parse_id, parse_int
-from services.text import fold
+from services.names import find_by_name
+from services.parsing import is_number, parse_date, parse_id, parse_int
 
 
 async def secretary_cell(ctx: Ctx) -> Membership:
@@ -42,6 +47,63 @@ async def meeting_of(ctx: Ctx, cell_id: int) -> Meeting:
     return meeting
 
 
+def meeting_day(ctx: Ctx, meeting: Meeting) -> str:
+    """The meeting's date as every reply acting on it names it: dd/mm/yyyy."""
+    return fmt.date(meeting.starts_at, ctx.app.config.schedule.zone)
+
+
+@contextmanager
+def about(ctx: Ctx, meeting: Meeting) -> Iterator[None]:
+    """Refusals of an action on this meeting name its date (catalog argument `day`)."""
+    try:
+        yield
+    except DomainError as refusal:
+        refusal.args_for_message.setdefault("day", meeting_day(ctx, meeting))
+        raise
+
+
+def _days_meant(text: str, today: date) -> list[date]:
+    """A typed dd/mm may mean the coming one (planning) or the last one (settling afterwards)."""
+    return sorted({parse_date(text, today), parse_date(text, today, past=True)})
+
+
+async def meeting_on(ctx: Ctx, cell_ids: Collection[int], text: str) -> list[Meeting]:
+    """The meetings of these cells, cancelled ones aside, on the typed day: the nearer of the coming
+    and the past day of that date when both have one. Refuses when there is none."""
+    zone = ctx.app.config.schedule.zone
+    today = ctx.now.astimezone(zone).date()
+    days = _days_meant(text, today)
+    found = [m for cell_id in cell_ids for m in await meetings.meetings_on(ctx.session, cell_id, days, zone)]
+    if not found:
+        raise DomainError("meeting-none-on-day", day=text)
+    nearest = min({m.starts_at.astimezone(zone).date() for m in found}, key=lambda d: abs(d - today))
+    return [m for m in found if m.starts_at.astimezone(zone).date() == nearest]
+
+
+async def one_meeting_on(ctx: Ctx, cell_id: int, text: str) -> Meeting:
+    """A secretary's dated command: the cell's one meeting on that day."""
+    found = await meeting_on(ctx, [cell_id], text)
+    if len(found) > 1:
+        raise DomainError("reminders-several-on-day", day=meeting_day(ctx, found[0]))
+    return found[0]
+
+
+def choose_meeting(ctx: Ctx, found: Sequence[Meeting], key: str, button_key: str, data: str, **args: str) -> Response:
+    """Ask a member of several cells which meeting they mean: one line per meeting naming its cell and
+    date, and a button each (`data` with the meeting id; a numbered choice on Zalo and the console)."""
+    zone = ctx.app.config.schedule.zone
+    lines, rows = [], []
+    for meeting in found:
+        membership = ctx.me().membership_in(meeting.cell_id)
+        assert membership is not None
+        cell = membership.cell.name
+        lines.append(ctx.t("meeting-choice-line", cell=cell, when=fmt.when(ctx.app.tr, meeting.starts_at, zone)))
+        label = ctx.t(button_key, cell=cell, day=meeting.starts_at.astimezone(zone).strftime("%d/%m"))
+        rows.append((Button(label.striptags(), data.format(meeting.id)),))
+    first = found[0].starts_at.astimezone(zone).strftime("%d/%m")
+    return ctx.reply(key, tuple(rows), meetings=Markup("\n").join(lines), first=first, **args)
+
+
 async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
     """The meeting a button names; the caller must belong to its cell."""
     number = parse_id(meeting_id)
@@ -57,8 +119,7 @@ def find_member(roster: Sequence[Membership], who: str) -> Membership:
     """By roster number, else by full name, else by a unique part of the name."""
     if is_number(who):
         return roster[parse_int(who, 1, len(roster), "mark-no-number", count=len(roster)) - 1]
-    exact = [m for m in roster if fold(m.person.full_name) == fold(who)]
-    partial = exact or [m for m in roster if fold(who) in fold(m.person.full_name)]
+    partial = find_by_name(roster, who, lambda m: m.person.full_name)
     if len(partial) != 1:
         raise DomainError("mark-ambiguous" if partial else "mark-no-name", name=who)
     return partial[0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.config import Config
 from core.i18n import Translator
 from handlers.messages import Incoming, Keyboard, Response
+from handlers.platforms import UNKNOWN, PlatformTraits
 from models import Platform
 from services.parsing import is_number
 from services.people import Actor
@@ -34,6 +35,11 @@ class AppContext:
     tr: Translator
     # Each running channel records its bot's username here at start, for deep links.
     bot_names: dict[Platform, str] = field(default_factory=dict)
+    # What each platform can do, as its channel declares it (collected by bot.py).
+    platforms: Mapping[Platform, PlatformTraits] = field(default_factory=dict)
+
+    def traits(self, platform: Platform) -> PlatformTraits:
+        return self.platforms.get(platform, UNKNOWN)
 
 
 def is_admin(config: Config, incoming: Incoming) -> bool:

@@ -1,17 +1,23 @@
-"""Sending a handler's response through whichever channel owns each address."""
+"""The one delivery path: every message goes out through the sender of its address's platform.
+
+Channels deliver their handlers' responses with `deliver`, the outbox dispatcher and the jobs send
+with `send_to`; a Zalo member's action may reach a Telegram secretary and the reverse.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
-from sqlalchemy import select
 
 from handlers.context import AppContext
 from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
-from models import Platform, PostedMessage
+from models import Platform
+from services import posted
+from services.people import not_connected
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +70,18 @@ class DocumentSender(Protocol):
     async def send_document(self, to: Address, name: str, data: bytes, caption: Markup) -> str: ...
 
 
+class NotRunning(TransientFailure):
+    """No channel for the address's platform runs in this process (yet): try again later."""
+
+
+Senders = Mapping[Platform, Sender]
+
+# Tries for a message when the platform asks us to slow down or the network hiccups.
+ATTEMPTS = 3
+# Longest 429 wait accepted before giving up on a message sent inline (the user would have moved on).
+MAX_WAIT = 30.0
+
+
 async def send_outgoing(sender: Sender, to: Address, message: Outgoing) -> str:
     """Send one message as a picture, a file or text, whichever the message holds and the channel can;
     a channel without files gets the caption alone."""
@@ -75,26 +93,69 @@ async def send_outgoing(sender: Sender, to: Address, message: Outgoing) -> str:
     return await sender.send(to, message.text, message.buttons)
 
 
-async def deliver(app: AppContext, response: Response, origin: Address, senders: Mapping[Platform, Sender]) -> None:
-    """Send a handler's messages and edits. One recipient who cannot be reached (never opened a chat
-    with the bot, blocked it) does not stop the others."""
-    for message in response.messages:
-        target = message.to or origin
-        sender = senders.get(target.platform)
-        if sender is None:
-            log.warning("no %s channel running; message to chat not sent", target.platform)
-            continue
+async def send_to(senders: Senders, to: Address, message: Outgoing) -> str:
+    """THE way out: the sender of the address's platform sends the message (replies of every
+    channel, the outbox and the jobs all come here), whichever channel the action came in through."""
+    sender = senders.get(to.platform)
+    if sender is None:
+        raise NotRunning(f"no {to.platform} channel running")
+    return await send_outgoing(sender, to, message)
+
+
+async def _send_patiently(senders: Senders, to: Address, message: Outgoing) -> str | None:
+    """Send inline, waiting out a short 429 or a network hiccup; None if it cannot go."""
+    for attempt in range(1, ATTEMPTS + 1):
         try:
-            message_id = await send_outgoing(sender, target, message)
+            return await send_to(senders, to, message)
+        except NotRunning as error:
+            log.warning("message not sent: %s", error)
+            return None
+        except RetryLater as error:
+            if error.retry_after > MAX_WAIT or attempt == ATTEMPTS:
+                break
+            await asyncio.sleep(error.retry_after)
+        except TransientFailure:
+            if attempt == ATTEMPTS:
+                break
+            await asyncio.sleep(attempt)
         except DeliveryError as error:
-            log.warning("message to a %s chat not delivered: %s", target.platform, error)
+            log.info("message to a %s chat not delivered: %s", to.platform, error)
+            return None
+        except Exception:
+            # A channel stopping mid-send, a bug in one: the other recipients still get theirs.
+            log.exception("message to a %s chat failed", to.platform)
+            return None
+    log.warning("message to a %s chat not delivered after %d attempts", to.platform, ATTEMPTS)
+    return None
+
+
+async def deliver(
+    app: AppContext, response: Response, origin: Address, senders: Senders, *, origin_wrote: bool = True
+) -> None:
+    """Send a handler's messages and edits, each through its own address's platform. One recipient
+    who cannot be reached (blocked the bot, left the group) does not stop the others.
+
+    An account that never wrote to the bot is not written to (the platform would refuse: "chat not
+    found"). `origin_wrote` says the action came from the `origin` chat itself, so it is open; a
+    button pressed in a group is answered in the presser's private chat, which may not be.
+    """
+    targets = [message.to or origin for message in response.messages]
+    doubtful = {(t.platform, t.chat_id) for t in targets if t != origin or not origin_wrote}
+    silent: set[tuple[Platform, str]] = set()
+    if doubtful:
+        async with app.sessions() as session:
+            silent = await not_connected(session, doubtful)
+    for message, target in zip(response.messages, targets, strict=True):
+        if (target.platform, target.chat_id) in silent:
+            log.info("a %s account has not written to the bot yet; message not sent", target.platform)
             continue
-        if message.remember is not None:
-            await remember_posted(app, message.remember, target, message_id)
+        message_id = await _send_patiently(senders, target, message)
+        if message_id is not None and message.remember is not None:
+            await remember_posted(app, message.remember, target, message, message_id)
     await send_edits(response.edits, senders)
 
 
-async def send_edits(edits: Sequence[Edit], senders: Mapping[Platform, Sender]) -> None:
+async def send_edits(edits: Sequence[Edit], senders: Senders) -> None:
     """Apply edits once each; a message that cannot be edited (deleted, too old) is only logged."""
     for edit in edits:
         sender = senders.get(edit.to.platform)
@@ -106,27 +167,12 @@ async def send_edits(edits: Sequence[Edit], senders: Mapping[Platform, Sender]) 
             log.warning("edit in a %s chat not delivered: %s", edit.to.platform, error)
 
 
-async def remember_posted(app: AppContext, what: tuple[int, str], to: Address, message_id: str) -> None:
-    """Record (or replace) the id of a message we will edit later."""
+async def remember_posted(
+    app: AppContext, what: tuple[int, str], to: Address, message: Outgoing, message_id: str
+) -> None:
+    """Record (or replace) the id of a message we will edit later, and what it shows."""
     meeting_id, purpose = what
+    buttons = [[(b.label, b.data) for b in row] for row in message.buttons]
     async with app.sessions() as session, session.begin():
-        posted = await session.scalar(
-            select(PostedMessage).where(
-                PostedMessage.meeting_id == meeting_id,
-                PostedMessage.purpose == purpose,
-                PostedMessage.platform == to.platform,
-                PostedMessage.chat_id == to.chat_id,
-            )
-        )
-        if posted is None:
-            session.add(
-                PostedMessage(
-                    meeting_id=meeting_id,
-                    purpose=purpose,
-                    platform=to.platform,
-                    chat_id=to.chat_id,
-                    message_id=message_id,
-                )
-            )
-        else:
-            posted.message_id = message_id
+        shown = posted.fingerprint(str(message.text), buttons)
+        await posted.remember(session, meeting_id, purpose, to.platform, to.chat_id, message_id, shown)

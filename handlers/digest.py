@@ -29,9 +29,10 @@ def sparkline(values: Sequence[float | None]) -> str:
 
 
 def digest_messages(
-    tr: Translator, built: Digest, zone: ZoneInfo, scope: str, now: datetime, to: Address | None
+    tr: Translator, built: Digest, zone: ZoneInfo, scope: str, now: datetime, to: Address | None, limit: int
 ) -> list[Outgoing]:
-    """The digest as messages (table, idle cells, warnings) and the chart as a picture."""
+    """The digest as messages of at most `limit` characters (table, idle cells, warnings) and the
+    chart as a picture."""
     lines = [tr.t("reports-digest-title", scope=scope)]
     lines.append(tr.t("reports-digest-date", date=fmt.date(now, zone), count=len(built.lines)))
     lines.append(Markup(""))
@@ -73,7 +74,7 @@ def digest_messages(
         lines += [tr.t("reports-digest-warn-cell", cell=line.name), *warning_lines(tr, line.warnings)]
     if not warned:
         lines.append(tr.t("reports-digest-no-warnings"))
-    messages = [Outgoing(text, to=to) for text in split_messages(lines)]
+    messages = [Outgoing(text, to=to) for text in split_messages(lines, limit)]
     series = charts.pick_series(
         [(line.name, built.monthly[line.cell_id]) for line in built.lines],
         str(tr.t("reports-digest-chart-average").striptags()),
@@ -109,4 +110,5 @@ async def digest_command(ctx: Ctx) -> Response:
         raise DomainError("reports-digest-admin-usage", known=", ".join(known))
     zone = ctx.app.config.schedule.zone
     built = await digest.build_digest(ctx.session, cells, ctx.now, zone)
-    return Response(messages=digest_messages(tr, built, zone, scope, ctx.now, None))
+    limit = ctx.app.traits(ctx.incoming.platform).text_limit
+    return Response(messages=digest_messages(tr, built, zone, scope, ctx.now, None, limit))

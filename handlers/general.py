@@ -5,10 +5,11 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from handlers import format as fmt
+from handlers.common import choose_meeting, meeting_by_id
 from handlers.context import Ctx
 from handlers.messages import Response
 from handlers.router import Need, Router, allowed
-from models import Rsvp
+from models import Meeting, Rsvp
 from services import meetings
 from services.errors import DomainError
 
@@ -31,11 +32,29 @@ async def help_command(ctx: Ctx) -> Response:
 
 @router.command("next", "lichhop", Need.MEMBER)
 async def next_meeting(ctx: Ctx) -> Response:
-    membership = ctx.me().primary
-    assert membership is not None  # Need.MEMBER guarantees one
-    meeting = await meetings.current_meeting(ctx.session, membership.cell_id, ctx.now)
-    if meeting is None:
+    """The next meeting; a member of two cells with a meeting ahead in each is asked which."""
+    actor = ctx.me()
+    found = await meetings.current_meetings(ctx.session, [m.cell_id for m in actor.memberships], ctx.now)
+    if not found:
+        membership = actor.primary
+        assert membership is not None  # Need.MEMBER guarantees one
         raise DomainError("next-none", cell=membership.cell.name)
+    if len(found) > 1:
+        return choose_meeting(ctx, found, "next-which", "next-which-button", "next:{}")
+    return await _show(ctx, found[0])
+
+
+@router.button("next")
+async def next_button(ctx: Ctx) -> Response:
+    meeting = await meeting_by_id(ctx, ctx.pressed[0])
+    if meeting.state not in meetings.ACTIVE_STATES:
+        raise DomainError("err-stale-button")
+    return await _show(ctx, meeting)
+
+
+async def _show(ctx: Ctx, meeting: Meeting) -> Response:
+    membership = ctx.me().membership_in(meeting.cell_id)
+    assert membership is not None
     zone = ctx.app.config.schedule.zone
     answer = await meetings.my_answer(ctx.session, meeting.id, membership.person_id)
     if answer is None or answer.rsvp is None:
@@ -57,20 +76,27 @@ async def next_meeting(ctx: Ctx) -> Response:
 
 @router.command("me", "cuatoi", Need.MEMBER)
 async def my_record(ctx: Ctx) -> Response:
-    membership = ctx.me().primary
-    assert membership is not None
+    """The member's year in each of their cells (own cell first, then a temporary one)."""
+    actor = ctx.me()
     zone = ctx.app.config.schedule.zone
     year = ctx.now.astimezone(zone).year
-    record = await meetings.year_record(ctx.session, membership.person_id, membership.cell_id, year, zone)
-    return ctx.reply(
-        "me-record",
-        name=ctx.me().person.full_name,
-        cell=membership.cell.name,
-        role=ctx.t(f"role-{membership.role.value}"),
-        status=ctx.t(f"status-{membership.status.value}"),
-        year=str(year),
-        meetings=record.meetings,
-        present=record.present,
-        excused=record.excused,
-        unexcused=record.unexcused,
-    )
+    primary = actor.primary
+    ordered = sorted(actor.memberships, key=lambda m: (m is not primary, m.cell_id))
+    parts = []
+    for membership in ordered:
+        record = await meetings.year_record(ctx.session, membership.person_id, membership.cell_id, year, zone)
+        parts.append(
+            ctx.t(
+                "me-record",
+                name=actor.person.full_name,
+                cell=membership.cell.name,
+                role=ctx.t(f"role-{membership.role.value}"),
+                status=ctx.t(f"status-{membership.status.value}"),
+                year=str(year),
+                meetings=record.meetings,
+                present=record.present,
+                excused=record.excused,
+                unexcused=record.unexcused,
+            )
+        )
+    return Response().say(Markup("\n\n").join(parts))

@@ -8,14 +8,15 @@ from markupsafe import Markup
 
 from handlers import format as fmt
 from handlers.announce import announcement
-from handlers.common import meeting_of, secretary_cell
+from handlers.common import meeting_day, meeting_of, secretary_cell
 from handlers.context import Ctx
 from handlers.messages import Address, Outgoing, Response
 from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
-from services import chats, meetings, planning
+from services import chats, meetings, planning, reminders
 from services.errors import DomainError
+from services.outbox import Recipient
 from services.parsing import is_number, parse_date, parse_int, parse_time
 from services.text import fold
 
@@ -41,6 +42,10 @@ async def _announce(ctx: Ctx, membership: Membership, meeting: Meeting) -> Respo
     groups = await chats.cell_groups(ctx.session, cell.id)
     for group in groups:
         response.messages.append(Outgoing(text, buttons, to=Address(group.platform, group.chat_id)))
+    # The groups have their announcement now: the reminders' announce step will not post another.
+    rows = [[[b.label, b.data] for b in row] for row in buttons]
+    recipients = [Recipient(group.platform, group.chat_id) for group in groups]
+    await reminders.record_announced(ctx.session, meeting, recipients, (str(text), rows), ctx.now)
     response.say(ctx.t("schedule-done") + "\n" + text)
     if not groups:
         response.say(ctx.t("schedule-no-group"))
@@ -139,4 +144,4 @@ async def agenda(ctx: Ctx) -> Response:
         raise DomainError("agenda-usage")
     meeting = await meeting_of(ctx, membership.cell_id)
     meeting.agenda = text
-    return ctx.reply("agenda-done", agenda=text)
+    return ctx.reply("agenda-done", agenda=text, day=meeting_day(ctx, meeting))

@@ -14,6 +14,7 @@ from handlers.router import Need, Router
 from models import Account, Cell, JoinRequest, MemberRole, Membership, Person, Platform
 from services import chats, invites
 from services.errors import DomainError
+from services.names import find_by_name
 from services.parsing import parse_id
 from services.people import cell_members
 from services.text import fold
@@ -53,8 +54,7 @@ async def join_name(ctx: Ctx) -> Response:
     code = str(ctx.answering.data["code"])
     incoming = ctx.incoming
     redeemed = await invites.redeem(ctx.session, code, incoming.platform, incoming.user_id, ctx.now)
-    typed = fold(" ".join(ctx.args.split()))
-    matches = [p for p in redeemed.choices if typed and typed in fold(p.full_name)]
+    matches = find_by_name(redeemed.choices, ctx.args, lambda p: p.full_name)
     if not matches or len(matches) > MAX_NAME_BUTTONS:
         ctx.ask("join-name", code=code)
         return ctx.reply("join-name-none" if not matches else "join-name-more", name=ctx.args.strip())
@@ -112,6 +112,7 @@ async def pick(ctx: Ctx) -> Response:
                 Membership.cell_id == request.cell_id,
                 Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)),
                 Membership.current(),
+                Account.connected_at.is_not(None),
             )
         )
     ).all()
@@ -151,6 +152,10 @@ async def invite(ctx: Ctx) -> Response:
         code = codes[target.person_id].code
         return ctx.reply("invite-one", name=target.person.full_name, code=code, link=_link(ctx, code), days=days)
     waiting = [m for m in roster if not m.person.accounts]
+    # Named in the roster with an account, but never wrote to the bot: it cannot write to them.
+    silent = [
+        m.person.full_name for m in roster if m.person.accounts and not any(a.connected_at for a in m.person.accounts)
+    ]
     codes = await invites.invites_for(
         ctx.session, membership.cell_id, [None, *(m.person_id for m in waiting)], ctx.now, days
     )
@@ -165,7 +170,10 @@ async def invite(ctx: Ctx) -> Response:
     ]
     body = Markup("\n").join(lines) if lines else ctx.t("invite-all-linked")
     shared = codes[None].code
-    return ctx.reply("invite-list", members=body, code=shared, link=_link(ctx, shared), days=days)
+    answer = ctx.t("invite-list", members=body, code=shared, link=_link(ctx, shared), days=days)
+    if silent:
+        answer += Markup("\n\n") + ctx.t("invite-not-connected", names=", ".join(silent))
+    return Response().say(answer)
 
 
 @router.command("link", "ketnoi", Need.ANYONE, in_groups=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from handlers.common import meeting_of, member_cell
+from handlers.common import meeting_day, meeting_of, member_cell
 from handlers.context import Ctx
 from handlers.messages import Response
 from handlers.router import Need, Router
@@ -28,14 +28,14 @@ async def opinion(ctx: Ctx) -> Response:
             raise DomainError("opinion-withdraw-usage")
         number = parse_int(words[1], 1, ID_MAX)
         await opinions.withdraw(ctx.session, meeting, membership.person_id, number, ctx.now)
-        return ctx.reply("opinion-withdrawn", number=number)
+        return ctx.reply("opinion-withdrawn", number=number, day=meeting_day(ctx, meeting))
     if not words:
         mine = await opinions.mine(ctx.session, meeting.id, membership.person_id)
         if not mine:
-            return ctx.reply("opinion-none")
+            return ctx.reply("opinion-none", day=meeting_day(ctx, meeting))
         listing = Markup("\n").join(ctx.t("opinion-line", number=n, text=o.text) for n, o in enumerate(mine, start=1))
-        return ctx.reply("opinion-list", opinions=listing)
+        return ctx.reply("opinion-list", opinions=listing, day=meeting_day(ctx, meeting))
     limit = ctx.app.config.opinions.max_per_meeting
     await opinions.add(ctx.session, meeting, membership.person_id, ctx.args, ctx.now, max_per_meeting=limit)
     count = len(await opinions.mine(ctx.session, meeting.id, membership.person_id))
-    return ctx.reply("opinion-added", count=count)
+    return ctx.reply("opinion-added", count=count, day=meeting_day(ctx, meeting))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from handlers import format as fmt
 from handlers.announce import announcement, rsvp_buttons
-from handlers.common import secretary_cell
+from handlers.common import about, one_meeting_on, secretary_cell
 from handlers.context import AppContext, Ctx
 from handlers.messages import Button, Keyboard, Response
 from handlers.router import Need, Router
@@ -26,6 +26,7 @@ from services.reminders import Kind, Notice, Render, Rendered
 
 router = Router()
 REASON_MAX = 300
+MAX_CHOICES = 5
 
 
 def _rows(buttons: Keyboard) -> list[list[list[str]]] | None:
@@ -62,6 +63,9 @@ def renderer(app: AppContext) -> Render:
             buttons = ((Button(str(tr.t("reminders-open-button")), f"open:{meeting.id}"),),)
         elif notice.kind is Kind.SUMMARY:
             text = tr.t("reminders-summary", cell=notice.cell_name, when=when)
+        elif notice.kind is Kind.SETTLE:
+            short = meeting.starts_at.astimezone(zone).strftime("%d/%m")
+            text = tr.t("reminders-settle", cell=notice.cell_name, when=when, short=short)
         elif notice.kind is Kind.CANCELLED:
             text = tr.t("reminders-cancelled", cell=notice.cell_name, when=when)
             if args.get("reason"):
@@ -86,6 +90,8 @@ def _tally(app: AppContext, cell: str, when: Markup, args: Mapping[str, Any]) ->
         lines.append(tr.t("reminders-tally-silent", names=args["silent_names"]))
     if args["unreachable"]:
         lines.append(tr.t("reminders-unreachable", names=args["unreachable"]))
+    if args.get("not_connected"):
+        lines.append(tr.t("reminders-not-connected", names=args["not_connected"]))
     lines.append(tr.t("reminders-tally-documents"))
     return Markup("\n").join(lines)
 
@@ -115,6 +121,22 @@ async def _upcoming(ctx: Ctx, cell_id: int) -> Sequence[Meeting]:
                 Meeting.starts_at > ctx.now - CURRENT_GRACE,
             )
             .order_by(Meeting.starts_at)
+        )
+    ).all()
+
+
+async def _unsettled(ctx: Ctx, cell_id: int) -> Sequence[Meeting]:
+    """Past meetings nobody settled (no check-in): they can still be cancelled."""
+    return (
+        await ctx.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.cell_id == cell_id,
+                Meeting.state == MeetingState.PLANNED,
+                Meeting.starts_at <= ctx.now - CURRENT_GRACE,
+            )
+            .order_by(Meeting.starts_at.desc())
+            .limit(MAX_CHOICES)
         )
     ).all()
 
@@ -151,22 +173,25 @@ async def cancel(ctx: Ctx) -> Response:
     day, reason = _split_date(ctx, "reminders-cancel-usage")
     if len(reason) > REASON_MAX:
         raise DomainError("reminders-reason-too-long", limit=REASON_MAX)
-    upcoming = await _upcoming(ctx, membership.cell_id)
-    if day is None:
-        upcoming = [m for m in upcoming if m.state is MeetingState.PLANNED]
-        if not upcoming:
-            raise DomainError("err-no-meeting")
-        rows = tuple(
-            (
-                Button(
-                    str(ctx.t("reminders-cancel-button", day=fmt.date(m.starts_at, ctx.app.config.schedule.zone))),
-                    f"cancel:{m.id}",
-                ),
-            )
-            for m in upcoming[:5]
+    if day is not None:
+        # The typed date may name a past meeting nobody settled as well as a coming one.
+        meeting = await one_meeting_on(ctx, membership.cell_id, ctx.args.split()[0])
+        return await _cancel(ctx, meeting, reason or None)
+    upcoming = [m for m in await _upcoming(ctx, membership.cell_id) if m.state is MeetingState.PLANNED]
+    # Past meetings nobody settled come first: they are the ones the secretary was reminded about.
+    upcoming = [*reversed(await _unsettled(ctx, membership.cell_id)), *upcoming]
+    if not upcoming:
+        raise DomainError("err-no-meeting")
+    rows = tuple(
+        (
+            Button(
+                str(ctx.t("reminders-cancel-button", day=fmt.date(m.starts_at, ctx.app.config.schedule.zone))),
+                f"cancel:{m.id}",
+            ),
         )
-        return ctx.reply("reminders-cancel-pick", rows)
-    return await _cancel(ctx, _on_day(ctx, upcoming, day), reason or None)
+        for m in upcoming[:MAX_CHOICES]
+    )
+    return ctx.reply("reminders-cancel-pick", rows)
 
 
 @router.button("cancel", Need.SECRETARY)
@@ -181,7 +206,8 @@ async def cancel_button(ctx: Ctx) -> Response:
 
 async def _cancel(ctx: Ctx, meeting: Meeting, reason: str | None) -> Response:
     render = renderer(ctx.app)
-    told = await reminders.cancel_meeting(ctx.session, meeting, ctx.now, render, reason=reason)
+    with about(ctx, meeting):
+        told = await reminders.cancel_meeting(ctx.session, meeting, ctx.now, render, reason=reason)
     return ctx.reply("reminders-cancel-done", when=_when(ctx, meeting.starts_at), count=told)
 
 
@@ -207,5 +233,5 @@ async def remind(ctx: Ctx) -> Response:
     if names:
         lines.append(ctx.t("reminders-tally-silent", names=reminders.names_list(names)))
     if missing:
-        lines.append(ctx.t("reminders-unreachable", names=reminders.names_list(missing)))
+        lines.append(ctx.t("reminders-not-connected", names=reminders.names_list(missing)))
     return Response().say(Markup("\n").join(lines))

@@ -16,7 +16,7 @@ from handlers.context import AppContext, Ctx, Pending, is_admin
 from handlers.messages import ChatKind, Incoming, Response
 from models import Platform
 from services.errors import DomainError
-from services.people import Actor, find_actor
+from services.people import Actor, find_actor, note_connected
 from services.text import clean_name, clean_text, fold
 
 log = logging.getLogger(__name__)
@@ -168,6 +168,9 @@ class Dispatcher:
         self.app = app
         self.router = router
         self._pending: dict[tuple[Platform, str], Pending] = {}
+        # Accounts known to have written privately (recorded in the database; this only saves a
+        # write per message, and is safe to lose).
+        self._connected: set[tuple[Platform, str]] = set()
 
     def awaiting(self, platform: Platform, user_id: str) -> bool:
         """Whether the bot asked this user a question that their next plain message answers."""
@@ -178,6 +181,7 @@ class Dispatcher:
         # What users type is cleaned once, here, for every channel: handlers parse, measure and
         # store the same text (control and invisible characters removed, NFC).
         incoming = replace(incoming, text=clean_text(incoming.text), user_name=clean_name(incoming.user_name))
+        await self._note_connected(incoming)
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
@@ -202,6 +206,17 @@ class Dispatcher:
                 response = self._refusal(ctx, "err-internal")
         self._remember(incoming, ctx.expect)
         return response
+
+    async def _note_connected(self, incoming: Incoming) -> None:
+        """Any private message proves the account opened a chat with the bot (whatever it says)."""
+        key = (incoming.platform, incoming.user_id)
+        private = incoming.chat_kind is ChatKind.PRIVATE and incoming.platform is not Platform.CONSOLE
+        if not private or key in self._connected:
+            return
+        async with self.app.sessions() as session, session.begin():
+            known = await note_connected(session, incoming.platform, incoming.user_id, self.app.clock.now())
+        if known:
+            self._connected.add(key)
 
     def _refusal(self, ctx: Ctx, key: str, **args: Any) -> Response:
         """The refusal in words; it runs outside the handler's error handling, so it must not raise."""

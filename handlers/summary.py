@@ -19,17 +19,16 @@ from handlers.context import Ctx
 from handlers.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
-from models import MemberStatus, Platform
-from services import chats, scoring, summary
+from models import MemberStatus
+from services import attendance, chats, meetings, scoring, summary
 from services.errors import DomainError
 from services.parsing import parse_date
+from services.posted import will_show
 from services.summary import MeetingReport, Named, Warnings
 from services.text import fold
 
 router = Router()
 
-# Platforms whose bot messages can be edited later; elsewhere a re-run posts a replacement.
-EDITABLE = frozenset({Platform.TELEGRAM, Platform.CONSOLE})
 _ON = frozenset({"bat", "on", "co", "1"})
 _OFF = frozenset({"tat", "off", "khong", "0"})
 
@@ -149,7 +148,13 @@ async def summary_command(ctx: Ctx) -> Response:
         return _anonymous_setting(ctx, membership.cell_id, words[1:])
     tr, zone, now = ctx.app.tr, ctx.app.config.schedule.zone, ctx.now
     day = parse_date(ctx.args, now.astimezone(zone).date(), past=True) if ctx.args else None
-    meeting = await summary.held_meeting(ctx.session, membership.cell_id, now, zone, day)
+    meeting = await summary.report_meeting(ctx.session, membership.cell_id, now, zone, day)
+    settled = day is not None and meetings.is_unsettled(meeting, now)
+    if settled:
+        # Named by its date after its time passed without check-in: the marks made for it are final.
+        with common.about(ctx, meeting):
+            await attendance.close_checkin(ctx.session, meeting, now)
+    summary.ensure_held(meeting, now, zone)
     report = await summary.meeting_report(ctx.session, meeting.id, zone)
     summary.mark_summarised(meeting, now)
     rubric = ctx.app.config.scoring
@@ -163,32 +168,42 @@ async def summary_command(ctx: Ctx) -> Response:
     edited = False
     for to in links:
         earlier = {
-            purpose: mid
-            for (platform, chat, purpose), mid in posted.items()
+            purpose: row
+            for (platform, chat, purpose), row in posted.items()
             if (platform, chat) == (to.platform, to.chat_id)
         }
-        editable = to.platform in EDITABLE
+        traits = ctx.app.traits(to.platform)
+        editable = traits.can_edit
         replacing = bool(earlier) and not editable
-        parts = split_messages([tr.t("reports-summary-replaced"), *committee_lines] if replacing else committee_lines)
+        lines = [tr.t("reports-summary-replaced"), *committee_lines] if replacing else committee_lines
+        parts = split_messages(lines, traits.text_limit)
         for index, text in enumerate(parts):
             purpose = summary_purpose(index)
             if editable and purpose in earlier:
-                response.edits.append(Edit(to, earlier.pop(purpose), text))
+                row = earlier.pop(purpose)
+                # Unchanged parts are not edited (Telegram refuses: "message is not modified").
+                if will_show(row, str(text)):
+                    response.edits.append(Edit(to, row.message_id, text))
                 edited = True
             else:
                 earlier.pop(purpose, None)
                 response.messages.append(Outgoing(text, to=to, remember=(meeting.id, purpose)))
         if editable:
-            response.edits += [Edit(to, mid, tr.t("reports-summary-part-gone")) for mid in earlier.values()]
+            gone = tr.t("reports-summary-part-gone")
+            response.edits += [Edit(to, row.message_id, gone) for row in earlier.values() if will_show(row, str(gone))]
+    day_shown = fmt.date(meeting.starts_at, zone)
     if not links:
-        note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name)
+        note = tr.t("reports-summary-no-committee", committee=report.cell.committee.name, day=day_shown)
     else:
-        note = tr.t("reports-summary-updated" if edited else "reports-summary-posted")
+        note = tr.t("reports-summary-updated" if edited else "reports-summary-posted", day=day_shown)
+    if settled:
+        note = tr.t("reports-settled-now", day=day_shown) + Markup("\n") + note
     private = [note, Markup(""), *summary_lines(tr, report, zone, rubric, anonymous=False)]
+    limit = ctx.app.traits(ctx.incoming.platform).text_limit
     if ctx.incoming.chat_kind is ChatKind.GROUP:
-        response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name))
+        response.say(tr.t("reports-summary-in-group", name=ctx.me().person.full_name, day=day_shown))
         secretary = Address(ctx.incoming.platform, ctx.incoming.user_id)
-        response.messages += [Outgoing(text, to=secretary) for text in split_messages(private)]
+        response.messages += [Outgoing(text, to=secretary) for text in split_messages(private, limit)]
     else:
-        response.messages += [Outgoing(text) for text in split_messages(private)]
+        response.messages += [Outgoing(text) for text in split_messages(private, limit)]
     return response

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     ForeignKey,
     Integer,
+    LargeBinary,
     SQLColumnExpression,
     String,
     UniqueConstraint,
@@ -95,6 +96,9 @@ class Account(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
     external_id: Mapped[str] = mapped_column(String(64))
+    # When the account first wrote to the bot in a private chat. Until then the platform refuses
+    # private messages and menus for it ("chat not found"): the account is "not yet connected".
+    connected_at: Mapped[datetime | None]
     person: Mapped[Person] = relationship(back_populates="accounts")
 
 
@@ -246,6 +250,9 @@ class PostedMessage(Base):
     platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
+    # Fingerprint of the text and buttons the message shows now (services/posted.py): an edit that
+    # would change nothing is never sent (Telegram refuses it: "message is not modified").
+    shown: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditEntry(Base):
@@ -307,6 +314,8 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(UserText)
     buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON)
+    # A picture (PNG) sent with `text` as its caption (the digest's chart); dropped once sent.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     not_before: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     state: Mapped[OutboxState] = mapped_column(
@@ -336,3 +345,32 @@ class ReminderStep(Base):
     step: Mapped[str] = mapped_column(String(64))
     done_at: Mapped[datetime]
     messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CommandMenu(Base):
+    """A command menu the bot has set on a platform, per scope ("chat:42", "all_private_chats"), so a
+    restart or another process sends only what changed and drops what is no longer wanted."""
+
+    __tablename__ = "command_menus"
+    __table_args__ = (UniqueConstraint("platform", "scope"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    scope: Mapped[str] = mapped_column(String(80))
+    # [[command, description], ...] as last set.
+    commands: Mapped[list[list[str]]] = mapped_column(JSON)
+    set_at: Mapped[datetime]
+
+
+class JobRun(Base):
+    """A periodic job done for one period (the weekly digest of ISO week "2026-W48"), written in
+    the same transaction as what the run produced: when a job is due is read from here, so a bot
+    that was down at the time catches up once, and two processes never both do it."""
+
+    __tablename__ = "job_runs"
+    __table_args__ = (UniqueConstraint("job", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(20))
+    done_at: Mapped[datetime]
+    # What the run produced (messages written), for the record.
+    produced: Mapped[int] = mapped_column(Integer, default=0)

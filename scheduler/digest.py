@@ -1,16 +1,21 @@
-"""The weekly digest job: at `[digest] weekly` local time, each supervisor gets, privately, the digest
+"""The weekly digest job: from `[digest] weekly` local time, each supervisor gets, privately, the digest
 of the cells they follow, with the chart.
 
-The job keeps its own next firing instant and reads the time from the app's clock, so the
-scheduler only has to call it often (every DIGEST_CHECK_SECONDS) and a test drives it with a
-FakeClock. A supervisor who cannot be reached is logged and does not stop the others.
+Nothing about it lives in memory. The job (checked every DIGEST_CHECK_SECONDS) asks the database
+whether the digest of the last firing instant's ISO week was written (a `job_runs` marker); if not,
+it builds every supervisor's digest and writes it to the outbox, keyed per person and week, in one
+transaction that starts by claiming the marker. So a bot started at 09:00 on that Monday sends it
+then; a bot down all week sends only the latest one (expired at the next firing); and two
+schedulers or processes running the job at once write it once. The outbox dispatcher sends it
+with everything else (rate limits, retries, undeliverable recipients).
+
+The chart travels as PNG bytes in the outbox row (dropped once sent): the digest is exactly what
+was computed when it fell due, and the dispatcher stays ignorant of how digests are made.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,19 +23,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.context import AppContext
-from handlers.delivery import DeliveryError, Sender, send_outgoing
 from handlers.digest import digest_messages
-from handlers.messages import Address, Outgoing
+from handlers.messages import Address
 from models import Person, Platform
-from services import digest
+from services import digest, outbox
+from services.outbox import Recipient
 
 log = logging.getLogger(__name__)
 
 DIGEST_CHECK_SECONDS = 30
+JOB = "weekly-digest"
+KIND = "digest"
 # Where a supervisor is reached privately, best first.
 PLATFORM_ORDER = (Platform.TELEGRAM, Platform.ZALO)
-
-Send = Callable[[Sequence[Outgoing]], Awaitable[None]]
 
 
 def next_firing(after: datetime, moment: tuple[int, time], zone: ZoneInfo, *, inclusive: bool) -> datetime:
@@ -43,80 +48,89 @@ def next_firing(after: datetime, moment: tuple[int, time], zone: ZoneInfo, *, in
     return candidate
 
 
+def last_firing(now: datetime, moment: tuple[int, time], zone: ZoneInfo) -> datetime:
+    """The latest local `weekday HH:MM` at or before `now` (same wall-clock time across DST)."""
+    upcoming = next_firing(now, moment, zone, inclusive=True)
+    return upcoming if upcoming <= now else upcoming - timedelta(days=7)
+
+
+def week_of(moment: datetime, zone: ZoneInfo) -> str:
+    year, week, _ = moment.astimezone(zone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def private_address(person: Person) -> Address | None:
-    """A supervisor's private chat: on Telegram and Zalo a user's private chat id is their user id."""
-    accounts = {account.platform: account.external_id for account in person.accounts}
+    """A supervisor's private chat, Telegram first, among the accounts that have written to the bot
+    (a platform refuses to open a chat with the others); a user's private chat id is their user id."""
+    accounts = {a.platform: a.external_id for a in person.accounts if a.connected_at is not None}
     for platform in PLATFORM_ORDER:
         if platform in accounts:
             return Address(platform, accounts[platform])
     return None
 
 
+async def write_weekly_digest(app: AppContext, now: datetime) -> int | None:
+    """Write the digest of the week whose firing instant last passed, unless written already;
+    returns how many supervisors get it, or None when there was nothing to do."""
+    zone, moment = app.config.schedule.zone, app.config.digest.moment
+    due = last_firing(now, moment, zone)
+    period = week_of(due, zone)
+    async with app.sessions() as session:
+        if await outbox.period_done(session, JOB, period):
+            return None
+        scope = str(app.tr.t("reports-digest-scope-mine"))
+        built: list[tuple[int, Address, list[tuple[str, bytes | None]]]] = []
+        for person in await digest.supervisors(session):
+            to = private_address(person)
+            if to is None:
+                log.info("supervisor %s has no connected chat account; weekly digest not sent", person.id)
+                continue
+            report = await digest.build_digest(session, digest.supervised_cells(person.id), now, zone)
+            limit = app.traits(to.platform).text_limit
+            messages = digest_messages(app.tr, report, zone, scope, now, to, limit)
+            built.append((person.id, to, [(str(m.text), m.photo) for m in messages]))
+    # A fresh transaction whose first statement is the claim: on SQLite it takes the write lock
+    # before reading anything (no stale snapshot), on PostgreSQL the second claimant waits, then
+    # finds the marker and writes nothing.
+    async with app.sessions() as session, session.begin():
+        if not await outbox.claim_period(session, JOB, period, now):
+            return None
+        expires = next_firing(now, moment, zone, inclusive=False)
+        for person_id, to, parts in built:
+            for number, (text, photo) in enumerate(parts, start=1):
+                await outbox.enqueue(
+                    session,
+                    key=f"{KIND}:{period}:{person_id}:{number}",
+                    to=Recipient(to.platform, to.chat_id, person_id),
+                    text=text,
+                    kind=KIND,
+                    not_before=now,
+                    expires_at=expires,
+                    photo=photo,
+                )
+    log.info("weekly digest %s written for %d supervisors", period, len(built))
+    return len(built)
+
+
 class WeeklyDigest:
-    def __init__(self, app: AppContext, send: Send) -> None:
+    """The scheduler's job: cheap when nothing is due (one indexed read every check)."""
+
+    def __init__(self, app: AppContext) -> None:
         self.app = app
-        self.send = send
-        self.zone = app.config.schedule.zone
-        self.next_at = next_firing(app.clock.now(), app.config.digest.moment, self.zone, inclusive=True)
-        self._lock = asyncio.Lock()
 
     async def tick(self) -> int:
         """Called by the scheduler (a coroutine method, which APScheduler awaits on its loop);
-        returns how many supervisors got their digest."""
-        if self._lock.locked():
-            return 0
-        async with self._lock:
-            now = self.app.clock.now()
-            if now < self.next_at:
-                return 0
-            self.next_at = next_firing(now, self.app.config.digest.moment, self.zone, inclusive=False)
-            return await self.run(now)
-
-    async def run(self, now: datetime) -> int:
-        """Build and send every supervisor's digest (also used to send one on demand from a script)."""
-        tr = self.app.tr
-        scope = str(tr.t("reports-digest-scope-mine"))
-        outbox: list[tuple[int, list[Outgoing]]] = []
-        async with self.app.sessions() as session:
-            for person in await digest.supervisors(session):
-                to = private_address(person)
-                if to is None:
-                    log.info("supervisor %s has no chat account; weekly digest not sent", person.id)
-                    continue
-                built = await digest.build_digest(session, digest.supervised_cells(person.id), now, self.zone)
-                outbox.append((person.id, digest_messages(tr, built, self.zone, scope, now, to)))
-        sent = 0
-        for person_id, messages in outbox:
-            try:
-                await self.send(messages)
-            except DeliveryError as error:
-                log.warning("weekly digest to supervisor %s not delivered: %s", person_id, error)
-                continue
-            sent += 1
-        return sent
+        returns how many supervisors' digests were written."""
+        return await write_weekly_digest(self.app, self.app.clock.now()) or 0
 
 
-def sender_send(senders: Mapping[Platform, Sender]) -> Send:
-    """Send digest messages through the running channels, the chart as a photo where possible."""
-
-    async def send(messages: Sequence[Outgoing]) -> None:
-        for message in messages:
-            assert message.to is not None
-            sender = senders.get(message.to.platform)
-            if sender is None:
-                raise DeliveryError(f"no {message.to.platform} channel running")
-            await send_outgoing(sender, message.to, message)
-
-    return send
-
-
-def add_digest_job(scheduler: AsyncIOScheduler, app: AppContext, senders: Mapping[Platform, Sender]) -> WeeklyDigest:
-    """Register the weekly digest on the running scheduler's clock check."""
-    job = WeeklyDigest(app, sender_send(senders))
+def add_digest_job(scheduler: AsyncIOScheduler, app: AppContext) -> WeeklyDigest:
+    """Register the weekly digest check on the running scheduler."""
+    job = WeeklyDigest(app)
     scheduler.add_job(
         job.tick,
         IntervalTrigger(seconds=DIGEST_CHECK_SECONDS, timezone=app.config.schedule.zone),
-        id="weekly-digest",
+        id=JOB,
         name="weekly digest for supervisors",
         max_instances=1,
     )

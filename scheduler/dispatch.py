@@ -32,8 +32,8 @@ from sqlalchemy import Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import Clock
-from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
-from handlers.messages import Address, Button, Keyboard
+from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, send_to
+from handlers.messages import Address, Button, Keyboard, Outgoing
 from models import OutboxMessage, OutboxState, Platform
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,7 @@ _COLUMNS = (
     OutboxMessage.not_before,
     OutboxMessage.expires_at,
     OutboxMessage.attempts,
+    OutboxMessage.photo,
 )
 
 
@@ -194,11 +195,11 @@ class OutboxDispatcher:
 
     async def _send(self, connection: AsyncConnection, row: Row[Any], report: DispatchReport) -> float | None:
         """Send one row and record the outcome; returns how long to wait when the platform said so."""
-        sender = self.senders[row.platform]
         try:
             # The outbox holds catalog markup whose arguments were escaped when it was written.
             text = Markup(row.text)  # noqa: S704
-            message_id = await sender.send(Address(row.platform, row.chat_id), text, keyboard(row.buttons))
+            message = Outgoing(text, keyboard(row.buttons), photo=row.photo)
+            message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
         except RetryLater as exc:
             report.throttled += 1
             return exc.retry_after
@@ -226,6 +227,7 @@ class OutboxDispatcher:
                 mine_only=False,
                 state=OutboxState.SENT,
                 sent_at=self.clock.now(),
+                photo=None,  # the picture is out; the text stays for the record
                 external_message_id=message_id[:64],
                 attempts=row.attempts + 1,
             )

@@ -102,7 +102,7 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> BotS
             id="backup",
             name="daily backup",
         )
-    add_digest_job(scheduler, app, senders)
+    add_digest_job(scheduler, app)
     return scheduler
 
 

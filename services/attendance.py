@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -25,6 +26,7 @@ from services.errors import DomainError
 OPEN_EARLY = timedelta(hours=2)
 # A member who types this many wrong codes must ask the secretary: codes are only 4 digits.
 MAX_CODE_FAILURES = 5
+CODE_SPACE = 10_000
 REASON_MAX = 500
 
 
@@ -104,11 +106,30 @@ async def open_checkin(
     if now < meeting.starts_at - OPEN_EARLY:
         raise DomainError("checkin-too-early")
     meeting.state = MeetingState.CHECKIN_OPEN
-    meeting.checkin_code = f"{secrets.randbelow(10_000):04d}"
+    meeting.checkin_code = await _free_code(session, now)
     meeting.checkin_requires_code = requires_code
     meeting.checkin_opened_at = now
     meeting.checkin_closes_at = now + timedelta(minutes=minutes)
     return meeting.checkin_code
+
+
+async def _free_code(session: AsyncSession, now: datetime) -> str:
+    """A code no open check-in uses, so `/diemdanh <mã>` identifies its meeting in whichever cell."""
+    taken = set(
+        (
+            await session.scalars(
+                select(Meeting.checkin_code).where(
+                    Meeting.state == MeetingState.CHECKIN_OPEN, Meeting.checkin_closes_at > now
+                )
+            )
+        ).all()
+    )
+    if len(taken) >= CODE_SPACE:
+        raise DomainError("checkin-no-free-code")
+    while True:
+        code = f"{secrets.randbelow(CODE_SPACE):04d}"
+        if code not in taken:
+            return code
 
 
 def is_open(meeting: Meeting, now: datetime) -> bool:
@@ -180,6 +201,25 @@ async def check_in(
     return CheckIn.OK if getattr(result, "rowcount", 0) == 1 else CheckIn.ALREADY
 
 
+async def check_in_by_code(
+    session: AsyncSession, meetings: Sequence[Meeting], person_id: int, now: datetime, code: str
+) -> tuple[Meeting, CheckIn]:
+    """`/diemdanh <mã>` for a member whose cells have these check-ins open: the code names the
+    meeting. A code matching none counts as a wrong guess at each of them, so two open cells do not
+    give a guesser twice the tries."""
+    if not meetings:
+        raise DomainError("checkin-closed")
+    typed = code.strip()
+    matching = [m for m in meetings if hmac.compare_digest(typed, m.checkin_code or "")]
+    if matching or len(meetings) == 1:
+        meeting = (matching or list(meetings))[0]
+        return meeting, await check_in(session, meeting, person_id, now, code=code)
+    results = [await check_in(session, m, person_id, now, code=code) for m in meetings]
+    if all(r is CheckIn.ALREADY for r in results):
+        return meetings[0], CheckIn.ALREADY
+    return meetings[0], CheckIn.LOCKED if CheckIn.LOCKED in results else CheckIn.WRONG_CODE
+
+
 async def tally(session: AsyncSession, meeting: Meeting) -> Tally:
     """Live count for the check-in message: one query, whatever the cell's size."""
     exempt = Membership.status == MemberStatus.EXEMPT
@@ -220,6 +260,16 @@ async def close_checkin(session: AsyncSession, meeting: Meeting, now: datetime) 
         raise DomainError("checkin-not-started")
     if meeting.state not in (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN):
         raise DomainError("checkin-meeting-over")
+    # Claim the closing in the database: of two closings racing (the scheduler and /dongdiemdanh,
+    # or two secretaries settling a past meeting), the second finds it closed and settles nothing.
+    claimed = await session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id, Meeting.state.in_([MeetingState.PLANNED, MeetingState.CHECKIN_OPEN]))
+        .values(state=MeetingState.CLOSED)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(claimed, "rowcount", 0) != 1:
+        raise DomainError("checkin-meeting-over")
     members = (
         await session.scalars(
             select(Membership).where(Membership.cell_id == meeting.cell_id, Membership.active_at(meeting.starts_at))
@@ -249,7 +299,13 @@ async def close_due(session: AsyncSession, now: datetime) -> list[tuple[Meeting,
             select(Meeting).where(Meeting.state == MeetingState.CHECKIN_OPEN, Meeting.checkin_closes_at <= now)
         )
     ).all()
-    return [(meeting, await close_checkin(session, meeting, now)) for meeting in due]
+    closed = []
+    for meeting in due:
+        try:
+            closed.append((meeting, await close_checkin(session, meeting, now)))
+        except DomainError:
+            continue  # a secretary closed it meanwhile
+    return closed
 
 
 async def mark(

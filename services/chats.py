@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Cell, ChatLink, Committee, Membership, Platform
 from services.errors import DomainError
-from services.text import fold
+from services.names import find_by_name
 
 
 async def link_for(session: AsyncSession, platform: Platform, chat_id: str) -> ChatLink | None:
@@ -59,9 +59,7 @@ async def bind_cell(session: AsyncSession, platform: Platform, chat_id: str, cel
 async def bind_committee(session: AsyncSession, platform: Platform, chat_id: str, name: str) -> Committee:
     """Make this group the committee's chat, where meeting summaries go."""
     committees = (await session.scalars(select(Committee))).all()
-    matches = [c for c in committees if fold(c.name) == fold(name)] or [
-        c for c in committees if fold(name) and fold(name) in fold(c.name)
-    ]
+    matches = find_by_name(committees, name, lambda c: c.name)
     if len(matches) != 1:
         raise DomainError("link-committee-unknown", name=name, known=", ".join(c.name for c in committees))
     committee = matches[0]

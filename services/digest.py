@@ -30,6 +30,7 @@ from models import (
 )
 from services.errors import DomainError
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE
+from services.names import find_by_name
 from services.summary import (
     Breakdown,
     Flag,
@@ -40,7 +41,6 @@ from services.summary import (
     unreachable_flags,
     year_bounds,
 )
-from services.text import fold
 
 TREND_MEETINGS = 6
 CHART_MONTHS = 6
@@ -91,12 +91,9 @@ def committee_cells(committee_id: int) -> Select[int]:
 
 
 async def find_committee(session: AsyncSession, name: str) -> Committee:
-    """A committee by name, diacritics and case ignored; an exact match wins over a partial one."""
+    """A committee by name: the same name first, then diacritics ignored, then a part (services.names)."""
     committees = (await session.scalars(select(Committee).order_by(Committee.name))).all()
-    wanted = fold(name).strip()
-    matches = [c for c in committees if fold(c.name) == wanted] or [
-        c for c in committees if wanted and wanted in fold(c.name)
-    ]
+    matches = find_by_name(committees, name, lambda c: c.name)
     if len(matches) != 1:
         raise DomainError("reports-committee-unknown", name=name, known=", ".join(c.name for c in committees))
     return matches[0]
@@ -163,7 +160,7 @@ async def build_digest(session: AsyncSession, cells: Select[int], now: datetime,
             Meeting.starts_at.label("starts_at"),
             func.row_number().over(partition_by=Meeting.cell_id, order_by=Meeting.starts_at.desc()).label("rank"),
         )
-        .where(cell_filter, Meeting.state == MeetingState.CLOSED, Meeting.starts_at <= now)
+        .where(cell_filter, Meeting.state == MeetingState.CLOSED)
         .subquery()
     )
     wanted = or_(ranked.c.rank <= TREND_MEETINGS, ranked.c.starts_at >= chart_start)

@@ -30,6 +30,7 @@ from core.config import ScoringConfig
 from core.i18n import Translator
 from models import Attendance, Cell, Meeting, MeetingState, Membership, MemberStatus, Outcome, Person
 from services.errors import DomainError
+from services.names import find_by_name
 from services.scoring import describe_score
 from services.summary import (
     MeetingReport,
@@ -78,10 +79,9 @@ def _slug(name: str) -> str:
 
 
 async def find_cell(session: AsyncSession, name: str) -> Cell:
-    """A cell by name, diacritics and case ignored; an exact match wins over a partial one."""
+    """A cell by name: the same name first, then diacritics ignored, then a part (services.names)."""
     cells = (await session.scalars(select(Cell).options(joinedload(Cell.committee)).order_by(Cell.name))).all()
-    wanted = fold(" ".join(name.split()))
-    matches = [c for c in cells if fold(c.name) == wanted] or [c for c in cells if wanted and wanted in fold(c.name)]
+    matches = find_by_name(cells, name, lambda c: c.name)
     if not matches:
         raise DomainError("reports-cell-unknown", name=name)
     if len(matches) > 1:
@@ -312,7 +312,7 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     return buffer.getvalue()
 
 
-async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, now: datetime, zone: ZoneInfo) -> Meeting:
+async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, zone: ZoneInfo) -> Meeting:
     start, end = year_bounds(year, zone)
     meeting = await session.scalar(
         select(Meeting)
@@ -320,7 +320,7 @@ async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, now: dat
             Meeting.cell_id == cell.id,
             Meeting.state == MeetingState.CLOSED,
             Meeting.starts_at >= start,
-            Meeting.starts_at < min(end, now),
+            Meeting.starts_at < end,
         )
         .order_by(Meeting.starts_at.desc())
         .limit(1)
@@ -347,7 +347,7 @@ async def export_cell(
         year = year or meeting.starts_at.astimezone(zone).year
     else:
         year = year or now.astimezone(zone).year
-        meeting = await _latest_held_in(session, cell, year, now, zone)
+        meeting = await _latest_held_in(session, cell, year, zone)
     register = await attendance_register(session, tr, cell, year, zone)
     report = await meeting_report(session, meeting.id, zone)
     local_day = meeting.starts_at.astimezone(zone).date()

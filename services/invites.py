@@ -85,7 +85,10 @@ async def _usable(session: AsyncSession, code: str, now: datetime) -> Invite:
     return invite
 
 
-async def _link(session: AsyncSession, person: Person, platform: Platform, external_id: str) -> None:
+async def _link(
+    session: AsyncSession, person: Person, platform: Platform, external_id: str, connected_at: datetime
+) -> None:
+    """Link the account; it is connected from when it wrote to the bot with the code."""
     taken = await session.scalar(
         select(Account).where(Account.platform == platform, Account.external_id == external_id)
     )
@@ -94,7 +97,7 @@ async def _link(session: AsyncSession, person: Person, platform: Platform, exter
     mine = await session.scalar(select(Account).where(Account.person_id == person.id, Account.platform == platform))
     if mine is not None:
         raise DomainError("join-person-taken", name=person.full_name)
-    session.add(Account(person_id=person.id, platform=platform, external_id=external_id))
+    session.add(Account(person_id=person.id, platform=platform, external_id=external_id, connected_at=connected_at))
     await session.flush()
 
 
@@ -115,7 +118,7 @@ async def redeem(session: AsyncSession, code: str, platform: Platform, external_
         assert person is not None
         if not await _is_member(session, invite.cell_id, person.id):
             raise DomainError("join-code-unknown")  # her membership ended after the code was made
-        await _link(session, person, platform, external_id)
+        await _link(session, person, platform, external_id, now)
         invite.used_at = now
         return Redeemed(person=person, invite=invite)
     if await session.scalar(select(Account).where(Account.platform == platform, Account.external_id == external_id)):
@@ -182,7 +185,7 @@ async def decide(session: AsyncSession, request_id: int, approver_id: int, appro
     if approve:
         person = await session.get(Person, request.person_id)
         assert person is not None
-        await _link(session, person, request.platform, request.external_id)
+        await _link(session, person, request.platform, request.external_id, request.created_at)
         request.state = JoinState.APPROVED
     else:
         request.state = JoinState.REJECTED

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Attendance, Meeting, MeetingKind, MeetingState, Outcome
@@ -40,6 +41,69 @@ async def current_meeting(session: AsyncSession, cell_id: int, now: datetime) ->
         .order_by(Meeting.starts_at)
         .limit(1)
     )
+
+
+def has_begun(now: datetime) -> ColumnElement[bool]:
+    """A meeting has been held or is under way: its start has passed, or its check-in was already
+    closed (opened early and closed before the planned start)."""
+    return or_(Meeting.starts_at <= now, Meeting.state == MeetingState.CLOSED)
+
+
+async def latest_begun(session: AsyncSession, cell_id: int, now: datetime) -> Meeting | None:
+    """The cell's latest meeting that has begun or been held, cancelled ones aside: what a report or
+    a mark without a date is about, including a past meeting nobody settled."""
+    return await session.scalar(
+        select(Meeting)
+        .where(Meeting.cell_id == cell_id, Meeting.state != MeetingState.CANCELLED, has_begun(now))
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+
+
+def is_unsettled(meeting: Meeting, now: datetime) -> bool:
+    """Its time has passed and its attendance was never settled (check-in never opened and closed)."""
+    return meeting.state is MeetingState.PLANNED and meeting.starts_at <= now
+
+
+async def meetings_on(session: AsyncSession, cell_id: int, days: Collection[date], zone: ZoneInfo) -> list[Meeting]:
+    """The cell's meetings, cancelled ones aside, on any of these local days, earliest first."""
+    found: list[Meeting] = []
+    for day in sorted(set(days)):
+        start = datetime(day.year, day.month, day.day, tzinfo=zone)
+        found += (
+            await session.scalars(
+                select(Meeting)
+                .where(
+                    Meeting.cell_id == cell_id,
+                    Meeting.state != MeetingState.CANCELLED,
+                    Meeting.starts_at >= start,
+                    Meeting.starts_at < start + timedelta(days=1),
+                )
+                .order_by(Meeting.starts_at)
+            )
+        ).all()
+    return found
+
+
+async def current_meetings(session: AsyncSession, cell_ids: Collection[int], now: datetime) -> list[Meeting]:
+    """The current meeting of each of these cells (a member of two cells has two), soonest first."""
+    found = [await current_meeting(session, cell_id, now) for cell_id in sorted(set(cell_ids))]
+    return sorted((m for m in found if m is not None), key=lambda m: m.starts_at)
+
+
+async def open_checkins(session: AsyncSession, cell_ids: Collection[int], now: datetime) -> Sequence[Meeting]:
+    """Meetings of these cells whose check-in is open right now."""
+    return (
+        await session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.cell_id.in_(list(cell_ids)),
+                Meeting.state == MeetingState.CHECKIN_OPEN,
+                Meeting.checkin_closes_at > now,
+            )
+            .order_by(Meeting.starts_at)
+        )
+    ).all()
 
 
 @dataclass(frozen=True)
@@ -129,12 +193,3 @@ async def schedule_meeting(
     session.add(meeting)
     await session.flush()
     return meeting
-
-
-async def last_closed_meeting(session: AsyncSession, cell_id: int) -> Meeting | None:
-    return await session.scalar(
-        select(Meeting)
-        .where(Meeting.cell_id == cell_id, Meeting.state == MeetingState.CLOSED)
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )

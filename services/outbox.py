@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import OutboxMessage, OutboxState, Platform
+from models import JobRun, OutboxMessage, OutboxState, Platform
 from models.db import insert_ignoring_duplicates
 
 
@@ -32,10 +33,14 @@ async def enqueue(
     buttons: list[list[list[str]]] | None = None,
     meeting_id: int | None = None,
     expires_at: datetime | None = None,
+    photo: bytes | None = None,
+    sent_at: datetime | None = None,
 ) -> bool:
     """Add one message unless its key exists already; returns whether it was added.
 
-    `text` is catalog markup (HTML subset, user text escaped); `buttons` rows of [label, data].
+    `text` is catalog markup (HTML subset, user text escaped); `buttons` rows of [label, data];
+    `photo` PNG bytes sent as a picture with `text` as its caption. `sent_at` records a message a
+    handler sent itself (inline), so that the same key is never sent again from here.
     """
     values = {
         "key": key,
@@ -46,10 +51,26 @@ async def enqueue(
         "kind": kind,
         "text": text,
         "buttons": buttons,
+        "photo": photo,
         "not_before": not_before,
         "expires_at": expires_at,
-        "state": OutboxState.PENDING,
+        "state": OutboxState.PENDING if sent_at is None else OutboxState.SENT,
+        "sent_at": sent_at,
         "attempts": 0,
     }
     result = await session.execute(insert_ignoring_duplicates(session, OutboxMessage, values, ["key"]))
     return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_period(session: AsyncSession, job: str, period: str, now: datetime) -> bool:
+    """Mark `job` done for `period` unless it is already; returns whether this call marked it. Run it
+    first in the transaction that writes the job's messages: whoever marks first writes, the other
+    rolls back (the database decides, across processes)."""
+    values = {"job": job, "period": period, "done_at": now, "produced": 0}
+    result = await session.execute(insert_ignoring_duplicates(session, JobRun, values, ["job", "period"]))
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def period_done(session: AsyncSession, job: str, period: str) -> bool:
+    found = await session.scalar(select(JobRun.id).where(JobRun.job == job, JobRun.period == period))
+    return found is not None

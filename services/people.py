@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -113,3 +114,33 @@ async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membersh
 def roster_key(person: Person) -> tuple[str, str, int]:
     name = fold(person.full_name)
     return (name.rsplit(" ", 1)[-1], name, person.id)
+
+
+async def note_connected(session: AsyncSession, platform: Platform, external_id: str, now: datetime) -> bool:
+    """The account wrote to the bot in a private chat: from now on it can be messaged privately.
+    Returns whether such an account exists (a stranger's has not been created yet)."""
+    marked = await session.execute(
+        update(Account)
+        .where(Account.platform == platform, Account.external_id == external_id, Account.connected_at.is_(None))
+        .values(connected_at=now)
+    )
+    if getattr(marked, "rowcount", 0):
+        return True
+    found = await session.scalar(
+        select(Account.id).where(Account.platform == platform, Account.external_id == external_id)
+    )
+    return found is not None
+
+
+async def not_connected(session: AsyncSession, chats: Collection[tuple[Platform, str]]) -> set[tuple[Platform, str]]:
+    """Which of these chats are the private chats of accounts that never wrote to the bot (a
+    platform refuses to open such a chat; groups and unknown chats are not in the answer)."""
+    if not chats:
+        return set()
+    rows = await session.execute(
+        select(Account.platform, Account.external_id).where(
+            Account.connected_at.is_(None),
+            Account.external_id.in_({external_id for _, external_id in chats}),
+        )
+    )
+    return {(platform, external_id) for platform, external_id in rows.all()} & set(chats)

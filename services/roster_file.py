@@ -1,17 +1,20 @@
 """Reading a roster file (.csv or .xlsx) into validated rows. Pure: no database.
 
-Every problem in the file is collected with its line number, so the secretary fixes them all at
-once instead of one per attempt.
+The file is streamed and every cap (bytes, rows, columns) is enforced while reading: a tiny
+.xlsx can declare a million rows by sixteen thousand columns, and a file's declared dimension is
+never trusted. Every problem is collected with its line number, so the secretary fixes them all
+at once instead of one per attempt. Problems are catalog keys (locales/*/roster.ftl).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -22,6 +25,14 @@ from services.text import clean_name, fold
 
 SUPERVISOR = "theo_doi"
 MAX_ROWS = 50_000
+MAX_COLUMNS = 40
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_XLSX_XML_BYTES = 100 * 1024 * 1024  # unpacked: a zip bomb is refused before it is opened
+MAX_CELLS_PER_ROW = 1_000  # cells present in one row of the sheet, empty or not
+MAX_CELLS = 2_000_000
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)[\s/>]")
+# Blank lines are skipped, but not without end: a sheet may place a cell a million lines down.
+MAX_BLANK_LINES = 10_000
 
 _COLUMNS = {
     "dang_bo": "committee",
@@ -37,6 +48,8 @@ _COLUMNS = {
     "dien_thoai": "phone",
     "so_dien_thoai": "phone",
     "sdt": "phone",
+    "ten_cu": "old_name",
+    "them_chi_bo": "adds_cell",
     "tiep_nhan_lai": "readmit",
 }
 _IGNORED_COLUMNS = {"stt", "ghi_chu"}
@@ -46,16 +59,22 @@ _STATUSES = {s.value: s for s in MemberStatus} | {
     "dang_vien_chinh_thuc": MemberStatus.FULL,
     "dang_vien_du_bi": MemberStatus.PROBATIONARY,
 }
+_YES = {"x", "co", "yes", "1", "true", "dung"}
 
 
-_YES = {"x", "co", "1", "yes"}
+@dataclass(frozen=True)
+class Problem:
+    """One reason to refuse the file: a catalog key and its arguments."""
+
+    key: str
+    args: dict[str, str | int] = field(default_factory=dict)
 
 
 class RosterError(Exception):
     """The file is refused whole; `problems` lists each bad line and why."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.key for p in problems))
         self.problems = problems
 
 
@@ -70,8 +89,9 @@ class RosterRow:
     telegram_id: str | None
     zalo_id: str | None
     phone: str | None
-    # "tiep_nhan_lai" = x: take back a member whose membership of this cell had ended.
-    readmit: bool = False
+    old_name: str | None = None  # the row renames the person called this
+    adds_cell: bool = False  # the row adds someone already in another cell to this one
+    readmit: bool = False  # the row takes back a member whose membership of this cell had ended
 
     @property
     def is_supervisor(self) -> bool:
@@ -91,39 +111,93 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _csv_lines(path: Path) -> Iterator[list[str]]:
     try:
-        text = data.decode("utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            first = handle.readline(64 * 1024)
+            delimiter = ";" if first.count(";") > first.count(",") else ","
+            handle.seek(0)
+            for row in csv.reader(handle, delimiter=delimiter):
+                if any("\x00" in value for value in row):
+                    raise RosterError([Problem("roster-binary")])
+                yield row
     except UnicodeDecodeError:
-        raise RosterError(["the file is not UTF-8 text: save it as “CSV UTF-8” or as .xlsx"]) from None
-    if "\x00" in text:
-        raise RosterError(["the file is not a text spreadsheet (it holds binary data)"])
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        raise RosterError([Problem("roster-not-utf8")]) from None
+    except csv.Error:
+        raise RosterError([Problem("roster-not-table")]) from None
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
+def _scan_cells(stream: IO[bytes]) -> None:
+    """Count a worksheet's cells without parsing it: openpyxl reads every cell of a row, however
+    far right, so a 13 MB file of 16,384-cell rows took minutes. Refused past the caps."""
+    total = in_row = 0
+    carry = b""
+    while chunk := stream.read(1 << 18):
+        data = carry + chunk
+        last = 0
+        for match in _TAG.finditer(data):
+            last = match.end()
+            if match.group(1) == b"row":
+                in_row = 0
+                continue
+            in_row, total = in_row + 1, total + 1
+            if in_row > MAX_CELLS_PER_ROW or total > MAX_CELLS:
+                raise RosterError([Problem("roster-too-many-cells", {"row": MAX_CELLS_PER_ROW, "total": MAX_CELLS})])
+        carry = data[max(last, len(data) - 32) :]
+
+
+def _check_xlsx(path: Path) -> None:
+    """Refuse a zip bomb or an absurd sheet before openpyxl opens it (it reads shared strings whole)."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise RosterError(["the file is not an .xlsx spreadsheet (or it is damaged)"]) from None
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(info.file_size for info in members) > MAX_XLSX_XML_BYTES:
+                raise RosterError([Problem("roster-too-big", {"max_mb": MAX_XLSX_XML_BYTES // 2**20})])
+            for info in members:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with archive.open(info) as stream:
+                        _scan_cells(stream)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError):
+        raise RosterError([Problem("roster-not-xlsx")]) from None
+
+
+def _xlsx_lines(path: Path) -> Iterator[list[str]]:
+    """Rows of the first sheet, never wider than the header: the sheet's own size claims are dropped."""
+    _check_xlsx(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        raise RosterError([Problem("roster-not-xlsx")]) from None
     try:
         sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()
+        header = next(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True), ())
+        texts = [_cell_text(v) for v in header]
+        while texts and not texts[-1]:
+            texts.pop()
+        if len(texts) > MAX_COLUMNS:
+            raise RosterError([Problem("roster-too-many-columns", {"max": MAX_COLUMNS})])
+        yield texts
+        for row in sheet.iter_rows(min_row=2, max_col=max(len(texts), 1), values_only=True):
+            yield [_cell_text(v) for v in row]
+    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+        raise RosterError([Problem("roster-not-xlsx")]) from None
     finally:
         book.close()
 
 
-def read_table(path: Path) -> list[list[str]]:
+def read_table(path: Path) -> Iterator[list[str]]:
+    """The file's lines, header first, read lazily: parse_rows stops at the first cap exceeded."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
-        raise RosterError([f"{path.name}: only .csv and .xlsx files can be imported"])
+        raise RosterError([Problem("roster-bad-suffix", {"name": path.name})])
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
     except OSError as exc:
-        raise RosterError([f"{path}: cannot read the file ({exc.strerror})"]) from None
-    return _read_csv(data) if suffix == ".csv" else _read_xlsx(data)
+        raise RosterError([Problem("roster-unreadable", {"name": path.name, "reason": exc.strerror or ""})]) from None
+    if size > MAX_FILE_BYTES:
+        raise RosterError([Problem("roster-too-big", {"max_mb": MAX_FILE_BYTES // 2**20})])
+    return _csv_lines(path) if suffix == ".csv" else _xlsx_lines(path)
 
 
 def _phone(text: str) -> str | None:
@@ -137,29 +211,42 @@ def _phone(text: str) -> str | None:
     return digits if digits.startswith("0") else "0" + digits
 
 
-def parse_rows(table: list[list[str]]) -> list[RosterRow]:
-    """Validate every row; raise RosterError listing all problems, or return the rows."""
-    if not table or not any(cell.strip() for cell in table[0]):
-        raise RosterError(["the file is empty: the first line must hold the column names"])
-    header = [_key(h) for h in table[0]]
-    problems: list[str] = []
+def _header(first: list[str]) -> list[str | None]:
+    if not any(cell.strip() for cell in first):
+        raise RosterError([Problem("roster-empty")])
+    if len(first) > MAX_COLUMNS and any(cell.strip() for cell in first[MAX_COLUMNS:]):
+        raise RosterError([Problem("roster-too-many-columns", {"max": MAX_COLUMNS})])
+    header = [_key(h) for h in first[:MAX_COLUMNS]]
+    problems: list[Problem] = []
     unknown = [h for h in header if h and h not in _COLUMNS and h not in _IGNORED_COLUMNS]
     if unknown:
-        problems.append(f"line 1: unknown column(s) {', '.join(unknown)}; known: " + ", ".join(sorted(set(_COLUMNS))))
+        known = ", ".join(sorted(set(_COLUMNS)))
+        problems.append(Problem("roster-unknown-columns", {"columns": ", ".join(unknown), "known": known}))
     fields = [_COLUMNS.get(h) for h in header]
-    for required in ("cell", "name"):
+    for required, column in (("cell", "chi_bo"), ("name", "ho_ten")):
         if required not in fields:
-            problems.append(f"line 1: missing column {'chi_bo' if required == 'cell' else 'ho_ten'}")
+            problems.append(Problem("roster-missing-column", {"column": column}))
     if problems:
         raise RosterError(problems)
-    if len(table) - 1 > MAX_ROWS:
-        raise RosterError([f"the file has {len(table) - 1} rows; at most {MAX_ROWS} can be imported at once"])
+    return fields
 
+
+def parse_rows(table: Iterable[list[str]]) -> list[RosterRow]:
+    """Validate every row as it is read; raise RosterError listing all problems, or return the rows."""
+    lines = iter(table)
+    fields = _header(next(lines, []))
     rows: list[RosterRow] = []
-    for number, raw in enumerate(table[1:], start=2):
+    problems: list[Problem] = []
+    blank = 0
+    for number, raw in enumerate(lines, start=2):
         values = {f: (raw[i].strip() if i < len(raw) else "") for i, f in enumerate(fields) if f}
         if not any(values.values()):
+            blank += 1
+            if blank > MAX_BLANK_LINES:
+                raise RosterError([Problem("roster-too-many-blank", {"max": MAX_BLANK_LINES})])
             continue
+        if number - 1 - blank > MAX_ROWS:
+            raise RosterError([Problem("roster-too-many-rows", {"max": MAX_ROWS})])
         row, row_problems = _parse_row(number, values)
         problems.extend(row_problems)
         if row is not None:
@@ -167,46 +254,56 @@ def parse_rows(table: list[list[str]]) -> list[RosterRow]:
     if problems:
         raise RosterError(problems)
     if not rows:
-        raise RosterError(["the file has column names but no members"])
+        raise RosterError([Problem("roster-no-members")])
     return rows
 
 
-def _parse_row(line: int, values: dict[str, str]) -> tuple[RosterRow | None, list[str]]:
-    problems: list[str] = []
-    name = clean_name(values.get("name", ""))
-    cell = clean_name(values.get("cell", ""))
-    committee = clean_name(values.get("committee", "")) or None
-    if not name:
-        problems.append(f"line {line}: ho_ten (full name) is empty")
-    if not cell:
-        problems.append(f"line {line}: chi_bo (cell) is empty")
-    for label, text in (("ho_ten", name), ("chi_bo", cell), ("dang_bo", committee or "")):
-        if len(text) > 200:
-            problems.append(f"line {line}: {label} is longer than 200 characters")
-    role_text = _key(values.get("role", "")) or MemberRole.MEMBER.value
-    role = _ROLES.get(role_text)
-    if role is None:
-        problems.append(
-            f"line {line}: vai_tro {values['role']!r} is not one of "
-            "bi_thu, pho_bi_thu, chi_uy_vien, dang_vien, theo_doi"
-        )
-    status_text = _key(values.get("status", "")) or MemberStatus.FULL.value
-    status = _STATUSES.get(status_text)
-    if status is None:
-        problems.append(
-            f"line {line}: trang_thai {values['status']!r} is not one of chinh_thuc, du_bi, tam_thoi, mien_sinh_hoat"
-        )
+def _flag(line: int, column: str, text: str, problems: list[Problem]) -> bool:
+    if not text:
+        return False
+    if _key(text) in _YES:
+        return True
+    problems.append(Problem("roster-bad-flag", {"line": line, "column": column, "value": text}))
+    return False
+
+
+def _ids(line: int, values: dict[str, str], problems: list[Problem]) -> tuple[str | None, str | None, str | None]:
     telegram_id = values.get("telegram_id", "") or None
     if telegram_id is not None and not re.fullmatch(r"[1-9]\d{0,14}", telegram_id):
-        problems.append(f"line {line}: telegram_id {telegram_id!r} must be a positive whole number")
+        problems.append(Problem("roster-bad-telegram", {"line": line, "value": telegram_id}))
     zalo_id = values.get("zalo_id", "") or None
     if zalo_id is not None and not re.fullmatch(r"[A-Za-z0-9_.:-]{1,64}", zalo_id):
-        problems.append(f"line {line}: zalo_id {zalo_id!r} must be letters and digits, at most 64")
+        problems.append(Problem("roster-bad-zalo", {"line": line, "value": zalo_id}))
     phone_text = values.get("phone", "")
     phone = _phone(phone_text) if phone_text else None
     if phone_text and phone is None:
-        problems.append(f"line {line}: dien_thoai {phone_text!r} is not a phone number")
+        problems.append(Problem("roster-bad-phone", {"line": line, "value": phone_text}))
+    return telegram_id, zalo_id, phone
+
+
+def _parse_row(line: int, values: dict[str, str]) -> tuple[RosterRow | None, list[Problem]]:
+    problems: list[Problem] = []
+    name = clean_name(values.get("name", ""))
+    cell = clean_name(values.get("cell", ""))
+    committee = clean_name(values.get("committee", "")) or None
+    old_name = clean_name(values.get("old_name", "")) or None
+    if not name:
+        problems.append(Problem("roster-name-empty", {"line": line}))
+    if not cell:
+        problems.append(Problem("roster-cell-empty", {"line": line}))
+    for label, text in (("ho_ten", name), ("chi_bo", cell), ("dang_bo", committee or ""), ("ten_cu", old_name or "")):
+        if len(text) > 200:
+            problems.append(Problem("roster-too-long", {"line": line, "column": label}))
+    role = _ROLES.get(_key(values.get("role", "")) or MemberRole.MEMBER.value)
+    if role is None:
+        problems.append(Problem("roster-bad-role", {"line": line, "value": values["role"]}))
+    status = _STATUSES.get(_key(values.get("status", "")) or MemberStatus.FULL.value)
+    if status is None:
+        problems.append(Problem("roster-bad-status", {"line": line, "value": values["status"]}))
+    telegram_id, zalo_id, phone = _ids(line, values, problems)
+    adds_cell = _flag(line, "them_chi_bo", values.get("adds_cell", ""), problems)
+    readmit = _flag(line, "tiep_nhan_lai", values.get("readmit", ""), problems)
     if problems or role is None or status is None:
         return None, problems
-    readmit = fold(values.get("readmit", "")).strip() in _YES
-    return RosterRow(line, committee, cell, name, role, status, telegram_id, zalo_id, phone, readmit), []
+    ids = (telegram_id, zalo_id, phone)
+    return RosterRow(line, committee, cell, name, role, status, *ids, old_name, adds_cell, readmit), []

@@ -34,6 +34,7 @@ from models import (
     PostedMessage,
 )
 from services.errors import DomainError
+from services.meetings import latest_begun
 
 # Hướng dẫn 12-HD/BTCTW (2018): a good regular meeting has attendance above 85 %.
 ATTENDANCE_BAR_PERCENT = 85
@@ -173,30 +174,51 @@ def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
+async def report_meeting(
+    session: AsyncSession, cell_id: int, now: datetime, zone: ZoneInfo, day: date | None = None
+) -> Meeting:
+    """The meeting a summary, a score or an export is about: the one on `day`, else the latest one
+    that began or whose check-in closed (check-in may open early and close before the planned start)."""
+    if day is None:
+        meeting = await latest_begun(session, cell_id, now)
+        if meeting is None:
+            raise DomainError("reports-no-meeting-held")
+        return meeting
+    start, end = local_day_bounds(day, zone)
+    meeting = await session.scalar(
+        select(Meeting)
+        .where(
+            Meeting.cell_id == cell_id,
+            Meeting.state != MeetingState.CANCELLED,
+            Meeting.starts_at >= start,
+            Meeting.starts_at < end,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    if meeting is None:
+        raise DomainError("reports-no-meeting-on", day=day.strftime("%d/%m/%Y"))
+    return meeting
+
+
+def ensure_held(meeting: Meeting, now: datetime, zone: ZoneInfo) -> None:
+    """Only a closed meeting has settled attendance; an earlier state gets a reply saying what to do."""
+    local = meeting.starts_at.astimezone(zone)
+    day, short = local.strftime("%d/%m/%Y"), local.strftime("%d/%m")
+    if meeting.state is MeetingState.CHECKIN_OPEN:
+        raise DomainError("reports-checkin-open", day=day)
+    if meeting.state is MeetingState.PLANNED:
+        if meeting.starts_at > now:
+            raise DomainError("reports-meeting-future", day=day)
+        raise DomainError("reports-checkin-not-closed", day=day, short=short)
+
+
 async def held_meeting(
     session: AsyncSession, cell_id: int, now: datetime, zone: ZoneInfo, day: date | None = None
 ) -> Meeting:
-    """The meeting a summary or a score is about: the latest one that began, or the one on `day`.
-
-    Only a closed meeting has settled attendance; an earlier state gets a reply saying what to do.
-    """
-    query = select(Meeting).where(Meeting.cell_id == cell_id, Meeting.state != MeetingState.CANCELLED)
-    if day is not None:
-        start, end = local_day_bounds(day, zone)
-        query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
-    else:
-        query = query.where(Meeting.starts_at <= now)
-    meeting = await session.scalar(query.order_by(Meeting.starts_at.desc()).limit(1))
-    if meeting is None:
-        if day is not None:
-            raise DomainError("reports-no-meeting-on", day=day.strftime("%d/%m/%Y"))
-        raise DomainError("reports-no-meeting-held")
-    if meeting.state is MeetingState.CHECKIN_OPEN:
-        raise DomainError("reports-checkin-open")
-    if meeting.state is MeetingState.PLANNED:
-        if meeting.starts_at > now:
-            raise DomainError("reports-meeting-future")
-        raise DomainError("reports-checkin-not-closed")
+    """The held meeting a report is about (see `report_meeting`), or a refusal saying what to do."""
+    meeting = await report_meeting(session, cell_id, now, zone, day)
+    ensure_held(meeting, now, zone)
     return meeting
 
 
@@ -355,12 +377,12 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
     )
 
 
-async def posted_summary(session: AsyncSession, meeting_id: int) -> dict[tuple[Platform, str, str], str]:
-    """Message ids of the summary parts already posted: (platform, chat, purpose) -> message id."""
+async def posted_summary(session: AsyncSession, meeting_id: int) -> dict[tuple[Platform, str, str], PostedMessage]:
+    """The summary parts already posted: (platform, chat, purpose) -> the posted message."""
     rows = await session.scalars(
         select(PostedMessage).where(PostedMessage.meeting_id == meeting_id, PostedMessage.purpose.like("summary%"))
     )
-    return {(row.platform, row.chat_id, row.purpose): row.message_id for row in rows}
+    return {(row.platform, row.chat_id, row.purpose): row for row in rows}
 
 
 def mark_summarised(meeting: Meeting, now: datetime) -> None:

@@ -23,7 +23,10 @@ def _is_hostile(char: str) -> bool:
 
 def clean_text(text: str) -> str:
     """NFC text with control and invisible characters removed: what every stored text holds."""
-    return "".join(c for c in unicodedata.normalize("NFC", text) if not _is_hostile(c))
+    text = unicodedata.normalize("NFC", text)
+    if text.isprintable():  # no Cc or Cf character: the common case, without a loop per character
+        return text
+    return "".join(c for c in text if not _is_hostile(c))
 
 
 def clean_name(text: str) -> str:

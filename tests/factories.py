@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from handlers.context import AppContext
-from models import Cell, Meeting, Person
+from models import Account, Cell, Meeting, Person
 from services.meetings import schedule_meeting
 from services.roster import import_rows
 from services.roster_file import parse_rows
@@ -53,3 +53,13 @@ async def build_world(app: AppContext, *, meeting_at: datetime | None = None) ->
             )
         await session.commit()
         return World(cell.id, people, meeting.id if meeting else None)
+
+
+async def connect_everyone(app: AppContext, *external_ids: str) -> None:
+    """These accounts (all when none is named) have written to the bot; until an account has, the
+    bot never writes to it privately."""
+    statement = update(Account).values(connected_at=app.clock.now())
+    if external_ids:
+        statement = statement.where(Account.external_id.in_(external_ids))
+    async with app.sessions() as session, session.begin():
+        await session.execute(statement)

@@ -136,18 +136,18 @@ def test_cli_import_reports_and_refuses(tmp_path: Path) -> None:
     good.write_text("dang_bo,chi_bo,ho_ten\nĐB,CB,Một Người\n", encoding="utf-8")
     result = run_cli(tmp_path, "import", str(good))
     assert result.returncode == 0, result.stderr
-    assert "members: 1 added, 0 updated, 0 unchanged" in result.stdout
+    assert "đảng viên: thêm 1, cập nhật 0, không đổi 0" in result.stdout
     bad = tmp_path / "bad.csv"
     bad.write_text("dang_bo,chi_bo,ho_ten,vai_tro\nĐB,CB,,\nĐB,CB,X,sep\n", encoding="utf-8")
     result = run_cli(tmp_path, "import", str(bad))
     assert result.returncode == 1
-    assert "nothing was changed" in result.stderr
-    assert "line 2" in result.stderr
-    assert "line 3" in result.stderr
+    assert "Không nhập tệp, chưa có gì bị thay đổi:" in result.stderr
+    assert "Dòng 2: ho_ten (họ tên) để trống." in result.stderr
+    assert "Dòng 3: vai_tro “sep”" in result.stderr
     assert "Traceback" not in result.stderr
     missing = run_cli(tmp_path, "import", str(tmp_path / "nope.csv"))
     assert missing.returncode == 1
-    assert "cannot read" in missing.stderr
+    assert "nope.csv: không đọc được tệp" in missing.stderr
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from markupsafe import Markup
 from matplotlib.image import imread
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import open_app
@@ -27,14 +27,27 @@ from handlers.digest import digest_messages
 from handlers.messages import Address, Edit, Keyboard, Outgoing
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
-from models import Cell, Committee, MeetingScore, Opinion, Person, Platform
-from scheduler.digest import WeeklyDigest, add_digest_job, next_firing, sender_send
+from models import (
+    Account,
+    Cell,
+    Committee,
+    JobRun,
+    MeetingScore,
+    Opinion,
+    OutboxMessage,
+    OutboxState,
+    Person,
+    Platform,
+)
+from scheduler.digest import JOB, WeeklyDigest, add_digest_job, next_firing, write_weekly_digest
+from scheduler.dispatch import OutboxDispatcher
 from services import digest
 from services.charts import MAX_LINES, pick_series, short_label
 from services.meetings import schedule_meeting
+from services.outbox import claim_period
 from services.roster import import_rows
 from services.roster_file import parse_rows
-from tests.factories import COMMITTEE, roster_table
+from tests.factories import COMMITTEE, connect_everyone, roster_table
 from tests.fake_telegram import parse_html
 from tests.test_summary import Recorder, all_text, private, run
 from tests.test_summary_world import hold_meeting
@@ -63,6 +76,7 @@ async def build_history(app: AppContext) -> History:
     ]
     async with app.sessions() as session, session.begin():
         await import_rows(session, parse_rows(roster_table(extra)))
+    await connect_everyone(app)
     async with app.sessions() as session:
         people = {p.full_name: p.id for p in (await session.scalars(select(Person))).all()}
         cells = {c.name: c.id for c in (await session.scalars(select(Cell))).all()}
@@ -269,17 +283,26 @@ def test_the_firing_time_is_the_configured_local_weekday_and_time() -> None:
     assert next_firing(on_time, wednesday, zone, inclusive=True) == datetime(2026, 11, 25, 11, 0, tzinfo=UTC)
 
 
+async def send_due(app: AppContext, channel: PhotoRecorder) -> int:
+    """One check of the weekly job, then the outbox dispatcher's round; returns supervisors written."""
+    written = await WeeklyDigest(app).tick()
+    await OutboxDispatcher(app.sessions, app.clock, {Platform.TELEGRAM: channel}, claim_seconds=60).run_once()
+    return written
+
+
 async def test_the_weekly_job_fires_on_monday_at_0730_local(app: AppContext, clock: FakeClock) -> None:
     await build_history(app)
     clock.set(datetime(2026, 11, 22, 16, 0, tzinfo=UTC))  # Sunday 23:00 in Hanoi
     channel = PhotoRecorder()
-    job = WeeklyDigest(app, sender_send({Platform.TELEGRAM: channel}))
-    assert await job.tick() == 0
+    # Last week's digest was sent (the bot ran then); this week's is not due yet.
+    async with app.sessions() as session, session.begin():
+        await claim_period(session, JOB, "2026-W47", clock.now())
+    assert await send_due(app, channel) == 0
     clock.set(datetime(2026, 11, 23, 0, 29, 59, tzinfo=UTC))
-    assert await job.tick() == 0
+    assert await send_due(app, channel) == 0
     assert channel.texts == []
     clock.set(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
-    assert await job.tick() == 2
+    assert await send_due(app, channel) == 2
     assert {chat for chat, _ in channel.texts} == {"9001", "9002"}
     giang = parse_html("\n".join(text for chat, text in channel.texts if chat == "9001"))
     assert "Khu phố 1: họp 04/11/2026" in giang
@@ -287,18 +310,77 @@ async def test_the_weekly_job_fires_on_monday_at_0730_local(app: AppContext, clo
     assert sorted(chat for chat, _, _ in channel.photos) == ["9001", "9002"]
     assert all(image.startswith(b"\x89PNG") for _, image, _ in channel.photos)
     clock.advance(timedelta(minutes=15))
-    assert await job.tick() == 0
+    assert await send_due(app, channel) == 0
     clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))
-    assert await job.tick() == 2
+    assert await send_due(app, channel) == 2
     assert len(channel.photos) == 4
+    async with app.sessions() as session:
+        kept = (await session.scalars(select(OutboxMessage.photo).where(OutboxMessage.kind == "digest"))).all()
+    assert kept
+    assert all(photo is None for photo in kept)  # pictures are dropped once sent
+
+
+async def test_a_bot_started_late_on_monday_sends_the_digest_then_once(app: AppContext, clock: FakeClock) -> None:
+    """Down at 07:30 (nothing in memory can know): started at 09:00, it sends this week's digest once."""
+    await build_history(app)
+    channel = PhotoRecorder()
+    async with app.sessions() as session, session.begin():
+        await claim_period(session, JOB, "2026-W47", clock.now())
+    clock.set(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Monday 09:00 in Hanoi
+    assert await send_due(app, channel) == 2
+    assert sorted(chat for chat, _, _ in channel.photos) == ["9001", "9002"]
+    clock.advance(timedelta(minutes=1))
+    assert await send_due(app, channel) == 0  # a restart would ask the database too
+    assert len(channel.photos) == 2
+
+
+async def test_two_processes_write_the_weekly_digest_once(app: AppContext, config: Config, clock: FakeClock) -> None:
+    """Two schedulers (separate engines, as two processes) check at the same instant."""
+    await build_history(app)
+    clock.set(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
+    async with open_app(config, clock) as other:
+        results = await asyncio.gather(write_weekly_digest(app, clock.now()), write_weekly_digest(other, clock.now()))
+    assert sorted(results, key=str) == [2, None]
+    async with app.sessions() as session:
+        charts = (await session.scalars(select(OutboxMessage.chat_id).where(OutboxMessage.photo.is_not(None)))).all()
+        assert len((await session.scalars(select(JobRun))).all()) == 1
+    assert sorted(charts) == ["9001", "9002"]  # one digest each
+    channel = PhotoRecorder()
+    await OutboxDispatcher(app.sessions, clock, {Platform.TELEGRAM: channel}, claim_seconds=60).run_once()
+    assert sorted(chat for chat, _, _ in channel.photos) == ["9001", "9002"]
+
+
+async def test_a_missed_week_is_not_sent_after_the_next_one_is_due(app: AppContext, clock: FakeClock) -> None:
+    """Written while no channel ran: at the next Monday the old digest expires, the new one goes."""
+    await build_history(app)
+    clock.set(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))
+    assert await write_weekly_digest(app, clock.now()) == 2
+    clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))
+    channel = PhotoRecorder()
+    assert await send_due(app, channel) == 2
+    assert len(channel.photos) == 2
+    async with app.sessions() as session:
+        states = (
+            await session.scalars(select(OutboxMessage.state).where(OutboxMessage.key.like("digest:2026-W48:%")))
+        ).all()
+    assert states
+    assert set(states) == {OutboxState.DROPPED}
 
 
 async def test_one_unreachable_supervisor_does_not_stop_the_others(app: AppContext, clock: FakeClock) -> None:
     await build_history(app)
     channel = PhotoRecorder(refuse="9001")
-    job = WeeklyDigest(app, sender_send({Platform.TELEGRAM: channel}))
-    assert await job.run(clock.now()) == 1
+    assert await send_due(app, channel) == 2
     assert {chat for chat, _ in channel.texts} == {"9002"}
+
+
+async def test_a_supervisor_who_never_wrote_to_the_bot_is_not_written_to(app: AppContext, clock: FakeClock) -> None:
+    await build_history(app)
+    async with app.sessions() as session, session.begin():
+        await session.execute(update(Account).where(Account.external_id == "9002").values(connected_at=None))
+    channel = PhotoRecorder()
+    assert await send_due(app, channel) == 1
+    assert {chat for chat, _ in channel.texts} == {"9001"}
 
 
 async def test_digest_messages_fit_telegram(app: AppContext) -> None:
@@ -312,7 +394,9 @@ async def test_digest_messages_fit_telegram(app: AppContext) -> None:
         built = await digest.build_digest(
             session, digest.committee_cells(committee_id), app.clock.now(), app.config.schedule.zone
         )
-    messages: list[Outgoing] = digest_messages(app.tr, built, app.config.schedule.zone, "x", app.clock.now(), None)
+    messages: list[Outgoing] = digest_messages(
+        app.tr, built, app.config.schedule.zone, "x", app.clock.now(), None, 4096
+    )
     texts = [m for m in messages if m.photo is None]
     assert len(texts) > 1
     for message in texts:
@@ -328,16 +412,18 @@ async def test_digest_messages_fit_telegram(app: AppContext) -> None:
 async def test_the_scheduler_awaits_the_job_on_its_own_loop(app: AppContext, clock: FakeClock) -> None:
     await build_history(app)
     clock.set(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))  # Monday 07:30 in Hanoi
-    channel = PhotoRecorder()
     scheduler = AsyncIOScheduler(timezone=app.config.schedule.zone)
-    add_digest_job(scheduler, app, {Platform.TELEGRAM: channel})
+    add_digest_job(scheduler, app)
     scheduler.start()
     try:
         scheduler.modify_job("weekly-digest", next_run_time=datetime.now(app.config.schedule.zone))
         for _ in range(100):
-            if len(channel.photos) == 2:
-                break
+            async with app.sessions() as session:
+                if await session.scalar(select(JobRun.id)):
+                    break
             await asyncio.sleep(0.05)
     finally:
         scheduler.shutdown(wait=False)
-    assert sorted(chat for chat, _, _ in channel.photos) == ["9001", "9002"]
+    async with app.sessions() as session:
+        rows = (await session.scalars(select(OutboxMessage).where(OutboxMessage.photo.is_not(None)))).all()
+    assert sorted(row.chat_id for row in rows) == ["9001", "9002"]

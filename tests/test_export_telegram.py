@@ -11,7 +11,8 @@ from channels.telegram import TelegramChannel
 from core.clock import FakeClock
 from handlers.context import AppContext
 from models import Platform
-from scheduler.digest import WeeklyDigest, sender_send
+from scheduler.digest import WeeklyDigest
+from scheduler.dispatch import OutboxDispatcher
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import People
 from tests.test_digest import build_history
@@ -48,7 +49,7 @@ async def test_the_digest_chart_arrives_as_a_photo(
 
     await fake.say(fake.user(9002, "Hùng", "Mai Văn"), "/trogiup")  # the other supervisor opened the bot too
     clock.set(datetime(2026, 11, 30, 0, 30, tzinfo=UTC))  # the next Monday, 07:30 in Hanoi
-    job = WeeklyDigest(tg_app, sender_send({Platform.TELEGRAM: channel.sender}))
     since = fake.mark()
-    assert await job.tick() == 2
+    assert await WeeklyDigest(tg_app).tick() == 2
+    await OutboxDispatcher(tg_app.sessions, clock, {Platform.TELEGRAM: channel.sender}, claim_seconds=60).run_once()
     await fake.wait_for(lambda: [m for m in fake.sent(people.giang.id, since=since) if m.kind == "photo"])

@@ -90,8 +90,8 @@ async def test_send_message_validates_like_telegram(fake: FakeTelegram, bot: Bot
 
     with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(999, "x")
-    with pytest.raises(Forbidden, match=r"(?i)can't initiate conversation"):
-        await bot.send_message(stranger.id, "x")
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+        await bot.send_message(stranger.id, "x")  # never pressed Start
     with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
         await bot.send_message(an.id, "Tên <An>", parse_mode="HTML")
     with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
@@ -106,7 +106,7 @@ async def test_send_message_validates_like_telegram(fake: FakeTelegram, bot: Bot
     fake.block(an)
     with pytest.raises(Forbidden, match=r"(?i)bot was blocked by the user"):
         await bot.send_message(an.id, "x")
-    assert [c.status for c in fake.calls_to("sendMessage")] == [200, 400, 403, 400, 400, 400, 200, 400, 403]
+    assert [c.status for c in fake.calls_to("sendMessage")] == [200, 400, 400, 400, 400, 400, 200, 400, 403]
 
 
 async def test_inline_keyboards_and_callback_data_length(fake: FakeTelegram, bot: Bot) -> None:

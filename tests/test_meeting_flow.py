@@ -109,7 +109,7 @@ async def meeting_soon(app: AppContext, chat: Chat, clock: FakeClock) -> int:
 async def test_answers_before_the_meeting(app: AppContext, chat: Chat, clock: FakeClock) -> None:
     mid = await meeting_soon(app, chat, clock)
     said = await chat.press(MEMBER, f"rsvp:{mid}:yes", group=GROUP)
-    assert said.toast == "Đã ghi nhận: đồng chí sẽ dự họp."
+    assert said.toast == "Đã ghi nhận: đồng chí sẽ dự cuộc họp ngày 04/12/2026."
     assert said.response.messages == []
     assert "sẽ dự" in (await chat.say(MEMBER, "/lichhop")).text
     said = await chat.press(MEMBER, f"rsvp:{mid}:no", group=GROUP)
@@ -157,7 +157,9 @@ async def test_check_in_from_open_to_settled_record(app: AppContext, chat: Chat,
     # The counter is read when the edit is sent: the press itself spent no query on it.
     assert [(e.message_id, callable(e.text), e.throttled) for e in said.response.edits] == [("77", True, True)]
     assert "Có mặt 1/5" in await said.response.edits[0].current_text()
-    assert (await chat.press(SECRETARY, f"ci:{mid}", group=GROUP)).toast == "Đồng chí đã điểm danh."
+    assert (
+        await chat.press(SECRETARY, f"ci:{mid}", group=GROUP)
+    ).toast == "Đồng chí đã điểm danh cuộc họp ngày 04/12/2026."
     assert "không thuộc chi bộ" in (await chat.press(OTHER_SECRETARY, f"ci:{mid}", group=GROUP)).toast
     said = await chat.press(EXEMPT, f"ci:{mid}", group=GROUP)
     [live] = said.response.edits
@@ -294,7 +296,9 @@ async def test_secretary_marks_for_members_without_phones(app: AppContext, chat:
 async def test_opinions(app: AppContext, chat: Chat, clock: FakeClock) -> None:
     await meeting_soon(app, chat, clock)
     assert "chưa gửi ý kiến" in (await chat.say(MEMBER, "/ykien")).text
-    assert "có 1 ý kiến" in (await chat.say(MEMBER, "/ykien Đề nghị sửa đường <script>")).text
+    assert (
+        "có 1 ý kiến cho cuộc họp ngày 04/12/2026" in (await chat.say(MEMBER, "/ykien Đề nghị sửa đường <script>")).text
+    )
     assert "có 2 ý kiến" in (await chat.say(MEMBER, "/opinion Thêm đèn đường")).text
     listing = await chat.say(MEMBER, "/ykien")
     assert "1. Đề nghị sửa đường <script>" in listing.text

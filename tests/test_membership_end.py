@@ -169,8 +169,9 @@ async def test_a_roster_file_never_brings_her_back_silently(app: AppContext, cha
         with pytest.raises(RosterError) as refused:
             await import_rows(session, parse_rows(with_her))
         await session.rollback()
-    assert refused.value.problems[0].startswith(f"line {line}: {CUONG}")
-    assert "tiep_nhan_lai" in refused.value.problems[0]
+    problem = refused.value.problems[0]
+    assert (problem.key, problem.args["line"], problem.args["name"]) == ("roster-membership-ended", line, CUONG)
+    assert "tiep_nhan_lai" in app.tr.t(problem.key, **problem.args)
     async with app.sessions() as session:
         assert CUONG not in [m.person.full_name for m in await cell_members(session, world.cell_id)]
     readmitting = [[*row, "x" if row[2] == CUONG else ""] for row in with_her]

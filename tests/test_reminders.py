@@ -29,7 +29,7 @@ from scheduler import jobs
 from scheduler.dispatch import OutboxDispatcher
 from services import attendance, planning
 from tests.chat import GROUP, Chat
-from tests.factories import build_world
+from tests.factories import build_world, connect_everyone
 
 AN, BINH, CUONG, DUNG, EM, GIANG, KHANG = "1001", "1002", "1003", "1004", "1005", "9001", "2001"
 PHUONG = "z-1006"
@@ -117,12 +117,15 @@ class Harness:
             return list((await session.scalars(query)).all())
 
 
-async def linked_cell(app: AppContext) -> int:
-    """The standard roster with cell 1's Telegram group linked; Phương is on Zalo."""
+async def linked_cell(app: AppContext, *, connected: bool = True) -> int:
+    """The standard roster with cell 1's Telegram group linked; Phương is on Zalo. `connected`:
+    every account has written to the bot already (else the bot writes to none of them)."""
     world = await build_world(app)
     async with app.sessions() as session:
         session.add(ChatLink(platform=Platform.TELEGRAM, chat_id=GROUP, cell_id=world.cell_id))
         await session.commit()
+    if connected:
+        await connect_everyone(app)
     return world.cell_id
 
 
@@ -340,7 +343,8 @@ async def test_a_member_who_cannot_be_reached_is_reported_to_the_secretary_once(
     await h.run_until(meeting.starts_at - timedelta(days=1))
     assert len([s for s in h.sent if s.text.startswith("⚠️")]) == 1
     tally = next(s for s in h.sent if s.text.startswith("📋"))
-    assert "Chưa nhận được nhắc: Trần Thị Bình, Phạm Thị Dung" in tally.text
+    assert "Chưa nhận được nhắc: Trần Thị Bình\n" in tally.text
+    assert "Chưa kết nối với bot (chưa nhắn cho bot lần nào, bot không gửi được): Phạm Thị Dung" in tally.text
     rows = {r.chat_id: (r.state, r.attempts) for r in await h.rows(kind="announce")}
     assert rows[BINH] == (OutboxState.UNDELIVERABLE, 1)
     assert rows[CUONG] == (OutboxState.SENT, 3)

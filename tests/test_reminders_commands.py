@@ -109,7 +109,7 @@ async def test_cancel_refuses_bad_input_and_changes_nothing(app: AppContext, clo
             (GIANG, "/huyhop 03/12"): "không dành cho vai trò",
             (AN, "/huyhop 31/02"): "Không có ngày 31/02",
             (AN, "/huyhop mai"): "Cách dùng: /huyhop",
-            (AN, "/huyhop 04/12"): "không có cuộc họp nào chưa diễn ra vào ngày 04/12/2026",
+            (AN, "/huyhop 04/12"): "Không có cuộc họp nào (chưa bị hủy) vào ngày 04/12",
             (AN, "/huyhop 03/12 " + "x" * 301): "dài quá 300 ký tự",
         },
     )

@@ -28,6 +28,7 @@ from services.meetings import schedule_meeting
 from services.outbox import Recipient, enqueue
 from services.roster import import_rows
 from services.roster_file import parse_rows
+from tests.factories import connect_everyone
 from tests.fake_telegram.flood import Limits
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
 from tests.test_reminders import RecordingSender
@@ -137,6 +138,7 @@ async def big_cell(app: AppContext, fake: FakeTelegram, members: int) -> list[in
         assert cell is not None
         await schedule_meeting(session, cell.id, now + timedelta(days=2), now, place="Hội trường")
         await session.commit()
+    await connect_everyone(app)
     for user_id in ids:
         fake.user(user_id, f"Đảng viên {user_id}")
         fake.chats[user_id].open = True

@@ -175,7 +175,9 @@ async def test_another_cells_secretary_scores_only_their_own(app: AppContext, di
 
 async def test_a_meeting_not_held_cannot_be_scored(app: AppContext, dispatcher: Dispatcher) -> None:
     await build_world(app, meeting_at=datetime(2026, 12, 4, 12, 30, tzinfo=UTC))
-    assert (await say(app, dispatcher, "/chamdiem 04/12/2026 14 40 18")).startswith("Cuộc họp này chưa diễn ra")
+    assert (await say(app, dispatcher, "/chamdiem 04/12/2026 14 40 18")).startswith(
+        "Cuộc họp ngày 04/12/2026 chưa diễn ra"
+    )
     assert await scores(app) == []
 
 

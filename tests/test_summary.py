@@ -13,7 +13,7 @@ from handlers.context import AppContext
 from handlers.delivery import deliver
 from handlers.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
 from handlers.router import Dispatcher
-from handlers.textsplit import MESSAGE_LIMIT, split_messages
+from handlers.textsplit import split_messages, visible_length
 from models import (
     ChatLink,
     Committee,
@@ -28,7 +28,7 @@ from models import (
 from services.roster import import_rows
 from services.roster_file import parse_rows
 from tests.dialog import ConsoleDialog
-from tests.factories import CELL, COMMITTEE, build_world, roster_table
+from tests.factories import CELL, COMMITTEE, build_world, connect_everyone, roster_table
 from tests.fake_telegram import parse_html, utf16_len
 from tests.test_summary_world import hold_meeting
 
@@ -129,7 +129,7 @@ async def test_summary_posts_to_the_committee_and_shows_the_secretary(app: AppCo
     ):
         assert fragment in post, fragment
     private_text = parse_html("\n".join(recorder.to("1001")))
-    assert "Đã gửi bản tổng kết lên nhóm cấp ủy." in private_text
+    assert "Đã gửi bản tổng kết cuộc họp ngày 04/11/2026 lên nhóm cấp ủy." in private_text
     assert "Lê Văn Cường: Đi công tác Đà Nẵng" in private_text
     assert all(m.to is None or m.to.chat_id == COMMITTEE_CHAT for m in response.messages)
     async with app.sessions() as session:
@@ -154,7 +154,7 @@ async def test_running_the_summary_again_edits_the_committee_post(app: AppContex
     assert [e.message_id for e in recorder.edits] == [first_id]
     assert recorder.edits[0].to == Address(Platform.TELEGRAM, COMMITTEE_CHAT)
     assert "Phạm Thị Dung: Ý kiến mới" in recorder.edits[0].text
-    assert "Đã sửa lại bản tổng kết trong nhóm cấp ủy" in all_text(again)
+    assert "Đã sửa lại bản tổng kết cuộc họp ngày 04/11/2026 trong nhóm cấp ủy" in all_text(again)
 
 
 async def test_a_platform_without_edits_gets_a_replacement_that_says_so(
@@ -198,7 +198,27 @@ async def test_a_long_summary_is_split_and_every_part_is_edited_on_rerun(
 
     await run(app, dispatcher, private("1001", "/tongket"), recorder)
     assert len(recorder.to(COMMITTEE_CHAT)) == len(parts)
-    assert len(recorder.edits) == len(parts)
+    assert recorder.edits == []  # nothing changed: no edit (Telegram refuses "message is not modified")
+    await add_opinions(app, meeting_id, people["Nguyễn Văn An"], "Ý kiến cuối")
+    await run(app, dispatcher, private("1001", "/tongket"), recorder)
+    assert len(recorder.to(COMMITTEE_CHAT)) == len(parts)
+    assert 1 <= len(recorder.edits) < len(parts)  # the count and the last part; the middle is unchanged
+
+
+async def test_parts_follow_the_limit_the_platform_declares(app: AppContext, dispatcher: Dispatcher) -> None:
+    """Zalo declares 2,000 characters and no edits: the handler cuts the committee's copy for it
+    (each part recorded, so a re-run replaces them all), not at Telegram's size."""
+    people, cell_id, meeting_id = await standard_meeting(app)
+    await link_chats(app, cell_id, committee_platform=Platform.ZALO)
+    await add_opinions(app, meeting_id, people["Lê Văn Cường"], *[f"Ý kiến số {n} " + "dài " * 150 for n in range(8)])
+    recorder = Recorder()
+    await run(app, dispatcher, private("1001", "/tongket"), recorder)
+    parts = recorder.to(COMMITTEE_CHAT)
+    assert len(parts) >= 3
+    assert all(visible_length(part) <= app.traits(Platform.ZALO).text_limit == 2000 for part in parts)
+    async with app.sessions() as session:
+        purposes = (await session.scalars(select(PostedMessage.purpose))).all()
+    assert len(purposes) == len(parts)
 
 
 async def test_a_shorter_rerun_blanks_the_parts_it_no_longer_needs(app: AppContext, dispatcher: Dispatcher) -> None:
@@ -220,8 +240,8 @@ async def test_a_shorter_rerun_blanks_the_parts_it_no_longer_needs(app: AppConte
 def test_split_keeps_lines_whole_and_cuts_a_giant_line_at_spaces() -> None:
     lines = [Markup("<b>Tiêu đề</b>")] + [Markup("dòng ") + str(n) for n in range(2000)]
     lines.append(Markup("&lt;x&gt; ") * 3000)
-    parts = split_messages(lines)
-    assert all(utf16_len(p) <= MESSAGE_LIMIT for p in parts)
+    parts = split_messages(lines, 4096)
+    assert all(visible_length(p) <= 4096 for p in parts)
     for part in parts:
         parse_html(str(part))  # never cut inside a tag or an entity
     joined = "\n".join(parse_html(str(p)) for p in parts)
@@ -233,11 +253,13 @@ def test_split_keeps_lines_whole_and_cuts_a_giant_line_at_spaces() -> None:
 async def test_summary_in_the_cell_group_names_nobody_there(app: AppContext, dispatcher: Dispatcher) -> None:
     _, cell_id, _ = await standard_meeting(app)
     await link_chats(app, cell_id)
+    await connect_everyone(app)  # Bình has written to the bot, so it may answer her privately
     recorder = Recorder()
     await run(app, dispatcher, in_group("1002", "/tongket"), recorder)
     in_the_group = recorder.to(CELL_GROUP)
     assert in_the_group == [
-        "Đã gửi bản tổng kết lên cấp ủy; nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình."
+        "Đã gửi bản tổng kết cuộc họp ngày 04/11/2026 lên cấp ủy; "
+        "nội dung chi tiết đã nhắn riêng cho đồng chí Trần Thị Bình."
     ]
     assert any("Đi công tác Đà Nẵng" in text for text in recorder.to("1002"))
     assert any("Đi công tác Đà Nẵng" in text for text in recorder.to(COMMITTEE_CHAT))
@@ -403,10 +425,10 @@ async def test_a_meeting_not_held_yet_or_still_open_is_refused(app: AppContext, 
     nothing = all_text(await run(app, dispatcher, private("1001", "/tongket"), Recorder()))
     assert nothing == "Chi bộ chưa có cuộc họp nào đã diễn ra."
     future = all_text(await run(app, dispatcher, private("1001", "/tongket 04/12/2026"), Recorder()))
-    assert future.startswith("Cuộc họp này chưa diễn ra")
+    assert future.startswith("Cuộc họp ngày 04/12/2026 chưa diễn ra")
     await hold_meeting(app, world.cell_id, datetime(2026, 11, 23, 1, 0, tzinfo=UTC), close=False)
     still_open = all_text(await run(app, dispatcher, private("1001", "/tongket"), Recorder()))
-    assert still_open.startswith("Cuộc họp đang mở điểm danh.")
+    assert still_open.startswith("Cuộc họp ngày 23/11/2026 đang mở điểm danh.")
     async with app.sessions() as session:
         assert (await session.scalars(select(Meeting.summary_at))).all() == [None, None]
 
@@ -420,7 +442,7 @@ async def test_console_dialog(app: AppContext) -> None:
     assert f"[→ telegram {COMMITTEE_CHAT}]" in first
     assert "Dự họp: 3/5 đồng chí (60%)" in first
     second = await dialog.say("tong ket")
-    assert f"[✎ telegram {COMMITTEE_CHAT}]" in second
+    assert f"[✎ telegram {COMMITTEE_CHAT}]" not in second  # nothing changed: no edit
     assert f"[→ telegram {COMMITTEE_CHAT}]" not in second
 
 

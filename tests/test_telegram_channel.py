@@ -14,9 +14,10 @@ from core.logs import RedactingFormatter, setup_logging
 from handlers.context import AppContext
 from handlers.messages import Address, Button
 from models import ChatLink, MemberRole, Membership, Platform
-from tests.factories import build_world
+from tests.factories import build_world, connect_everyone
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, parse_html
 from tests.fake_telegram.fixtures import People
+from tests.fake_telegram.world import FakeUser
 
 
 async def test_help_next_and_me_in_a_private_chat(
@@ -46,12 +47,20 @@ def menu(fake: FakeTelegram, *scope: object) -> list[str]:
     return [c["command"] for c in fake.commands.get((scope, ""), [])]
 
 
+async def connect(app: AppContext, fake: FakeTelegram, *users: FakeUser) -> None:
+    """These people pressed Start earlier (their private chats are open, the bot noted it)."""
+    for user in users:
+        fake.chats[user.id].open = True
+    await connect_everyone(app, *(str(user.id) for user in users))
+
+
 async def test_menus_and_bot_name_are_set_at_start(tg_app: AppContext, fake: FakeTelegram, people: People) -> None:
     world = await build_world(tg_app)
     group = fake.group("Chi bộ Khu phố 1")
     async with tg_app.sessions() as session:
         session.add(ChatLink(platform=Platform.TELEGRAM, chat_id=str(group.id), cell_id=world.cell_id))
         await session.commit()
+    await connect(tg_app, fake, people.an, people.binh, people.cuong, people.khang, people.giang)
     async with TelegramChannel(tg_app).running():
         assert tg_app.bot_names[Platform.TELEGRAM] == "chibo_test_bot"
     private, groups = menu(fake, "all_private_chats"), menu(fake, "all_group_chats")
@@ -78,6 +87,7 @@ async def test_menus_follow_role_changes_while_running(
     """A secretary stepping down and a member taking over: the next refresh (every few minutes)
     sends just the menus that changed, and drops the one no longer wanted."""
     world = await build_world(tg_app)
+    await connect(tg_app, fake, people.an, people.binh, people.khang, people.giang)
     group = fake.group("Chi bộ Khu phố 1")
     fake.add_bot(people.an, group)
     await fake.say(people.cuong, "/start")
@@ -103,6 +113,44 @@ async def test_menus_follow_role_changes_while_running(
     assert "modiemdanh" in menu(fake, "chat_member", group.id, people.cuong.id)
     assert not menu(fake, "chat", people.an.id)
     assert not menu(fake, "chat_member", group.id, people.an.id)
+
+
+async def test_menus_only_for_accounts_that_wrote_to_the_bot(
+    tg_app: AppContext, fake: FakeTelegram, people: People
+) -> None:
+    """An imported Telegram id that never pressed Start gets no personal menu (Telegram would answer
+    "chat not found" at every refresh); once it writes, the next refresh gives it its menu."""
+    await build_world(tg_app)
+    async with TelegramChannel(tg_app).running() as channel:
+        assert not menu(fake, "chat", people.an.id)
+        await fake.say(people.an, "/start")
+        assert await channel.menus.refresh() == 1
+        assert "datlich" in menu(fake, "chat", people.an.id)
+    assert fake.rejected() == []
+
+
+async def test_menus_set_are_remembered_across_restarts_and_processes(
+    tg_app: AppContext, fake: FakeTelegram, people: People
+) -> None:
+    """A restart sends no menu that is already set, yet still drops one no longer wanted, even when
+    the role changed while the bot was down (or in another process)."""
+    world = await build_world(tg_app)
+    await connect(tg_app, fake, people.an, people.binh, people.khang, people.giang)
+    async with TelegramChannel(tg_app).running():
+        assert "datlich" in menu(fake, "chat", people.an.id)
+    since = fake.mark()
+    async with TelegramChannel(tg_app).running():
+        pass
+    assert fake.calls_to("setMyCommands", since=since) == []
+    async with tg_app.sessions() as session, session.begin():
+        an = await session.scalar(select(Membership).where(Membership.person_id == world.people["Nguyễn Văn An"]))
+        assert an is not None
+        an.role = MemberRole.MEMBER
+    async with TelegramChannel(tg_app).running():
+        pass
+    assert not menu(fake, "chat", people.an.id)
+    assert [c.method for c in fake.calls[since:] if "commands" in c.method] == ["deletemycommands"]
+    assert fake.rejected() == []
 
 
 async def test_privacy_mode_groups_only_see_commands(

@@ -48,8 +48,8 @@ async def test_sender_maps_telegram_errors(fake: FakeTelegram, people: People, c
     sender = channel.sender
     with pytest.raises(Undeliverable, match=r"(?i)chat not found"):
         await sender.send(to(123456), Markup("x"))
-    with pytest.raises(Undeliverable, match=r"(?i)can't initiate conversation"):
-        await sender.send(to(people.khang.id), Markup("x"))
+    with pytest.raises(Undeliverable, match=r"(?i)chat not found"):
+        await sender.send(to(people.khang.id), Markup("x"))  # never pressed Start
     await opened(fake, people.cuong)
     await fake.wait_for(lambda: fake.sent(people.cuong.id))
     fake.block(people.cuong)

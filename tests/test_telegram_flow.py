@@ -98,13 +98,12 @@ async def test_a_month_of_one_cell(
     # ---- RSVP and an excuse with a reason ---------------------------------------------------------
     since = fake.mark()
     toast = await fake.click(cuong, announcement, announcement.button("Sẽ dự"))
-    assert "sẽ dự họp" in toast["text"]
+    assert "sẽ dự cuộc họp" in toast["text"]
     toast = await fake.click(dung, announcement, announcement.button("Xin vắng"))
     assert "nhắn lý do" in toast["text"]
-    # Dung's id was imported but she never opened the bot, so Telegram refuses the private question;
-    # the toast already told her to write to the bot, and her next message is taken as the reason.
-    await fake.wait_for(lambda: fake.calls_to("sendMessage", since=since))
-    assert fake.calls_to("sendMessage", since=since)[0].status == 403
+    # Dung's id was imported but she never opened the bot, so the bot does not try to write to her
+    # privately (Telegram would refuse); the toast told her to write to the bot, and her next
+    # message is taken as the reason.
     [excused] = await fake.say(dung, "Đi công tác <Đà Nẵng> & họp tổ")
     assert "xin vắng có lý do" in excused.text
     assert fake.sent(group.id, since=since) == []  # presses never post in the group
@@ -128,7 +127,7 @@ async def test_a_month_of_one_cell(
         toast = await fake.click(member, post, post.button("Có mặt"))
         assert toast["text"] == "Đã điểm danh. Cảm ơn đồng chí!"
     again = await fake.click(cuong, post, post.button("Có mặt"))
-    assert again["text"] == "Đồng chí đã điểm danh."
+    assert again["text"].startswith("Đồng chí đã điểm danh cuộc họp ngày ")
     stranger = await fake.click(people.stranger, post, post.button("Có mặt"))
     assert "chưa kết nối" in stranger["text"]
     other_cell = await fake.click(people.khang, post, post.button("Có mặt"))
@@ -167,13 +166,7 @@ async def test_a_month_of_one_cell(
     assert link.chat_id == str(group.id)
     assert [o.text for o in opinions] == ["Đề nghị <b>tăng cường</b> sinh hoạt chuyên đề"]
 
-    # The group never saw anyone's reason, and Telegram refused nothing but messages to people who
-    # never opened a chat with the bot.
+    # The group never saw anyone's reason, and Telegram refused nothing: Bình (deputy) was not asked
+    # to approve Lan's claim, nor Dung for her reason, before either had opened the bot.
     assert "Đà Nẵng" not in group_texts(fake, group)
-    refused = [(c.method, int(c.params["chat_id"]), c.description) for c in fake.calls if not c.ok]
-    cannot_initiate = "Forbidden: bot can't initiate conversation with a user"
-    # Bình (deputy) was asked to approve Lan's claim, and Dung the reason, before either opened the bot.
-    assert sorted(refused) == [
-        ("sendmessage", people.binh.id, cannot_initiate),
-        ("sendmessage", dung.id, cannot_initiate),
-    ]
+    assert [c for c in fake.calls if not c.ok] == []

@@ -127,7 +127,7 @@ async def test_numbered_choices_answer_the_reminder(app: AppContext, fake: FakeZ
     assert fake.take(PHUONG)[-1].endswith("2. Xin vắng\nXin vắng thì nhắn 2 kèm lý do, ví dụ: 2 bận công tác")
 
     await fake.say(PHUONG, "có")
-    assert fake.take(PHUONG) == ["Đã ghi nhận: đồng chí sẽ dự họp."]
+    assert fake.take(PHUONG)[0].startswith("Đã ghi nhận: đồng chí sẽ dự cuộc họp ngày ")
     assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ATTEND, None)
 
     await fake.say(PHUONG, "2")  # no reason yet: the bot asks for one
@@ -159,7 +159,7 @@ async def test_a_secretary_on_zalo_marks_a_member(
     await fake.say("z-an", "diem danh ho")
     assert "Phạm Thị Dung" in fake.take("z-an")[0]
     await fake.say("z-an", "điểm danh hộ Phạm Thị Dung vang nằm viện")
-    assert fake.take("z-an") == ["Đã ghi Phạm Thị Dung vắng có lý do."]
+    assert fake.take("z-an") == ["Đã ghi Phạm Thị Dung vắng có lý do (cuộc họp ngày 04/12/2026)."]
     assert await rsvp_of(app, meeting_id, "Phạm Thị Dung") == (Rsvp.ABSENT, "nằm viện")
 
 
@@ -187,7 +187,7 @@ async def test_choices_survive_a_restart_through_the_outbox(
         await session.commit()
     async with ZaloRuntime(app, dispatcher, {}, poll_seconds=5).running():  # a fresh process: nothing in memory
         await fake.say(PHUONG, "1")
-    assert fake.take(PHUONG) == ["Đã ghi nhận: đồng chí sẽ dự họp."]
+    assert fake.take(PHUONG)[0].startswith("Đã ghi nhận: đồng chí sẽ dự cuộc họp ngày ")
     assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ATTEND, None)
 
 

@@ -9,13 +9,22 @@ from markupsafe import Markup
 
 from channels.choices import Choices
 from channels.zalo.charts import CHART_PREFIX, ChartStore
-from channels.zalo.render import TEXT_LIMIT, render, split_text
+from channels.zalo.render import render
 from channels.zalo.updates import BadUpdate, parse_update
 from core.clock import FakeClock
 from core.i18n import Translator
 from handlers.messages import Button, ChatKind
 from handlers.registry import ROUTER
+from handlers.textsplit import split_text as split_any
 from models import Platform
+
+TEXT_LIMIT = 2000
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Zalo's parts: plain text, its 2,000-character limit."""
+    return split_any(text, limit, markup=False)
+
 
 MESSAGE = {
     "message_id": "16f6366b3f02645a3d15",

@@ -1,9 +1,10 @@
 """The Telegram channel: long polling with python-telegram-bot, one handler for every update.
 
-Each update becomes a neutral `Incoming` for the dispatcher; its `Response` is rendered back:
-messages as HTML (split past 4096 characters) with inline keyboards, a button press answered with
-answerCallbackQuery only (never a new message in the chat it was pressed in), edits coalesced per
-message. Every outgoing message goes through the one limiter the `TelegramSender` owns.
+Each update becomes a neutral `Incoming` for the dispatcher; its `Response` goes out through the
+one delivery path (handlers/delivery.py), each message by the sender of its address's platform: a
+Telegram newcomer's join request reaches a Zalo secretary. A button press is answered with
+answerCallbackQuery only (never a new message in the chat it was pressed in). Every Telegram call
+goes through the one limiter the `TelegramSender` owns.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from handlers.context import AppContext
-from handlers.delivery import DeliveryError, RetryLater, Sender, TransientFailure, remember_posted, send_outgoing
-from handlers.messages import Address, Incoming, Outgoing, Response
+from handlers.delivery import Sender, deliver
+from handlers.messages import Address, Incoming, Response
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Platform
@@ -38,10 +39,6 @@ SQLITE_CONCURRENCY = 2
 CONCURRENT_UPDATES = 16
 # Long-polling wait (seconds) for getUpdates.
 POLL_TIMEOUT = 10
-# Tries for a direct reply when Telegram asks us to slow down or the network hiccups.
-REPLY_ATTEMPTS = 3
-# Longest 429 wait a direct reply accepts before giving up (the user would have moved on).
-REPLY_MAX_WAIT = 30.0
 TOAST_LIMIT = 200
 
 
@@ -65,6 +62,7 @@ class TelegramChannel:
         request_timeout: float = 10.0,
         limiter: RateLimiter | None = None,
         concurrency: int | None = None,
+        senders: dict[Platform, Sender] | None = None,
     ) -> None:
         config = app.config.telegram
         self.app = app
@@ -83,6 +81,9 @@ class TelegramChannel:
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config), edit_interval)
+        # Every running platform's sender, shared with the other channels and the outbox; this
+        # channel adds its own while it runs.
+        self.senders = senders if senders is not None else {}
         self.menus = Menus(self.application.bot, app, self.dispatcher.router.commands)
         self._menu_task: asyncio.Task[None] | None = None
 
@@ -103,6 +104,7 @@ class TelegramChannel:
             timeout=POLL_TIMEOUT, allowed_updates=["message", "callback_query", "my_chat_member"]
         )
         await self.application.start()
+        self.senders[Platform.TELEGRAM] = self.sender
         log.info("Telegram bot @%s is polling", self.username)
 
     async def post_init(self) -> None:
@@ -125,6 +127,8 @@ class TelegramChannel:
 
     async def stop(self) -> None:
         """Stop polling, let the last edits land, close the HTTP clients."""
+        if self.senders.get(Platform.TELEGRAM) is self.sender:
+            del self.senders[Platform.TELEGRAM]
         if self._menu_task is not None:
             self._menu_task.cancel()
             await asyncio.gather(self._menu_task, return_exceptions=True)
@@ -151,9 +155,8 @@ class TelegramChannel:
             return
         joined = bot_joined_group(update)
         if joined is not None:
-            await self._reply(
-                Address(Platform.TELEGRAM, str(joined)), Outgoing(self.app.tr.t("telegram-added-to-group"))
-            )
+            greeting = Response().say(self.app.tr.t("telegram-added-to-group"))
+            await deliver(self.app, greeting, Address(Platform.TELEGRAM, str(joined)), self._senders())
             return
         incoming = to_incoming(update, self.username)
         if incoming is None:
@@ -161,18 +164,16 @@ class TelegramChannel:
         response = await self.dispatcher.handle(incoming)
         await self.render(incoming, response, update.callback_query.id if update.callback_query else None)
 
+    def _senders(self) -> dict[Platform, Sender]:
+        """The shared senders, with this channel's own even before `start` registered it (tests)."""
+        return {Platform.TELEGRAM: self.sender, **self.senders}
+
     async def render(self, incoming: Incoming, response: Response, query_id: str | None) -> None:
         if query_id is not None:
             await self._answer(query_id, response.toast)
         # A press is never answered in the chat it came from: what the handler says goes to the presser.
         origin = Address(Platform.TELEGRAM, incoming.user_id) if query_id is not None else incoming.chat
-        for message in response.messages:
-            target = message.to or origin
-            message_id = await self._reply(target, message)
-            if message_id is not None and message.remember is not None:
-                await remember_posted(self.app, message.remember, target, message_id)
-        for edit in response.edits:
-            await self.sender.edit(edit)
+        await deliver(self.app, response, origin, self._senders(), origin_wrote=origin == incoming.chat)
 
     async def _answer(self, query_id: str, toast: str | None) -> None:
         try:
@@ -180,26 +181,6 @@ class TelegramChannel:
         except TelegramError as error:
             # The query expired (the user waited too long); the answer is only a courtesy.
             log.info("callback answer not delivered: %s", error.message)
-
-    async def _reply(self, to: Address, message: Outgoing) -> str | None:
-        """Send a direct reply, waiting out a short 429 or a network hiccup; None if it cannot go."""
-        for attempt in range(1, REPLY_ATTEMPTS + 1):
-            try:
-                return await send_outgoing(self.sender, to, message)
-            except RetryLater as error:
-                if error.retry_after > REPLY_MAX_WAIT or attempt == REPLY_ATTEMPTS:
-                    break
-                await asyncio.sleep(error.retry_after)
-            except TransientFailure:
-                if attempt == REPLY_ATTEMPTS:
-                    break
-                await asyncio.sleep(attempt)
-            except DeliveryError as error:
-                kind = "group" if to.chat_id.startswith("-") else "user"
-                log.info("reply to a %s chat not delivered: %s", kind, error)
-                return None
-        log.warning("reply not delivered after %d attempts", REPLY_ATTEMPTS)
-        return None
 
 
 async def run_telegram(
@@ -210,13 +191,7 @@ async def run_telegram(
     stop: asyncio.Event | None = None,
 ) -> None:
     """Run until `stop` is set or the task is cancelled (Ctrl-C), then stop cleanly. While running,
-    the channel's sender is in `senders`, for the outbox and the reminders."""
-    channel = TelegramChannel(app, dispatcher)
+    the channel's sender is in `senders`, for the other channels, the outbox and the reminders."""
+    channel = TelegramChannel(app, dispatcher, senders=senders)
     async with channel.running():
-        if senders is not None:
-            senders[Platform.TELEGRAM] = channel.sender
-        try:
-            await (stop or asyncio.Event()).wait()
-        finally:
-            if senders is not None:
-                senders.pop(Platform.TELEGRAM, None)
+        await (stop or asyncio.Event()).wait()

@@ -6,7 +6,10 @@ each secretary and deputy theirs in their cell's group (BotCommandScopeChatMembe
 offers exactly what /trogiup lists for that person there.
 
 Roles change while the bot runs (an approved join, a linked group, a re-imported roster), so the
-channel refreshes the menus every few minutes; only scopes whose list changed are sent again.
+channel refreshes the menus every few minutes; only scopes whose list changed are sent again. What
+was set is kept in the database (services/menus.py), so a restart or a second process sends
+nothing that is already there and still drops what is no longer wanted. Personal menus go only to
+accounts that have written to the bot: for the others Telegram answers "chat not found".
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from core.i18n import Translator
 from handlers.context import AppContext
 from handlers.router import Command, Need, allowed
 from models import Account, MemberRole, Membership, Person, Platform, Supervision
-from services import chats
+from services import chats, menus
 from services.people import Actor, actor_of, people_with_roles
 
 log = logging.getLogger(__name__)
@@ -69,7 +72,6 @@ class Menus:
         self.bot = bot
         self.app = app
         self.commands = commands
-        self._sent: dict[BotCommandScope, list[BotCommand]] = {}
 
     async def wanted(self) -> dict[BotCommandScope, list[BotCommand]]:
         """Every scope's menu as the database says now; personal menus only where they differ
@@ -86,7 +88,7 @@ class Menus:
             accounts = (
                 await session.scalars(
                     select(Account)
-                    .where(Account.platform == Platform.TELEGRAM)
+                    .where(Account.platform == Platform.TELEGRAM, Account.connected_at.is_not(None))
                     .where(
                         or_(
                             Account.person_id.in_(
@@ -117,23 +119,52 @@ class Menus:
 
     async def refresh(self) -> int:
         """Send the menus that changed and drop the personal ones no longer wanted; returns how
-        many scopes were sent. A person who never opened a chat with the bot keeps the default."""
-        wanted = await self.wanted()
+        many scopes were sent."""
+        wanted = {scope_key(scope): (scope, menu) for scope, menu in (await self.wanted()).items()}
+        async with self.app.sessions() as session:
+            already = await menus.menus_set(session, Platform.TELEGRAM)
         sent = 0
-        for scope in [s for s in self._sent if s not in wanted]:
+        for key in [k for k in already if k not in wanted]:
+            scope = scope_of(key)
             try:
-                await self.bot.delete_my_commands(scope=scope)
-                del self._sent[scope]
+                if scope is not None:
+                    await self.bot.delete_my_commands(scope=scope)
             except TelegramError as error:
                 log.info("could not drop a menu (%s)", error.message)
-        for scope, menu in wanted.items():
-            if self._sent.get(scope) == menu:
+                continue
+            async with self.app.sessions() as session, session.begin():
+                await menus.record_dropped(session, Platform.TELEGRAM, key)
+        for key, (scope, menu) in wanted.items():
+            entries = [[c.command, c.description] for c in menu]
+            if already.get(key) == entries:
                 continue
             try:
                 await self.bot.set_my_commands(menu, scope=scope)
             except TelegramError as error:
                 log.info("no %s menu for a Telegram account (%s)", scope.type, error.message)
                 continue
-            self._sent[scope] = menu
+            async with self.app.sessions() as session, session.begin():
+                await menus.record_set(session, Platform.TELEGRAM, key, entries, self.app.clock.now())
             sent += 1
         return sent
+
+
+def scope_key(scope: BotCommandScope) -> str:
+    """A scope as stored: its type and the ids that name it ("chat_member:-100123:42")."""
+    ids = [str(getattr(scope, name)) for name in ("chat_id", "user_id") if getattr(scope, name, None) is not None]
+    return ":".join([scope.type, *ids])
+
+
+def scope_of(key: str) -> BotCommandScope | None:
+    """The scope a stored key names; None for one this version does not set."""
+    kind, *ids = key.split(":")
+    numbers = [int(i) for i in ids if i.lstrip("-").isdigit()]
+    if kind == BotCommandScope.CHAT and len(numbers) == 1:
+        return BotCommandScopeChat(numbers[0])
+    if kind == BotCommandScope.CHAT_MEMBER and len(numbers) == 2:
+        return BotCommandScopeChatMember(numbers[0], numbers[1])
+    if kind == BotCommandScope.ALL_PRIVATE_CHATS:
+        return BotCommandScopeAllPrivateChats()
+    if kind == BotCommandScope.ALL_GROUP_CHATS:
+        return BotCommandScopeAllGroupChats()
+    return None

@@ -20,15 +20,19 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 
 from channels.ratelimit import RateLimiter, Window
 from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
-from channels.telegram.render import keyboard, split_html
+from channels.telegram.render import keyboard
 from core.config import TelegramConfig
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
 from handlers.messages import Address, Edit, Keyboard
+from handlers.platforms import PlatformTraits
+from handlers.textsplit import split_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CAPTION_LIMIT = 1024
+# Telegram edits its messages and shows 4,096 characters of parsed text in one.
+TRAITS = PlatformTraits(can_edit=True, text_limit=4096)
 # A private chat may take a short burst; on average `chat_per_second` (Telegram: about 1/s).
 CHAT_BURST_SECONDS = 3.0
 # Answers Telegram gives when the recipient is gone for good, whatever the status code.
@@ -65,9 +69,9 @@ class TelegramSender:
         self.edits = EditThrottle(self._edit_now, edit_interval)
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
-        """Send (in several parts when over 4096 characters; the buttons go on the last) and return
+        """Send (in several parts when too long; the buttons go on the last) and return
         the id of the last part, the one a later edit would change."""
-        parts = split_html(str(text))
+        parts = split_text(str(text), TRAITS.text_limit) or [""]
         message_id = ""
         for number, part in enumerate(parts, start=1):
             markup = keyboard(buttons) if number == len(parts) else None
@@ -77,7 +81,7 @@ class TelegramSender:
 
     async def send_photo(self, to: Address, image: bytes, caption: Markup) -> str:
         """A picture (PNG bytes) with its caption; caption text past Telegram's limit follows as messages."""
-        first, *rest = split_html(str(caption), CAPTION_LIMIT) or [""]
+        first, *rest = split_text(str(caption), CAPTION_LIMIT) or [""]
         sent = await self._call(
             to.chat_id,
             lambda: self.bot.send_photo(
@@ -89,7 +93,7 @@ class TelegramSender:
 
     async def send_document(self, to: Address, name: str, data: bytes, caption: Markup) -> str:
         """A file (an export) with its caption; caption text past Telegram's limit follows as messages."""
-        first, *rest = split_html(str(caption), CAPTION_LIMIT) or [""]
+        first, *rest = split_text(str(caption), CAPTION_LIMIT) or [""]
         sent = await self._call(
             to.chat_id,
             lambda: self.bot.send_document(
@@ -116,7 +120,7 @@ class TelegramSender:
             await self._call(
                 edit.to.chat_id,
                 lambda: self.bot.edit_message_text(
-                    split_html(str(text))[0],
+                    (split_text(str(text), TRAITS.text_limit) or [""])[0],
                     chat_id=edit.to.chat_id,
                     message_id=int(edit.message_id),
                     parse_mode=ParseMode.HTML,

@@ -4,3 +4,7 @@ A thin client of our own on httpx (client.py), update parsing (updates.py), rend
 platform without buttons or edits (render.py), the outbox Sender (sender.py), the webhook and
 chart server (server.py) and the channel that ties them to the Dispatcher (channel.py).
 """
+
+from channels.zalo.sender import TRAITS
+
+__all__ = ["TRAITS"]

@@ -21,8 +21,8 @@ from channels.zalo.client import ZaloClient, ZaloError
 from channels.zalo.sender import ZaloSender
 from channels.zalo.updates import BadUpdate, ZaloUpdate, parse_update
 from handlers.context import AppContext
-from handlers.delivery import DeliveryError, Sender, deliver
-from handlers.messages import Address, Button, ChatKind, Response
+from handlers.delivery import Sender, deliver
+from handlers.messages import Address, Button, ChatKind, Outgoing, Response
 from handlers.router import Dispatcher
 from models import OutboxMessage, OutboxState, Platform
 
@@ -125,14 +125,11 @@ class ZaloChannel:
         return choices
 
     async def _deliver(self, response: Response, origin: Address) -> None:
-        try:
-            if response.toast and not any(m.to in (None, origin) for m in response.messages):
-                # No toasts on Zalo: the short answer to a press becomes a message, unless the
-                # handler already says more to this chat (the toast would only repeat it).
-                await self.sender.send(origin, escape(response.toast))
-            await deliver(self.app, response, origin, self.senders)
-        except DeliveryError as exc:
-            log.warning("zalo reply not delivered: %s", exc)
+        if response.toast and not any(m.to in (None, origin) for m in response.messages):
+            # No toasts on Zalo: the short answer to a press becomes a message, unless the
+            # handler already says more to this chat (the toast would only repeat it).
+            response.messages.insert(0, Outgoing(escape(response.toast)))
+        await deliver(self.app, response, origin, {Platform.ZALO: self.sender, **self.senders})
 
     async def poll_forever(self, poll_seconds: int = POLL_SECONDS) -> None:
         """getUpdates until cancelled; bad updates are skipped, failures retried with backoff."""

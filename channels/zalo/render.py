@@ -1,4 +1,4 @@
-"""A neutral message as Zalo text: plain text, numbered choices instead of buttons, 2000-character parts.
+"""A neutral message as Zalo text: plain text, numbered choices instead of buttons.
 
 The documented sendMessage takes only `chat_id` and `text` (no parse mode), so catalog markup is
 turned into plain text (channels/plain.py): marks like *bold* would reach elderly members as
@@ -14,8 +14,6 @@ from channels.choices import Choices
 from channels.plain import to_plain
 from core.i18n import Translator
 
-TEXT_LIMIT = 2000
-
 
 def render(tr: Translator, text: Markup, choices: Choices) -> str:
     body = to_plain(text).strip()
@@ -28,35 +26,3 @@ def render(tr: Translator, text: Markup, choices: Choices) -> str:
         number = choices.buttons.index(declining) + 1
         lines.append(to_plain(tr.t("zalo-choices-reason-hint", number=number)))
     return "\n".join(lines)
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Parts of at most `limit` characters, cut at line boundaries (inside a line only when one
-    line alone is too long: then at a space, or hard as a last resort). Empty parts are dropped,
-    since Zalo refuses empty text."""
-    parts: list[str] = []
-    current = ""
-    for line in text.splitlines():
-        for piece in _cut_line(line, limit):
-            candidate = f"{current}\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-                continue
-            if current.strip():
-                parts.append(current.strip("\n"))
-            current = piece
-    if current.strip():
-        parts.append(current.strip("\n"))
-    return parts
-
-
-def _cut_line(line: str, limit: int) -> list[str]:
-    pieces = []
-    while len(line) > limit:
-        cut = line.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-        pieces.append(line[:cut].rstrip())
-        line = line[cut:].lstrip()
-    pieces.append(line)
-    return pieces

@@ -19,15 +19,19 @@ from channels.choices import Choices
 from channels.ratelimit import RateLimiter, Window
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient, ZaloError
-from channels.zalo.render import TEXT_LIMIT, render, split_text
+from channels.zalo.render import render
 from core.config import ZaloConfig
 from core.i18n import Translator
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
 from handlers.messages import Address, Edit, Keyboard
+from handlers.platforms import PlatformTraits
+from handlers.textsplit import split_text
 from models import Platform
 
 log = logging.getLogger(__name__)
 
+# Zalo cannot edit a sent message and takes 2,000 characters of plain text in one.
+TRAITS = PlatformTraits(can_edit=False, text_limit=2000)
 # When Zalo says "too many requests" without saying how long to wait.
 DEFAULT_RETRY_AFTER = 5.0
 # Chats whose last numbered choices we keep in memory (older ones fall back to the outbox).
@@ -81,7 +85,7 @@ class ZaloSender:
             raise Undeliverable(f"the Zalo sender cannot reach a {to.platform} chat")
         choices = Choices.of(buttons)
         message_id = ""
-        for part in split_text(render(self.tr, text, choices), TEXT_LIMIT):
+        for part in split_text(render(self.tr, text, choices), TRAITS.text_limit, markup=False):
             message_id = await self._call(self.client.send_message, to.chat_id, part)
         if choices.buttons:
             # Answers by number refer to the last part, the one that shows the numbers.
@@ -100,7 +104,7 @@ class ZaloSender:
         if self.charts is None:
             return await self.send(to, caption)
         url = self.public_url + self.charts.put(image)
-        parts = split_text(render(self.tr, caption, Choices()), TEXT_LIMIT)
+        parts = split_text(render(self.tr, caption, Choices()), TRAITS.text_limit, markup=False)
         message_id = await self._call(self.client.send_photo, to.chat_id, url, parts[0] if parts else "")
         for part in parts[1:]:
             message_id = await self._call(self.client.send_message, to.chat_id, part)

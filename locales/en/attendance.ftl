@@ -1,12 +1,12 @@
 # Answers, check-in, opinions, scheduling.
-help-absent = excuse yourself from the next meeting with a reason: /absent &lt;reason&gt;
+help-absent = excuse yourself from the next meeting with a reason: /absent [dd/mm] &lt;reason&gt; (add the date when you belong to two cells)
 help-checkin = check in with the code read out at the meeting: /checkin &lt;code&gt;
 help-opinion = send an opinion: /opinion &lt;text&gt;; /opinion lists yours; /opinion delete &lt;number&gt; withdraws
 help-schedule = schedule: /schedule dd/mm HH:MM [place]; /schedule monthly &lt;day&gt; HH:MM; /schedule thematic dd/mm HH:MM &lt;topic&gt;
 help-agenda = agenda of the next meeting: /agenda &lt;text&gt;
 help-opencheckin = open check-in (/opencheckin code: the code is required)
-help-closecheckin = close check-in and settle the record
-help-mark = record attendance for someone: /mark &lt;name or number&gt; co|vang [reason]
+help-closecheckin = close check-in and settle the record (/closecheckin dd/mm: settle a past meeting)
+help-mark = record attendance for someone: /mark [dd/mm] &lt;name or number&gt; co|vang [reason]
 
 err-no-meeting = The cell has no upcoming meeting.
 err-group-not-linked = This group is not bound to a cell. The cell secretary sends /link in the group to bind it.
@@ -22,14 +22,14 @@ announce-text =
     Please confirm whether you will attend.
 rsvp-button-yes = Will attend
 rsvp-button-no = Ask to be absent
-rsvp-yes-done = Noted: you will attend.
+rsvp-yes-done = Noted: you will attend the meeting on { $day }.
 rsvp-no-ask-toast = Please message the bot your reason.
-rsvp-no-ask = You asked to be absent. Please send the reason in your next message (or /absent &lt;reason&gt;).
-rsvp-too-late = The meeting has started; answers can no longer change. Please tell the cell secretary directly.
+rsvp-no-ask = You asked to be absent from the meeting on { $day }. Please send the reason in your next message (or /absent &lt;reason&gt;).
+rsvp-too-late = The meeting on { $day } has started; answers can no longer change. Please tell the cell secretary directly.
 absent-usage = Please give the reason: /absent &lt;reason&gt;, e.g. /absent business trip.
 absent-reason-missing = Please give the reason for your absence.
 absent-reason-too-long = The reason is too long (at most { $limit } characters).
-absent-done = Noted: you are excused. Only the cell secretary and the committee see the reason.
+absent-done = Noted: you are excused from the meeting on { $day } of { $cell }. Only the cell secretary and the committee see the reason.
 
 checkin-button = Present
 checkin-post =
@@ -44,24 +44,24 @@ checkin-post-closed =
 checkin-counter = Present { $present }/{ $counted }
 checkin-counter-closed = Present { $present }/{ $counted }
 checkin-counter-exempt = {" "}(and { $exempt } exempted)
-checkin-opened = Check-in is open for { $minutes } minutes. Code: <b>{ $code }</b> (read it out for those checking in by code).
-checkin-opened-code = Check-in is open for { $minutes } minutes and requires the code. Code: <b>{ $code }</b> — read it out in the room; members send /checkin { $code } to the bot.
+checkin-opened = Check-in for the meeting on { $day } is open for { $minutes } minutes. Code: <b>{ $code }</b> (read it out for those checking in by code).
+checkin-opened-code = Check-in for the meeting on { $day } is open for { $minutes } minutes and requires the code. Code: <b>{ $code }</b> — read it out in the room; members send /checkin { $code } to the bot.
 checkin-opened-toast = Check-in opened.
 checkin-no-group = {""}
     The cell has no bound group, so there is no shared check-in button; members check in by code. Send /link in the cell's group to bind it.
 checkin-already-open = Check-in is already open. Code: { $code }
-checkin-meeting-over = This meeting is over or cancelled.
-checkin-too-early = Too early: check-in can open at most 2 hours before the meeting.
-checkin-not-started = The meeting has not started, so check-in cannot be closed.
+checkin-meeting-over = The meeting on { $day } is over or cancelled.
+checkin-too-early = Too early: check-in can open at most 2 hours before the meeting (the meeting on { $day }).
+checkin-not-started = The meeting on { $day } has not started, so check-in cannot be closed.
 checkin-open-usage = Usage: /opencheckin, or /opencheckin code (code required).
 checkin-usage = Please add the code read out in the room: /checkin &lt;code&gt;.
 checkin-needs-code = This cell requires the code: message the bot /checkin &lt;code read out in the room&gt;.
 checkin-closed = Check-in is not open. If you are present, please tell the cell secretary.
 checkin-done = Checked in. Thank you!
-checkin-already = You have already checked in.
+checkin-already = You have already checked in to the meeting on { $day }.
 checkin-wrong-code = Wrong code. Please check the code read out in the room.
 checkin-locked = Too many wrong codes. Please ask the cell secretary to check you in.
-checkin-closed-done = Check-in closed. { $counter }. Whoever neither checked in nor gave a reason is absent without reason.
+checkin-closed-done = Check-in for the meeting on { $day } closed. { $counter }. Whoever neither checked in nor gave a reason is absent without reason.
 
 mark-usage =
     Usage: /mark &lt;name or number&gt; co|vang [reason]
@@ -71,15 +71,15 @@ mark-roster-line = { $number }. { $name }
 mark-no-number = No such number; the roster has { $count } people.
 mark-no-name = Nobody named “{ $name }” in the cell. Send /mark to see the numbered roster.
 mark-ambiguous = Several people match “{ $name }”. Please use the number (send /mark to see it).
-mark-cancelled = The meeting was cancelled.
-mark-present-done = { $name } recorded present.
-mark-excused-done = { $name } recorded absent with reason.
-mark-unexcused-done = { $name } recorded absent without reason.
+mark-cancelled = The meeting on { $day } was cancelled.
+mark-present-done = { $name } recorded present (meeting on { $day }).
+mark-excused-done = { $name } recorded absent with reason (meeting on { $day }).
+mark-unexcused-done = { $name } recorded absent without reason (meeting on { $day }).
 
-opinion-added = Opinion received ({ $count } from you for this meeting). Send /opinion to review.
-opinion-none = You have sent no opinion for this meeting. Send: /opinion &lt;text&gt;.
+opinion-added = Opinion received ({ $count } from you for the meeting on { $day }). Send /opinion to review.
+opinion-none = You have sent no opinion for the meeting on { $day }. Send: /opinion &lt;text&gt;.
 opinion-list =
-    <b>Your opinions</b>
+    <b>Your opinions — meeting on { $day }</b>
     { $opinions }
     Withdraw one: /opinion delete &lt;number&gt;
 opinion-line = { $number }. { $text }
@@ -89,7 +89,7 @@ opinion-too-many = You already have { $limit } opinions for this meeting, the mo
 opinion-meeting-over = The meeting is over; no more opinions.
 opinion-no-such = No opinion with that number (you have { $count }).
 opinion-withdraw-usage = Usage: /opinion delete &lt;number&gt; (see numbers with /opinion).
-opinion-withdrawn = Opinion { $number } withdrawn.
+opinion-withdrawn = Opinion { $number } withdrawn (meeting on { $day }).
 
 schedule-usage =
     Usage:
@@ -115,4 +115,17 @@ schedule-monthly-gap = Note: { $date } has no { $wanted } (the clocks jump forwa
 schedule-monthly-ambiguous = Note: on { $date }, { $wanted } happens twice (the clocks go back); the meeting is at the first one ({ $real } UTC{ $offset }).
 agenda-usage = Usage: /agenda &lt;agenda of the meeting&gt;.
 agenda-too-long = The agenda is too long (at most { $limit } characters).
-agenda-done = Agenda of the next meeting updated: { $agenda }
+agenda-done = Agenda of the meeting on { $day } updated: { $agenda }
+
+# Past meetings nobody settled; members of two cells.
+meeting-none-on-day = There is no meeting (not cancelled) on { $day }.
+meeting-choice-line = • { $cell }: { $when }
+absent-which =
+    You have upcoming meetings in several cells:
+    { $meetings }
+    Which one are you excused from? Press a button below and send the reason, or put the meeting's date before the reason, e.g. /absent { $first } { $example }
+absent-which-button = Absent: { $cell } ({ $day })
+checkin-code-done = Checked in to the meeting on { $day } of { $cell }. Thank you!
+checkin-close-usage = Usage: /closecheckin, or /closecheckin dd/mm to settle a past meeting that had no check-in.
+checkin-no-free-code = Too many check-ins are open at once; please try again in a few minutes.
+mark-settle-hint = The meeting on { $day } is not settled yet. When the marks are done, send /summary { $short } to settle it and send the summary (whoever is not marked counts as absent without reason), or /cancel { $short } if the cell did not meet.

@@ -64,3 +64,9 @@ err-meeting-in-past = That time has passed. Please choose a time in the future.
 err-meeting-overlap = The cell already has another meeting close to that time. Choose another time or cancel the other meeting first.
 
 console-welcome = Hello, { $name }. Type /help for the commands, /quit to leave.
+
+next-which =
+    You belong to several cells with an upcoming meeting:
+    { $meetings }
+    Which cell's meeting do you want to see?
+next-which-button = { $cell } ({ $day })

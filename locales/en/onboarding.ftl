@@ -37,6 +37,7 @@ invite-list =
     { $link }
     Whoever uses the shared code picks their name and waits for your approval.
     On Zalo, members just send the code to the bot.
+invite-not-connected = <b>Not connected yet</b> (an account is on the roster but never wrote to the bot, so the bot cannot write to it): { $names }. Ask them to open the bot and press Start (/start).
 invite-line = { $name }: <code>{ $code }</code> { $link }
 invite-one = Invite code for { $name }: <code>{ $code }</code> (valid { $days } days)
     { $link }

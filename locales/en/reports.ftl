@@ -7,9 +7,9 @@ help-export = export the attendance register (.xlsx) and a minutes draft (.docx)
 reports-none = none
 reports-no-meeting-on = The cell has no meeting on { $day }.
 reports-no-meeting-held = The cell has not held any meeting yet.
-reports-meeting-future = This meeting has not happened yet, so it cannot be summarised or scored.
-reports-checkin-open = Check-in is still open. Close it (/closecheckin) and try again.
-reports-checkin-not-closed = Nobody has checked in to this meeting. Open and close check-in (/opencheckin, /closecheckin) or mark members (/mark), then try again.
+reports-meeting-future = The meeting on { $day } has not happened yet, so it cannot be summarised or scored.
+reports-checkin-open = Check-in for the meeting on { $day } is still open. Close it (/closecheckin) and try again.
+reports-checkin-not-closed = The meeting on { $day } is not settled. If it is under way: open and close check-in (/opencheckin, /closecheckin). If it was held without check-in: mark members (/mark { $short } &lt;name&gt; co|vang), then send /summary { $short } to settle it. If the cell did not meet: /cancel { $short }.
 
 # Summary
 reports-summary-title = <b>MEETING SUMMARY — { $cell }</b>
@@ -31,12 +31,12 @@ reports-summary-score = <b>Score:</b> { $total }/{ $max }, rated { $rating } ({ 
 reports-summary-score-adjusted = Attendance points adjusted: { $reason }
 reports-summary-bontot = <b>Chi bộ bốn tốt:</b> { $rating } ({ $met }/{ $count } criteria)
 reports-summary-no-score = <b>Score:</b> not recorded
-reports-summary-posted = The summary was posted to the committee's chat.
-reports-summary-updated = The summary in the committee's chat was updated (no second copy sent).
+reports-summary-posted = The summary of the meeting on { $day } was posted to the committee's chat.
+reports-summary-updated = The summary of the meeting on { $day } in the committee's chat was updated (no second copy sent).
 reports-summary-replaced = <i>This summary replaces the one sent earlier.</i>
 reports-summary-part-gone = <i>(This part is no longer in the new summary.)</i>
-reports-summary-no-committee = No committee chat is linked, so only you received the summary. To link one: add the bot to the committee's group, then a bot admin types there: /link capuy { $committee }
-reports-summary-in-group = The summary went to the committee; the details were sent privately to { $name }.
+reports-summary-no-committee = No committee chat is linked, so only you received the summary of the meeting on { $day }. To link one: add the bot to the committee's group, then a bot admin types there: /link capuy { $committee }
+reports-summary-in-group = The summary of the meeting on { $day } went to the committee; the details were sent privately to { $name }.
 reports-anonymous-on = From now on, opinions in the committee's summary are shown without their authors.
 reports-anonymous-off = From now on, opinions in the committee's summary are shown with their authors.
 reports-anonymous-usage = Usage: /summary andanh bat (hide authors) or /summary andanh tat.
@@ -162,3 +162,5 @@ reports-docx-score-heading = V. Score and rating
 reports-docx-blank = ..........................................................................................
 reports-docx-sign-chair = CHAIR
 reports-docx-sign-secretary = MINUTE-TAKER
+
+reports-settled-now = Attendance of the meeting on { $day } is now settled from the marks made; whoever was not marked counts as absent (with reason if they asked to be excused).

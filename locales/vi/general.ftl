@@ -64,3 +64,9 @@ err-meeting-in-past = Thời gian họp đã qua. Vui lòng chọn một thời 
 err-meeting-overlap = Chi bộ đã có một cuộc họp khác gần thời điểm này. Hãy chọn giờ khác hoặc hủy cuộc họp kia trước.
 
 console-welcome = Xin chào đồng chí { $name }. Gõ /trogiup để xem các lệnh, /thoat để thoát.
+
+next-which =
+    Đồng chí sinh hoạt ở nhiều chi bộ có cuộc họp sắp tới:
+    { $meetings }
+    Đồng chí muốn xem cuộc họp của chi bộ nào?
+next-which-button = { $cell } ({ $day })

@@ -37,6 +37,7 @@ invite-list =
     { $link }
     Ai dùng mã chung sẽ chọn tên mình và chờ đồng chí xác nhận.
     Trên Zalo, đảng viên chỉ cần gửi mã cho bot.
+invite-not-connected = <b>Chưa kết nối</b> (có tên tài khoản nhưng chưa nhắn cho bot lần nào, nên bot chưa gửi được tin): { $names }. Nhờ các đồng chí này mở bot và bấm Bắt đầu (/start).
 invite-line = { $name }: <code>{ $code }</code> { $link }
 invite-one = Mã mời của { $name }: <code>{ $code }</code> (hạn { $days } ngày)
     { $link }

@@ -7,9 +7,9 @@ help-export = xuất sổ điểm danh (.xlsx) và dự thảo biên bản (.doc
 reports-none = không có
 reports-no-meeting-on = Chi bộ không có cuộc họp nào ngày { $day }.
 reports-no-meeting-held = Chi bộ chưa có cuộc họp nào đã diễn ra.
-reports-meeting-future = Cuộc họp này chưa diễn ra nên chưa tổng kết hay chấm điểm được.
-reports-checkin-open = Cuộc họp đang mở điểm danh. Đồng chí đóng điểm danh (/dongdiemdanh) rồi làm lại.
-reports-checkin-not-closed = Cuộc họp chưa được điểm danh. Đồng chí mở và đóng điểm danh (/modiemdanh, /dongdiemdanh) hoặc điểm danh hộ (/diemdanhho) rồi làm lại.
+reports-meeting-future = Cuộc họp ngày { $day } chưa diễn ra nên chưa tổng kết hay chấm điểm được.
+reports-checkin-open = Cuộc họp ngày { $day } đang mở điểm danh. Đồng chí đóng điểm danh (/dongdiemdanh) rồi làm lại.
+reports-checkin-not-closed = Cuộc họp ngày { $day } chưa được chốt điểm danh. Nếu đang họp: mở và đóng điểm danh (/modiemdanh, /dongdiemdanh). Nếu đã họp mà chưa điểm danh: ghi điểm danh hộ (/diemdanhho { $short } &lt;tên&gt; co|vang) rồi gõ /tongket { $short } để chốt. Nếu không họp: /huyhop { $short }.
 
 # Tổng kết
 reports-summary-title = <b>TỔNG KẾT SINH HOẠT — { $cell }</b>
@@ -31,12 +31,12 @@ reports-summary-score = <b>Điểm:</b> { $total }/{ $max }, xếp loại { $rat
 reports-summary-score-adjusted = Điểm tỷ lệ dự họp đã điều chỉnh: { $reason }
 reports-summary-bontot = <b>Chi bộ bốn tốt:</b> { $rating } ({ $met }/{ $count } tiêu chí)
 reports-summary-no-score = <b>Điểm:</b> chưa chấm
-reports-summary-posted = Đã gửi bản tổng kết lên nhóm cấp ủy.
-reports-summary-updated = Đã sửa lại bản tổng kết trong nhóm cấp ủy (không gửi thêm bản mới).
+reports-summary-posted = Đã gửi bản tổng kết cuộc họp ngày { $day } lên nhóm cấp ủy.
+reports-summary-updated = Đã sửa lại bản tổng kết cuộc họp ngày { $day } trong nhóm cấp ủy (không gửi thêm bản mới).
 reports-summary-replaced = <i>Bản tổng kết này thay thế bản đã gửi trước đó.</i>
 reports-summary-part-gone = <i>(Phần này không còn trong bản tổng kết mới.)</i>
-reports-summary-no-committee = Chưa kết nối nhóm chat của cấp ủy nên bản tổng kết chỉ gửi cho đồng chí. Cách kết nối: thêm bot vào nhóm của cấp ủy, rồi quản trị viên của bot gõ trong nhóm đó: /ketnoi capuy { $committee }
-reports-summary-in-group = Đã gửi bản tổng kết lên cấp ủy; nội dung chi tiết đã nhắn riêng cho đồng chí { $name }.
+reports-summary-no-committee = Chưa kết nối nhóm chat của cấp ủy nên bản tổng kết cuộc họp ngày { $day } chỉ gửi cho đồng chí. Cách kết nối: thêm bot vào nhóm của cấp ủy, rồi quản trị viên của bot gõ trong nhóm đó: /ketnoi capuy { $committee }
+reports-summary-in-group = Đã gửi bản tổng kết cuộc họp ngày { $day } lên cấp ủy; nội dung chi tiết đã nhắn riêng cho đồng chí { $name }.
 reports-anonymous-on = Từ nay ý kiến trong bản tổng kết gửi cấp ủy không kèm tên người phát biểu.
 reports-anonymous-off = Từ nay ý kiến trong bản tổng kết gửi cấp ủy kèm tên người phát biểu.
 reports-anonymous-usage = Cách dùng: /tongket andanh bat (ẩn tên người phát biểu) hoặc /tongket andanh tat.
@@ -162,3 +162,5 @@ reports-docx-score-heading = V. Chấm điểm, xếp loại
 reports-docx-blank = ..........................................................................................
 reports-docx-sign-chair = CHỦ TRÌ
 reports-docx-sign-secretary = THƯ KÝ
+
+reports-settled-now = Đã chốt điểm danh cuộc họp ngày { $day } theo các lượt điểm danh hộ; ai chưa được ghi tính vắng (có lý do nếu đã xin vắng).

@@ -26,7 +26,7 @@ secretary's cancel, move and resend). The names below are the package's interfac
 from services.reminders.actions import cancel_meeting, move_meeting, resend
 from services.reminders.audience import Member, members, names_list, unreachable
 from services.reminders.hygiene import drop_stale, report_undelivered
-from services.reminders.steps import due_meetings, tell_no_day, write_due_steps
+from services.reminders.steps import due_meetings, record_announced, tell_no_day, write_due_steps
 from services.reminders.timeline import Kind, Notice, Render, Rendered, Step, plan, summary_step
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "move_meeting",
     "names_list",
     "plan",
+    "record_announced",
     "report_undelivered",
     "resend",
     "summary_step",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import null, select
+from sqlalchemy import ColumnElement, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -52,6 +52,12 @@ class Target:
     rsvp: bool
 
 
+def _reachable() -> ColumnElement[bool]:
+    """Accounts that can be messaged privately: on a platform that reminds, and connected (the
+    person wrote to the bot once; before that the platform refuses, "chat not found")."""
+    return Account.platform.in_(PLATFORM_PREFERENCE) & Account.connected_at.is_not(None)
+
+
 async def members(session: AsyncSession, cell_id: int, meeting_id: int | None = None) -> list[Member]:
     """Every member of the cell with their preferred chat account and their answer, in one query."""
     answer = Attendance.rsvp if meeting_id is not None else null()
@@ -67,7 +73,7 @@ async def members(session: AsyncSession, cell_id: int, meeting_id: int | None = 
             answer,
         )
         .join(Person, Person.id == Membership.person_id)
-        .outerjoin(Account, (Account.person_id == Person.id) & Account.platform.in_(PLATFORM_PREFERENCE))
+        .outerjoin(Account, (Account.person_id == Person.id) & _reachable())
         .where(Membership.cell_id == cell_id)
         .order_by(Person.full_name, Person.id)
     )
@@ -112,8 +118,8 @@ async def supervisors(session: AsyncSession, cell_id: int, skip: set[int]) -> li
     rows = (
         await session.execute(
             select(Supervision.person_id, Account.platform, Account.external_id)
-            .join(Account, Account.person_id == Supervision.person_id)
-            .where(Supervision.cell_id == cell_id, Account.platform.in_(PLATFORM_PREFERENCE))
+            .join(Account, (Account.person_id == Supervision.person_id) & _reachable())
+            .where(Supervision.cell_id == cell_id)
         )
     ).all()
     best: dict[int, Recipient] = {}
@@ -143,17 +149,19 @@ def names_list(names: Sequence[str]) -> str:
 
 
 async def tally_args(session: AsyncSession, meeting: Meeting, roster: Sequence[Member]) -> dict[str, Any]:
-    """The RSVP count the secretary gets the day before, and who could not be reached."""
+    """The RSVP count the secretary gets the day before, who could not be reached, and who has not
+    connected yet (no account, or one that never wrote to the bot: never messaged, only named)."""
     counted = [m for m in roster if m.status is not MemberStatus.EXEMPT]
     silent = [m.name for m in counted if m.rsvp is None]
     unreachable = await undelivered_names(session, meeting.id)
-    unreachable += [m.name for m in roster if m.to is None and m.gets_reminders and m.name not in unreachable]
+    not_connected = [m.name for m in roster if m.to is None and m.gets_reminders]
     return {
         "attend": sum(m.rsvp is Rsvp.ATTEND for m in roster),
         "absent": sum(m.rsvp is Rsvp.ABSENT for m in roster),
         "silent": len(silent),
         "silent_names": names_list(silent),
         "unreachable": names_list(unreachable),
+        "not_connected": names_list(not_connected),
     }
 
 
@@ -173,5 +181,5 @@ async def undelivered_names(session: AsyncSession, meeting_id: int) -> list[str]
 
 
 def unreachable(roster: Sequence[Member]) -> list[str]:
-    """Members who should get reminders but have linked no chat account."""
+    """Members who should get reminders but have no connected chat account."""
     return [m.name for m in roster if m.to is None and m.gets_reminders and m.rsvp is None]

@@ -50,7 +50,7 @@ async def drop_stale(session: AsyncSession, now: datetime) -> int:
             Meeting.id == OutboxMessage.meeting_id,
             or_(
                 and_(Meeting.state == MeetingState.CANCELLED, OutboxMessage.kind != Kind.CANCELLED),
-                and_(OutboxMessage.kind == Kind.OPEN, Meeting.state != MeetingState.PLANNED),
+                and_(OutboxMessage.kind.in_([Kind.OPEN, Kind.SETTLE]), Meeting.state != MeetingState.PLANNED),
                 and_(OutboxMessage.kind == Kind.SUMMARY, Meeting.summary_at.is_not(None)),
             ),
         )

@@ -18,7 +18,7 @@ from models import (
 )
 from models.db import insert_ignoring_duplicates
 from services.meetings import CURRENT_GRACE
-from services.outbox import enqueue
+from services.outbox import Recipient, enqueue
 from services.reminders.audience import Member, Target, groups, leaders, members, reminded, supervisors, tally_args
 from services.reminders.timeline import (
     SUMMARY_CUTOFF,
@@ -28,6 +28,7 @@ from services.reminders.timeline import (
     Rendered,
     Step,
     plan,
+    settle_step,
     step_key,
     summary_step,
 )
@@ -79,6 +80,7 @@ async def due_meetings(session: AsyncSession, config: Config, now: datetime) -> 
     after = timedelta(hours=config.reminders.summary_after_hours)
     closed = func.coalesce(Meeting.closed_at, Meeting.checkin_closes_at)
     summary_done = exists().where(ReminderStep.meeting_id == Meeting.id, ReminderStep.step == "summary")
+    settle_done = exists().where(ReminderStep.meeting_id == Meeting.id, ReminderStep.step == "settle")
     query = (
         select(Meeting.id)
         .where(
@@ -87,6 +89,12 @@ async def due_meetings(session: AsyncSession, config: Config, now: datetime) -> 
                     Meeting.state == MeetingState.PLANNED,
                     Meeting.starts_at > now - CURRENT_GRACE,
                     Meeting.starts_at <= horizon,
+                ),
+                and_(
+                    Meeting.state == MeetingState.PLANNED,
+                    Meeting.starts_at <= now - CURRENT_GRACE,
+                    Meeting.starts_at > now - SUMMARY_CUTOFF,
+                    ~settle_done,
                 ),
                 and_(
                     Meeting.state == MeetingState.CLOSED,
@@ -109,9 +117,7 @@ async def write_due_steps(session: AsyncSession, meeting_id: int, config: Config
         return 0
     done = set((await session.scalars(select(ReminderStep.step).where(ReminderStep.meeting_id == meeting_id))).all())
     steps = plan(meeting, config) if meeting.state is MeetingState.PLANNED else []
-    summary = summary_step(meeting, config)
-    if summary is not None:
-        steps.append(summary)
+    steps += [s for s in (settle_step(meeting), summary_step(meeting, config)) if s is not None]
     due = [s for s in steps if s.name not in done and s.at <= now and (s.until is None or now < s.until)]
     if not due:
         return 0
@@ -164,7 +170,7 @@ async def _write_step(
         )
     elif step.kind is Kind.SOON:
         targets = [] if announcing else await groups(session, cell.id)
-    elif step.kind in (Kind.OPEN, Kind.SUMMARY):
+    elif step.kind in (Kind.OPEN, Kind.SUMMARY, Kind.SETTLE):
         targets = leaders(roster)
     return await write_rows(session, meeting, step.name, notice, targets, render, now=now, expires_at=step.until)
 
@@ -185,3 +191,25 @@ async def tell_no_day(session: AsyncSession, cell: Cell, month: str, now: dateti
             buttons=buttons,
         )
     return written
+
+
+async def record_announced(
+    session: AsyncSession, meeting: Meeting, to: Sequence[Recipient], rendered: Rendered, now: datetime
+) -> None:
+    """The announcement a handler posts in the cell's groups itself when the meeting is scheduled:
+    recorded as those groups' announce step, so the step never posts a second one there (a group
+    gets one announcement per meeting; later reminders are other messages), and a cancel or move
+    notice knows the group was told."""
+    text, buttons = rendered
+    for recipient in to:
+        await enqueue(
+            session,
+            key=step_key(meeting, "announce", recipient),
+            to=recipient,
+            text=text,
+            kind=Kind.ANNOUNCE.value,
+            not_before=now,
+            buttons=buttons,
+            meeting_id=meeting.id,
+            sent_at=now,
+        )

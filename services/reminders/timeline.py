@@ -37,6 +37,7 @@ class Kind(StrEnum):
     SOON = "soon"
     OPEN = "open"
     SUMMARY = "summary"
+    SETTLE = "settle"
     CANCELLED = "cancelled"
     MOVED = "moved"
     UNDELIVERED = "undelivered"
@@ -102,6 +103,14 @@ def plan(meeting: Meeting, config: Config) -> list[Step]:
             steps.append(Step(f"soon-{minutes}m", Kind.SOON, at, meeting.starts_at))
     steps.append(Step("open", Kind.OPEN, meeting.starts_at, meeting.starts_at + CURRENT_GRACE))
     return steps
+
+
+def settle_step(meeting: Meeting) -> Step | None:
+    """A meeting whose time passed without check-in stays unsettled (not held): once its check-in
+    could no longer open, the secretary is asked, once, to settle it afterwards or cancel it."""
+    if meeting.state is not MeetingState.PLANNED:
+        return None
+    return Step("settle", Kind.SETTLE, meeting.starts_at + CURRENT_GRACE, meeting.starts_at + SUMMARY_CUTOFF)
 
 
 def summary_step(meeting: Meeting, config: Config) -> Step | None:

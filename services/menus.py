@@ -1,0 +1,35 @@
+"""The command menus the bot has set, per platform and scope: kept in the database so that a
+restart or a second process compares with what the platform really shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import CommandMenu, Platform
+from models.db import insert_ignoring_duplicates
+
+Menu = list[list[str]]
+
+
+async def menus_set(session: AsyncSession, platform: Platform) -> dict[str, Menu]:
+    rows = await session.scalars(select(CommandMenu).where(CommandMenu.platform == platform))
+    return {row.scope: row.commands for row in rows.all()}
+
+
+async def record_set(session: AsyncSession, platform: Platform, scope: str, commands: Menu, now: datetime) -> None:
+    """Insert or replace; two processes recording the same scope at once do not collide."""
+    values = {"platform": platform, "scope": scope, "commands": commands, "set_at": now}
+    added = await session.execute(insert_ignoring_duplicates(session, CommandMenu, values, ["platform", "scope"]))
+    if not getattr(added, "rowcount", 0):
+        await session.execute(
+            update(CommandMenu)
+            .where(CommandMenu.platform == platform, CommandMenu.scope == scope)
+            .values(commands=commands, set_at=now)
+        )
+
+
+async def record_dropped(session: AsyncSession, platform: Platform, scope: str) -> None:
+    await session.execute(delete(CommandMenu).where(CommandMenu.platform == platform, CommandMenu.scope == scope))
