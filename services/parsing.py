@@ -65,13 +65,12 @@ def parse_date(text: str, today: date, *, past: bool = False) -> date:
     if not match:
         raise DomainError("err-bad-date", text=text)
     if match.group(5):
-        year, month, day = (int(match.group(n)) for n in (5, 6, 7))
+        typed_year, month, day = match.group(5), int(match.group(6)), int(match.group(7))
     elif match.group(4):
-        day, month, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+        day, month, typed_year = int(match.group(1)), int(match.group(3)), match.group(4)
     else:
         return _nearest(int(match.group(1)), int(match.group(3)), today, past, text)
-    if not YEAR_MIN <= year <= YEAR_MAX:
-        raise DomainError("err-bad-year", text=str(year), low=str(YEAR_MIN), high=str(YEAR_MAX))
+    year = parse_year(typed_year)
     try:
         return date(year, month, day)
     except ValueError:
