@@ -16,20 +16,20 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from channels import console, telegram, zalo
 from channels.console import ConsoleChannel
 from channels.plain import to_plain
-from channels.telegram import TelegramStartError, run_telegram
-from channels.zalo.runner import ZaloStartError, run_zalo
+from channels.telegram import TelegramStartError
+from channels.zalo.runner import ZaloStartError
 from core.clock import Clock, SystemClock
-from core.config import Config, ConfigError, load_config, mask_url
+from core.config import Config, ConfigError, ServerConfig, load_config, mask_url
 from core.i18n import Translator
 from core.logs import Redactor, setup_logging
 from handlers.context import AppContext
-from handlers.delivery import Sender
 from handlers.exports import build_exports, save_exports
 from handlers.privacy import erase_texts
 from handlers.registry import ROUTER
@@ -39,7 +39,7 @@ from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
 from ops.doctor import diagnose, report
-from scheduler.runner import start_scheduler, stop_scheduler
+from processes import POOLS, ProcessError, Role, check_role, run_process
 from services import erasure
 from services.demo import CELL as DEMO_CELL
 from services.demo import DEMO_ROLES, seed_demo
@@ -68,9 +68,11 @@ def _first_line(error: BaseException) -> str:
 
 
 @asynccontextmanager
-async def open_app(config: Config, clock: Clock | None = None) -> AsyncIterator[AppContext]:
+async def open_app(
+    config: Config, clock: Clock | None = None, *, pool: tuple[int, int] = POOLS[Role.RUN]
+) -> AsyncIterator[AppContext]:
     """Engine, migrations and shared parts for one process; disposes the engine on exit."""
-    engine = make_engine(config.database.url)
+    engine = make_engine(config.database.url, pool_size=pool[0], max_overflow=pool[1])
     try:
         try:
             await upgrade(engine)
@@ -245,30 +247,46 @@ async def cmd_run(config: Config, args: argparse.Namespace) -> None:
         args.as_name = getattr(args, "as_name", None)
         await cmd_console(config, args, demo=True)
         return
-    async with open_app(config) as app:
-        await run_channels(app)
+    await run_role(config, Role.RUN)
 
 
-async def run_channels(app: AppContext) -> None:
-    """Every configured platform side by side, one dispatcher for all; one failing to start stops all."""
-    dispatcher = Dispatcher(app, ROUTER)
-    senders: dict[Platform, Sender] = {}
-    # Reminders and the outbox go out through the channels that have started (each adds its sender).
-    scheduler = start_scheduler(app, senders)
+def _listening(config: Config, listen: str | None) -> Config:
+    """The configuration with `--listen` in place of `[server] listen`, for one process of several."""
+    if not listen:
+        return config
+    try:
+        server = ServerConfig.model_validate({**config.server.model_dump(), "listen": listen})
+    except ValidationError:
+        raise CliError(f"--listen {listen!r} must be host:port, e.g. 127.0.0.1:8001") from None
+    return config.model_copy(update={"server": server})
+
+
+async def cmd_serve(config: Config, args: argparse.Namespace) -> None:
+    await run_role(_listening(config, args.listen), Role.SERVE)
+
+
+async def cmd_worker(config: Config, args: argparse.Namespace) -> None:
+    await run_role(_listening(config, args.listen), Role.WORKER)
+
+
+async def run_role(config: Config, role: Role) -> None:
+    """One process of the given role until SIGTERM (or Ctrl-C); a platform failing to start stops it."""
+    try:
+        check_role(config, role)
+    except ProcessError as exc:
+        raise CliError(str(exc)) from None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     with contextlib.suppress(NotImplementedError, RuntimeError):
         loop.add_signal_handler(signal.SIGTERM, stop.set)
     try:
-        async with asyncio.TaskGroup() as group:
-            if app.config.telegram.token:
-                group.create_task(run_telegram(app, dispatcher, senders, stop=stop))
-            if app.config.zalo.token:
-                group.create_task(run_zalo(app, dispatcher, senders, stop=stop))
-    except* (TelegramStartError, ZaloStartError) as failed:
-        raise CliError("; ".join(str(error) for error in failed.exceptions)) from None
+        async with open_app(config, pool=POOLS[role]) as app:
+            await run_process(app, role, stop)
+    except (TelegramStartError, ZaloStartError) as failed:
+        raise CliError(str(failed)) from None
+    except OSError as exc:  # the listen address is taken or not ours
+        raise CliError(f"cannot listen on {config.server.listen}: {exc.strerror or exc}") from None
     finally:
-        await stop_scheduler(scheduler)
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.remove_signal_handler(signal.SIGTERM)
 
@@ -285,6 +303,26 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the bot on the configured chat platforms (console demo without a token)")
     run.add_argument("--as", dest="as_name", help="in console demo mode, chat as this person")
     run.set_defaults(func=cmd_run)
+    serve = sub.add_parser(
+        "serve",
+        help="receive webhook updates for every configured platform on [server] listen (no scheduler)",
+        description="Receive webhook updates (Telegram, Zalo) on [server] listen and answer them; "
+        'also /healthz. Stateless: run several behind a reverse proxy. Needs mode = "webhook".',
+    )
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser(
+        "worker",
+        help="run the scheduled jobs and send the outbox (one worker sends at a time, others stand by)",
+        description="Scheduled jobs (planning, reminders, closing check-ins, digest, menus) and the "
+        "outbox senders. Run two or more: one sends for each bot, the others take over within 10 s.",
+    )
+    worker.set_defaults(func=cmd_worker)
+    for role in (serve, worker):
+        role.add_argument(
+            "--listen",
+            metavar="HOST:PORT",
+            help="this process's /healthz and /metrics address, instead of [server] listen",
+        )
     console = sub.add_parser("console", help="chat with the bot in this terminal as a chosen member")
     console.add_argument("--as", dest="as_name", metavar="NAME", help='full name of the member, e.g. "Nguyễn Văn An"')
     console.set_defaults(func=cmd_console)

@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import logging
 import math
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services import budget
+
+log = logging.getLogger(__name__)
 
 # Every this many calls, chats idle longer than the longest window are forgotten.
 SWEEP_EVERY = 1000
@@ -117,3 +125,72 @@ class RateLimiter:
         """The platform asked us to wait before the next call to this chat."""
         until = self.clock() + seconds
         self._paused[chat] = max(self._paused.get(chat, 0.0), until)
+
+
+class Limiter(Protocol):
+    """What a sender needs: wait for a slot to a chat; hold a chat back when the platform asks."""
+
+    async def acquire(self, chat: str, *, group: bool) -> None: ...
+
+    def pause(self, chat: str, seconds: float) -> None: ...
+
+
+class SharedLimiter:
+    """The same windows, kept in PostgreSQL for every process of one bot (services/budget.py):
+    a serve process's reply, another's counter edit and the worker's fan-out draw on one budget.
+
+    The chat (and group) slot is reserved first and waited for, then the bot-wide slot, so a call
+    held back by its chat does not sit on a bot-wide slot meanwhile. Every window becomes strict
+    spacing (no burst: a private chat gets one message a second, not three at once), so no
+    window ever holds more than its limit, whoever made the calls.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        bot: str,
+        *,
+        overall: Window,
+        per_chat: Window,
+        per_group: Window,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.engine = engine
+        self.bot = bot
+        self.overall = _rate(overall)
+        self.per_chat = _rate(per_chat)
+        self.per_group = _rate(per_group)
+        self.sleep = sleep
+        # Pauses are also kept here, so this process waits even before the database has them.
+        self._local = RateLimiter(sleep=sleep)
+        self._pausing: set[asyncio.Task[None]] = set()
+
+    async def acquire(self, chat: str, *, group: bool) -> None:
+        await self._local.acquire(chat, group=group)
+        wait = await budget.reserve(self.engine, f"{self.bot}:chat:{chat}", self.per_chat)
+        if group:
+            wait = max(wait, await budget.reserve(self.engine, f"{self.bot}:group:{chat}", self.per_group))
+        if wait > 0:
+            await self.sleep(wait)
+        wait = await budget.reserve(self.engine, f"{self.bot}:all", self.overall)
+        if wait > 0:
+            await self.sleep(wait)
+
+    def pause(self, chat: str, seconds: float) -> None:
+        self._local.pause(chat, seconds)
+        task = asyncio.get_running_loop().create_task(
+            budget.pause(self.engine, f"{self.bot}:chat:{chat}", seconds, self.per_chat)
+        )
+        self._pausing.add(task)
+        task.add_done_callback(self._paused)
+
+    def _paused(self, task: asyncio.Task[None]) -> None:
+        self._pausing.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("could not share a pause with the other processes: %s", task.exception())
+
+
+def _rate(window: Window) -> budget.Rate:
+    """Strict spacing: "N in any T seconds" holds only if no burst is allowed (a cell-rate burst
+    would let N through at once and N more over the next T)."""
+    return budget.Rate(window.seconds / window.limit)

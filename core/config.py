@@ -11,7 +11,7 @@ import re
 import tomllib
 from datetime import date, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -126,6 +126,56 @@ def _api_url(value: str) -> str:
 ApiUrl = Annotated[str, AfterValidator(_api_url)]
 
 
+def _webhook_secret(value: str) -> str:
+    # It travels in an HTTP header; Telegram's setWebhook accepts exactly these characters.
+    if value and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
+        raise ValueError("webhook_secret must be 8 to 256 characters from A-Z, a-z, 0-9, _ and -")
+    return value
+
+
+# What the platform echoes on every webhook call (Telegram and Zalo alike); empty = none.
+WebhookSecret = Annotated[str, AfterValidator(_webhook_secret)]
+
+
+# How a platform's updates come in.
+ReceiveMode = Literal["polling", "webhook"]
+
+
+def refuse_moved(data: Any, section: str, moved: dict[str, str]) -> None:
+    """A key that moved to another section stops start-up with a message naming its new place."""
+    if isinstance(data, dict):
+        for key, target in moved.items():
+            if key in data:
+                section_name, _, new_key = target.partition(".")
+                raise ValueError(f"{section}.{key} has moved: set {new_key} in the [{section_name}] section ({target})")
+
+
+class ServerConfig(_Section):
+    """This process's HTTP server (webhooks of every platform, charts, /healthz)."""
+
+    # "host:port"; port 0 picks a free port (tests).
+    listen: str = "127.0.0.1:8443"
+    # What Telegram and Zalo call: the reverse proxy in front of the serve processes; empty = none.
+    public_url: str = ""
+    # /healthz fails once a due outbox message has waited this long (a stuck sender).
+    stuck_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+
+    @field_validator("listen")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 <= int(port) < 65536:
+            raise ValueError(f"listen {value!r} must be host:port, e.g. 127.0.0.1:8443")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value:
+            _web_address(value, schemes=("http", "https"))
+        return value.rstrip("/")
+
+
 class TelegramConfig(_Section):
     token: str = ""
     base_url: ApiUrl = "https://api.telegram.org/bot"
@@ -135,6 +185,10 @@ class TelegramConfig(_Section):
     rate_per_second: Annotated[float, Field(gt=0, le=30)] = 25
     group_per_minute: Annotated[int, Field(ge=1, le=20)] = 20
     chat_per_second: Annotated[float, Field(gt=0, le=1)] = 1
+    # "polling" (getUpdates, one process) or "webhook" (Telegram calls `[server] public_url`).
+    mode: ReceiveMode = "polling"
+    # Sent back by Telegram in X-Telegram-Bot-Api-Secret-Token on every webhook call.
+    webhook_secret: WebhookSecret = ""
 
     @field_validator("token")
     @classmethod
@@ -342,14 +396,10 @@ class ScoringConfig(_Section):
 class ZaloConfig(_Section):
     token: str = ""
     base_url: ApiUrl = "https://bot-api.zaloplatforms.com/bot"
-    # "polling" (getUpdates) or "webhook" (the platform calls us; needs public_url).
-    mode: str = "polling"
+    # "polling" (getUpdates) or "webhook" (the platform calls `[server] public_url`).
+    mode: ReceiveMode = "polling"
     # Secret the platform echoes in X-Bot-Api-Secret-Token on every webhook call (8-256 characters).
-    webhook_secret: str = ""
-    # Where our webhook and chart server listens, "host:port".
-    listen: str = "127.0.0.1:8443"
-    # The bot's public HTTPS address (webhook and digest charts); empty = none.
-    public_url: str = ""
+    webhook_secret: WebhookSecret = ""
     rate_per_second: Annotated[float, Field(gt=0, le=50)] = 5
 
     @field_validator("token")
@@ -357,36 +407,6 @@ class ZaloConfig(_Section):
     def _token(cls, value: str) -> str:
         if value and not re.fullmatch(r"[0-9]+:[A-Za-z0-9_-]{8,}", value):
             raise ValueError("token does not look like a Zalo bot token (bot_id:secret from Zalo Bot Manager)")
-        return value
-
-    @field_validator("mode")
-    @classmethod
-    def _mode(cls, value: str) -> str:
-        if value not in ("polling", "webhook"):
-            raise ValueError(f"mode {value!r} must be polling or webhook")
-        return value
-
-    @field_validator("public_url")
-    @classmethod
-    def _public(cls, value: str) -> str:
-        if value:
-            _web_address(value, schemes=("https",))
-        return value.rstrip("/")
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _secret(cls, value: str) -> str:
-        # It travels in an HTTP header, so only characters every header carries are accepted.
-        if value and not re.fullmatch(r"[A-Za-z0-9_-]{8,256}", value):
-            raise ValueError("webhook_secret must be 8 to 256 characters from A-Z, a-z, 0-9, _ and -")
-        return value
-
-    @field_validator("listen")
-    @classmethod
-    def _listen(cls, value: str) -> str:
-        host, _, port = value.rpartition(":")
-        if not host or not port.isdigit() or not 0 < int(port) < 65536:
-            raise ValueError(f"listen {value!r} must be host:port, e.g. 127.0.0.1:8443")
         return value
 
 
@@ -444,21 +464,40 @@ class Config(_Section):
     scoring: ScoringConfig = ScoringConfig()
     opinions: OpinionsConfig = OpinionsConfig()
     zalo: ZaloConfig = ZaloConfig()
+    server: ServerConfig = ServerConfig()
     privacy: PrivacyConfig = PrivacyConfig()
-
     backup: BackupConfig = BackupConfig()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved(cls, data: Any) -> Any:
+        # Checked here, not in [zalo], so that the message shows no value from the section (its token).
+        if isinstance(data, dict):
+            refuse_moved(data.get("zalo"), "zalo", {"listen": "server.listen", "public_url": "server.public_url"})
+        return data
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Config:
         if self.scoring.attendance_part not in self.scoring.parts:
             raise ValueError(f"scoring.attendance_part {self.scoring.attendance_part!r} is not one of scoring.parts")
-        if self.zalo.mode == "webhook" and self.zalo.token and not (self.zalo.public_url and self.zalo.webhook_secret):
-            raise ValueError("zalo.mode = 'webhook' needs zalo.public_url and zalo.webhook_secret")
+        for name, platform in (("telegram", self.telegram), ("zalo", self.zalo)):
+            if (
+                platform.mode == "webhook"
+                and platform.token
+                and not (self.server.public_url and platform.webhook_secret)
+            ):
+                raise ValueError(f"{name}.mode = 'webhook' needs server.public_url and {name}.webhook_secret")
         return self
 
     def secrets(self) -> list[str]:
         """Values that must never reach a log line."""
-        secrets = (self.telegram.token, self.zalo.token, self.zalo.webhook_secret, *self.database.passwords)
+        secrets = (
+            self.telegram.token,
+            self.telegram.webhook_secret,
+            self.zalo.token,
+            self.zalo.webhook_secret,
+            *self.database.passwords,
+        )
         return list(dict.fromkeys(s for s in secrets if s))
 
 

@@ -37,6 +37,8 @@ class Incoming:
     button: str | None = None
     # For a button press, the message that carried the button (to edit it).
     message_id: str | None = None
+    # The platform's id for a delivered update (webhook): handled at most once, across redeliveries.
+    update_id: str | None = None
 
     @property
     def chat(self) -> Address:

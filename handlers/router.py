@@ -12,9 +12,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from handlers.context import AppContext, Ctx, Pending, is_admin
 from handlers.messages import ChatKind, Incoming, Response
 from models import Platform
+from services import updates
 from services.errors import DomainError
 from services.people import Actor, find_actor, note_connected
 from services.text import clean_name, clean_text, fold
@@ -161,6 +164,11 @@ class Router:
         return None
 
 
+class UpdateNotHandled(Exception):
+    """A delivered update could not be worked on now (database out of reach): the channel must not
+    acknowledge it, so the platform delivers it again."""
+
+
 class Dispatcher:
     """Runs one incoming action end to end. Channels call `handle` and render what it returns."""
 
@@ -185,6 +193,11 @@ class Dispatcher:
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
+                if incoming.update_id is not None and not await updates.first_time(
+                    session, incoming.platform, incoming.update_id, self.app.clock.now()
+                ):
+                    # Delivered again after its work was committed (we died before answering).
+                    return Response()
                 response = await self._shortcut(ctx)
                 if response is None:
                     ctx.actor = await find_actor(
@@ -199,6 +212,14 @@ class Dispatcher:
                 await session.rollback()
                 ctx.expect = None
                 response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
+            except (OperationalError, InterfaceError, OSError) as lost:
+                await session.rollback()
+                if incoming.update_id is not None:
+                    # The database is out of reach: leave the update unanswered so it comes again.
+                    raise UpdateNotHandled(str(lost)) from lost
+                log.exception("handler failed for %s update", incoming.platform)
+                ctx.expect = None
+                response = self._refusal(ctx, "err-internal")
             except Exception:
                 await session.rollback()
                 log.exception("handler failed for %s update", incoming.platform)

@@ -12,6 +12,7 @@ from models.entities import (
     Invite,
     JobRun,
     JoinRequest,
+    Lease,
     Meeting,
     MeetingScore,
     Membership,
@@ -19,7 +20,9 @@ from models.entities import (
     OutboxMessage,
     Person,
     PostedMessage,
+    ProcessedUpdate,
     ReminderStep,
+    SendBudget,
     Supervision,
 )
 from models.enums import (
@@ -49,6 +52,7 @@ __all__ = [
     "JobRun",
     "JoinRequest",
     "JoinState",
+    "Lease",
     "Meeting",
     "MeetingKind",
     "MeetingScore",
@@ -63,7 +67,9 @@ __all__ = [
     "Person",
     "Platform",
     "PostedMessage",
+    "ProcessedUpdate",
     "ReminderStep",
     "Rsvp",
+    "SendBudget",
     "Supervision",
 ]

@@ -13,7 +13,7 @@ from sqlalchemy import Executable, Select, Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -27,8 +27,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> AsyncEngine:
-    """Create the async engine; for a SQLite file, create its folder first."""
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
+    """Create the async engine; for a SQLite file, create its folder first. On PostgreSQL each
+    process holds at most pool_size + max_overflow connections (bot.py sizes them per role, so
+    several serve and worker processes fit in PostgreSQL's default 100)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -36,7 +38,9 @@ def make_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True)
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
+    )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -69,3 +73,12 @@ _INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": pg_insert, "sqlite": 
 
 def _insert(session: AsyncSession) -> Callable[[Any], Any]:
     return _INSERTS[session.get_bind().dialect.name]
+
+
+def insert_ignoring_duplicates_core(
+    connection: AsyncConnection, model: type[Any], values: dict[str, Any], unique: list[str]
+) -> Executable:
+    """`insert_ignoring_duplicates` for a plain connection."""
+    insert = _INSERTS[connection.dialect.name]
+    statement: Executable = insert(model).values(**values).on_conflict_do_nothing(index_elements=unique)
+    return statement

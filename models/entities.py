@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ColumnElement,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -345,6 +346,42 @@ class ReminderStep(Base):
     step: Mapped[str] = mapped_column(String(64))
     done_at: Mapped[datetime]
     messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProcessedUpdate(Base):
+    """An incoming update (Telegram update_id, Zalo message_id) whose work is committed.
+
+    Written in the same transaction as the handler's work: a platform that delivers the update
+    again (we died before answering 200) finds it here and nothing acts twice.
+    """
+
+    __tablename__ = "processed_updates"
+    __table_args__ = (UniqueConstraint("platform", "update_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    update_id: Mapped[str] = mapped_column(String(64))
+    processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Lease(Base):
+    """A named role only one process may hold at a time (on SQLite, where there are no advisory
+    locks): the holder renews `until`; once it lapses another process takes the role over."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    until: Mapped[datetime]
+
+
+class SendBudget(Base):
+    """Telegram's limits shared by every process of one bot (PostgreSQL): for each key (the whole
+    bot, one chat, one group) the theoretical time of the next free slot, in epoch seconds (GCRA).
+    Each send reserves its slot here in one atomic statement, so replies from any serve process
+    and the worker's fan-out draw on one budget."""
+
+    __tablename__ = "send_budget"
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    tat: Mapped[float] = mapped_column(Float)
 
 
 class CommandMenu(Base):

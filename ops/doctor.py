@@ -164,10 +164,10 @@ async def _zalo(config: Config) -> list[Finding]:
 
 def _wanted_webhook(config: Config, platform: str) -> str:
     """The webhook URL the configuration asks for; empty in polling mode."""
-    settings = config.zalo if platform == "zalo" else None
-    if settings is None or settings.mode != "webhook":
+    settings = config.zalo if platform == "zalo" else config.telegram
+    if settings.mode != "webhook":
         return ""
-    return f"{settings.public_url.rstrip('/')}/{platform}/webhook"
+    return f"{config.server.public_url.rstrip('/')}/{platform}/webhook"
 
 
 def _webhook(

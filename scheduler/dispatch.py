@@ -99,6 +99,7 @@ class OutboxDispatcher:
         batch: int = BATCH,
         worker: str | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         # A plain connection, not an ORM session: recording each outcome is one short statement and
         # commit, and that per-message cost bounds the fan-out rate (sends are one at a time).
@@ -114,11 +115,13 @@ class OutboxDispatcher:
         self.sleep = sleep
         # Set on shutdown: finish the message in flight, give the rest back, stop.
         self.stopping = False
+        # False once this process is no longer the one that sends (scheduler/sender_lock.py).
+        self.may_send = may_send
 
     async def run_once(self) -> DispatchReport:
         report = DispatchReport()
         async with self.engine.connect() as connection:
-            while not self.stopping and (claimed := await self._claim(connection)):
+            while not self.stopping and self.may_send() and (claimed := await self._claim(connection)):
                 await self._work(connection, claimed, report)
         return report
 
@@ -173,7 +176,7 @@ class OutboxDispatcher:
         renew_at = self.clock.now() + self.lease / 2
         mine = {row.id for row in claimed}
         for index, row in enumerate(claimed):
-            if self.stopping:
+            if self.stopping or not self.may_send():
                 await self._release(connection, [r.id for r in claimed[index:]])
                 return
             if self.clock.now() >= renew_at:

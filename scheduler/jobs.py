@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.attendance import closed_counter_edits
 from handlers.context import AppContext
@@ -18,7 +19,7 @@ from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
 from models.backup import BackupError, backup, daily_done, prune
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
-from services import attendance, planning, reminders, retention
+from services import attendance, budget, planning, reminders, retention, updates
 
 log = logging.getLogger(__name__)
 
@@ -144,3 +145,15 @@ async def daily_backup(app: AppContext) -> None:
         return
     removed = prune(folder, app.config.backup.keep)
     log.info("daily backup written to %s (%d old ones removed)", path, len(removed))
+
+
+async def forget_old(app: AppContext) -> int:
+    """Hourly: drop processed update ids older than any platform would redeliver, and (PostgreSQL)
+    the send-budget keys of chats nobody wrote to for an hour."""
+    async with app.sessions() as session:
+        forgotten = await updates.forget_old(session, app.clock.now())
+        await session.commit()
+    engine = app.sessions.kw.get("bind")
+    if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql":
+        forgotten += await budget.forget_idle(engine)
+    return forgotten

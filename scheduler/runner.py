@@ -4,15 +4,23 @@ A channel runner calls `start_scheduler(app, senders)` once the senders exist (i
 event loop) and `stop_scheduler` on the way out. Fixed jobs, recreated at every start, with
 all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
 planning ahead daily at 00:05 local time (and once at start), closing check-ins whose time is up,
-the weekly digest, and the daily retention purge at 00:20.
+the weekly digest, the daily retention purge at 00:20, and forgetting old processed update ids
+and send-budget keys.
+
+Several workers may run these side by side. Planning, reminder steps, the digest (written to the
+outbox once per week) and the purges are safe anywhere (unique keys, claims); what sends (the
+outbox, the closed counters' edits) and the backup run only while `sending()` says this process
+holds the bot's sender lock (scheduler/sender_lock.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
+from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_SUBMITTED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -40,27 +48,39 @@ class BotScheduler(AsyncIOScheduler):  # type: ignore[misc]  # APScheduler 3 shi
     def __init__(self, **options: object) -> None:
         super().__init__(**options)
         self._in_flight = 0
+        self._last_finish = time.monotonic()
         self._idle = asyncio.Event()
         self._idle.set()
         self.add_listener(self._count, EVENT_JOB_SUBMITTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
 
     def _count(self, event: JobEvent) -> None:
         self._in_flight += 1 if event.code == EVENT_JOB_SUBMITTED else -1
+        if event.code != EVENT_JOB_SUBMITTED:
+            self._last_finish = time.monotonic()
         if self._in_flight > 0:
             self._idle.clear()
         else:
             self._idle.set()
+
+    def idle_seconds(self) -> float | None:
+        """Seconds since a job run last finished (or the scheduler started); None when stopped.
+        The dispatch job runs every few seconds, so a long silence means the scheduler is stuck."""
+        return time.monotonic() - self._last_finish if self.running else None
 
     async def jobs_finished(self) -> None:
         """Return once no job run is in flight (callers bound the wait)."""
         await self._idle.wait()
 
 
-def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> BotScheduler:
+def build_scheduler(
+    app: AppContext, senders: Mapping[Platform, Sender], sending: Callable[[], bool] = lambda: True
+) -> BotScheduler:
     """The scheduler with its jobs, not started (tests inspect it)."""
     zone = app.config.schedule.zone
     render = renderer(app)
-    dispatcher = OutboxDispatcher(app.sessions, app.clock, senders, claim_seconds=app.config.reminders.claim_seconds)
+    dispatcher = OutboxDispatcher(
+        app.sessions, app.clock, senders, claim_seconds=app.config.reminders.claim_seconds, may_send=sending
+    )
     scheduler = BotScheduler(timezone=zone, job_defaults={"coalesce": True, "misfire_grace_time": None})
     now = datetime.now(zone)
     scheduler.add_job(
@@ -80,7 +100,7 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> BotS
         next_run_time=now,
     )
     scheduler.add_job(
-        jobs.close_due_checkins,
+        only_when(sending, jobs.close_due_checkins),
         IntervalTrigger(seconds=CLOSE_CHECK_SECONDS, timezone=zone),
         args=[app, senders],
         id="close",
@@ -96,19 +116,37 @@ def build_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> BotS
     daily = app.config.backup.daily_time
     if daily is not None:
         scheduler.add_job(
-            jobs.daily_backup,
+            only_when(sending, jobs.daily_backup),  # one worker backs up, not each of them
             CronTrigger(hour=daily.hour, minute=daily.minute, timezone=zone),
             args=[app],
             id="backup",
             name="daily backup",
         )
     add_digest_job(scheduler, app)
+    scheduler.add_job(
+        jobs.forget_old,
+        CronTrigger(minute=17, timezone=zone),
+        args=[app],
+        id="forget-old",
+        name="forget old processed update ids and idle send-budget keys",
+    )
     return scheduler
 
 
-def start_scheduler(app: AppContext, senders: Mapping[Platform, Sender]) -> BotScheduler:
+def only_when(sending: Callable[[], bool], job: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """A job that sends runs only in the process that holds the sender lock."""
+
+    async def gated(*args: Any) -> Any:
+        return await job(*args) if sending() else None
+
+    return gated
+
+
+def start_scheduler(
+    app: AppContext, senders: Mapping[Platform, Sender], sending: Callable[[], bool] = lambda: True
+) -> BotScheduler:
     """Build and start; must be called from inside the running event loop."""
-    scheduler = build_scheduler(app, senders)
+    scheduler = build_scheduler(app, senders, sending)
     scheduler.start()
     return scheduler
 

@@ -296,7 +296,10 @@ async def close_due(session: AsyncSession, now: datetime) -> list[tuple[Meeting,
     """Close every check-in whose time is up, with each one's final count; the scheduler calls this."""
     due = (
         await session.scalars(
-            select(Meeting).where(Meeting.state == MeetingState.CHECKIN_OPEN, Meeting.checkin_closes_at <= now)
+            select(Meeting)
+            .where(Meeting.state == MeetingState.CHECKIN_OPEN, Meeting.checkin_closes_at <= now)
+            # Two workers closing at once: each meeting is closed (and its counter edited) by one.
+            .with_for_update(skip_locked=True)
         )
     ).all()
     closed = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import JobRun, OutboxMessage, OutboxState, Platform
@@ -74,3 +74,15 @@ async def claim_period(session: AsyncSession, job: str, period: str, now: dateti
 async def period_done(session: AsyncSession, job: str, period: str) -> bool:
     found = await session.scalar(select(JobRun.id).where(JobRun.job == job, JobRun.period == period))
     return found is not None
+
+
+async def oldest_overdue(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the longest-waiting message that should have gone out by now fell due; None if none
+    waits. A sender that stopped shows here before members notice missing reminders."""
+    due = func.coalesce(OutboxMessage.next_attempt_at, OutboxMessage.not_before)
+    query = select(func.min(due)).where(
+        OutboxMessage.state == OutboxState.PENDING,
+        due <= now,
+        or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
+    )
+    return await session.scalar(query)

@@ -89,10 +89,24 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
         ("[scoring]\nratings = { tot = 50, kha = 70 }\n", "from the highest threshold down"),
         ('[scoring]\nattendance_part = "xyz"\n', "scoring.attendance_part 'xyz' is not one of"),
         ('[zalo]\nmode = "push"\n', "zalo.mode = 'push'"),
-        ('[zalo]\npublic_url = "http://x"\n', "zalo.public_url = 'http://x'"),
+        ('[zalo]\npublic_url = "https://x"\n', "zalo.public_url has moved: set public_url in the [server] section"),
+        ('[zalo]\nlisten = "0.0.0.0:80"\n', "zalo.listen has moved: set listen in the [server] section"),
         ('[zalo]\nwebhook_secret = "short"\n', "zalo.webhook_secret"),
-        ('[zalo]\nlisten = "nowhere"\n', "zalo.listen = 'nowhere'"),
-        ('[zalo]\ntoken = "1:abcdefghij"\nmode = "webhook"\n', "needs zalo.public_url and zalo.webhook_secret"),
+        ('[zalo]\ntoken = "1:abcdefghij"\nmode = "webhook"\n', "needs server.public_url and zalo.webhook_secret"),
+        ('[server]\nlisten = "nowhere"\n', "server.listen = 'nowhere'"),
+        ('[server]\nlisten = "host:70000"\n', "server.listen = 'host:70000'"),
+        ('[server]\npublic_url = "ftp://x"\n', "server.public_url = 'ftp://x'"),
+        ('[server]\npublic_url = "https://bot example.vn"\n', "must not hold spaces"),
+        ('[telegram]\nmode = "push"\n', "telegram.mode = 'push'"),
+        ('[telegram]\nwebhook_secret = "short"\n', "telegram.webhook_secret"),
+        ('[telegram]\nwebhook_secret = "has spaces in it"\n', "8 to 256 characters from A-Z"),
+        ('[telegram]\nwebhook_secret = "dấu-tiếng-việt"\n', "8 to 256 characters from A-Z"),
+        (f'[telegram]\nwebhook_secret = "{"x" * 257}"\n', "8 to 256 characters"),
+        (f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\n', "needs server.public_url and telegram.webhook_secret"),
+        (
+            f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\nwebhook_secret = "abcdefgh"\n',
+            "needs server.public_url and telegram.webhook_secret",
+        ),
     ],
 )
 def test_bad_values_stop_start_up_naming_key_and_value(tmp_path: Path, text: str, expected: str) -> None:
@@ -119,6 +133,34 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
         load_config(tmp_path / "latin.toml", environ={})
 
 
+def test_webhook_settings_are_read(tmp_path: Path) -> None:
+    """The interface of issue 12: [telegram] mode and webhook_secret, [server] listen and public_url."""
+    text = (
+        f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\nwebhook_secret = "Abc_123-xyz"\n'
+        '[server]\nlisten = "127.0.0.1:0"\npublic_url = "http://127.0.0.1:9000/"\n'
+    )
+    config = load_config(write(tmp_path, text), environ={})
+    assert config.telegram.mode == "webhook"
+    assert config.server.listen == "127.0.0.1:0"
+    assert config.server.public_url == "http://127.0.0.1:9000"
+    assert "Abc_123-xyz" in config.secrets()
+    assert load_config(None, environ={}).telegram.mode == "polling"
+
+
+def test_a_bad_webhook_secret_is_not_printed(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, '[telegram]\nwebhook_secret = "secret with space"\n'), environ={})
+    assert "secret with space" not in str(caught.value)
+
+
+def test_a_moved_key_does_not_print_the_section(tmp_path: Path) -> None:
+    text = '[zalo]\ntoken = "1:abcdefghijsecret"\nlisten = "127.0.0.1:8443"\n'
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), environ={})
+    assert "server.listen" in str(caught.value)
+    assert "abcdefghijsecret" not in str(caught.value)
+
+
 # Values that validated before and then broke the running bot: every dispatch run failed (no
 # reminder was ever sent again), a traceback at start, or a crash when a channel started.
 @pytest.mark.parametrize(
@@ -141,7 +183,7 @@ def test_not_toml_and_missing_file(tmp_path: Path) -> None:
         ('[telegram]\nbase_url = "https:///bot"\n', "has no host"),
         ('[telegram]\nbase_url = "https://api.telegram.org:99999/bot"\n', "telegram.base_url"),
         ('[telegram]\nbase_url = "https://api.telegram.org/bot?x=1"\n', "must not hold spaces, a query"),
-        ('[zalo]\npublic_url = "https://"\n', "zalo.public_url = 'https://': 'https://' has no host"),
+        ('[server]\npublic_url = "https://"\n', "server.public_url = 'https://': 'https://' has no host"),
         ('[zalo]\nwebhook_secret = "mật khẩu dài hơn tám"\n', "zalo.webhook_secret = '***': webhook_secret must be"),
         ('[database]\nurl = "sqlite+aiosqlite://"\n', "database.url = 'sqlite+aiosqlite://': url names no database"),
         ('[database]\nurl = "postgresql+asyncpg://u@h:port/db"\n', "url is not a database address"),

@@ -256,7 +256,8 @@ async def test_a_live_text_is_read_when_sent_and_read_again_after_a_failure(
 async def run_bot(fake: FakeTelegram, tmp_path: Path, token: str = DEFAULT_TOKEN) -> asyncio.subprocess.Process:
     config = tmp_path / "config.toml"
     config.write_text(
-        f'[telegram]\nbase_url = "{fake.base_url}"\n[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/bot.db"\n',
+        f'[telegram]\nbase_url = "{fake.base_url}"\n[database]\nurl = "sqlite+aiosqlite:///{tmp_path}/bot.db"\n'
+        '[server]\nlisten = "127.0.0.1:0"\n',
         encoding="utf-8",
     )
     return await asyncio.create_subprocess_exec(

@@ -8,7 +8,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -35,6 +34,7 @@ from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverabl
 from handlers.messages import Address, Button, Edit
 from handlers.router import Dispatcher
 from models import Account, Attendance, OutboxMessage, OutboxState, Person, Platform, Rsvp
+from tests.botprocs import free_port
 from tests.factories import build_world
 from tests.fake_zalo import FakeZalo, serving
 from tests.fake_zalo.server import PNG_MAGIC, Failure
@@ -44,12 +44,6 @@ PHUONG = "z-1006"  # Đỗ Thị Phương's Zalo id in the standard roster
 PUBLIC = "https://chibo.example.org"
 SECRET = "webhook-secret-0123456789"
 RSVP_ROWS = [[["Sẽ dự", "rsvp:{id}:yes"], ["Xin vắng", "rsvp:{id}:no"]]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -71,8 +65,9 @@ def mode() -> str:
 @pytest.fixture
 def config(db_url: str, fake: FakeZalo, port: int, mode: str) -> Config:
     zalo: dict[str, Any] = {"token": fake.token, "base_url": fake.base_url, "rate_per_second": 50}
-    zalo |= {"listen": f"127.0.0.1:{port}", "public_url": PUBLIC, "mode": mode, "webhook_secret": SECRET}
-    return Config.model_validate({"database": {"url": db_url}, "zalo": zalo})
+    zalo |= {"mode": mode, "webhook_secret": SECRET}
+    server = {"listen": f"127.0.0.1:{port}", "public_url": PUBLIC}
+    return Config.model_validate({"database": {"url": db_url}, "zalo": zalo, "server": server})
 
 
 @pytest.fixture
@@ -398,7 +393,8 @@ async def test_charts_only_with_a_public_address(
 
 async def run_bot(tmp_path: Path, fake: FakeZalo, token: str) -> asyncio.subprocess.Process:
     (tmp_path / "config.toml").write_text(
-        f'[zalo]\nbase_url = "{fake.base_url}"\nrate_per_second = 20\n', encoding="utf-8"
+        f'[zalo]\nbase_url = "{fake.base_url}"\nrate_per_second = 20\n[server]\nlisten = "127.0.0.1:0"\n',
+        encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN")}
     env |= {"ZALO_BOT_TOKEN": token, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'run.db'}"}

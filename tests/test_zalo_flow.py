@@ -59,7 +59,8 @@ def config(db_url: str, fake: FakeZalo, public: bool) -> Config:
     if public:
         port = free_port()
         fake.public[PUBLIC] = f"http://127.0.0.1:{port}"
-        zalo |= {"public_url": PUBLIC, "listen": f"127.0.0.1:{port}"}
+        server = {"public_url": PUBLIC, "listen": f"127.0.0.1:{port}"}
+        return Config.model_validate({"database": {"url": db_url}, "zalo": zalo, "server": server})
     return Config.model_validate({"database": {"url": db_url}, "zalo": zalo})
 
 

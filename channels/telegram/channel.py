@@ -1,4 +1,6 @@
-"""The Telegram channel: long polling with python-telegram-bot, one handler for every update.
+"""The Telegram channel: python-telegram-bot, one handler for every update, which comes in by long
+polling or by webhook (`updater(None)` and `process_update`, see channels/telegram/webhook.py), or
+not at all in a worker, which only sends.
 
 Each update becomes a neutral `Incoming` for the dispatcher; its `Response` goes out through the
 one delivery path (handlers/delivery.py), each message by the sender of its address's platform: a
@@ -13,12 +15,16 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
+from dataclasses import replace
+from typing import Literal
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from channels.ratelimit import RateLimiter
+from channels.ratelimit import Limiter
 from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
@@ -27,7 +33,7 @@ from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
 from handlers.messages import Address, Incoming, Response
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
+from handlers.router import Dispatcher, UpdateNotHandled
 from models import Platform
 
 log = logging.getLogger(__name__)
@@ -46,6 +52,13 @@ def concurrency_for(database_url: str) -> int:
     return SQLITE_CONCURRENCY if database_url.startswith("sqlite") else CONCURRENT_UPDATES
 
 
+# "polling", "webhook", or None for a process that only sends (a worker).
+Receive = Literal["polling", "webhook"] | None
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
+# The webhook update being handled collects here whether it must be delivered again.
+_FAILED: ContextVar[list[UpdateNotHandled] | None] = ContextVar("telegram_update_failed", default=None)
+
+
 class TelegramStartError(Exception):
     """The bot cannot start (token refused, server unreachable); the message never holds the token."""
 
@@ -60,16 +73,22 @@ class TelegramChannel:
         *,
         edit_interval: float = EDIT_INTERVAL,
         request_timeout: float = 10.0,
-        limiter: RateLimiter | None = None,
+        limiter: Limiter | None = None,
         concurrency: int | None = None,
         senders: dict[Platform, Sender] | None = None,
+        receive: Receive = "polling",
+        menus: bool = True,
     ) -> None:
         config = app.config.telegram
         self.app = app
+        self.receive = receive
+        self.keeps_menus = menus
         self.dispatcher = dispatcher or Dispatcher(app, ROUTER)
+        builder = ApplicationBuilder()
+        if receive != "polling":
+            builder = builder.updater(None)
         self.application: Application = (  # type: ignore[type-arg]
-            ApplicationBuilder()
-            .token(config.token)
+            builder.token(config.token)
             .base_url(config.base_url)
             .concurrent_updates(concurrency or concurrency_for(app.config.database.url))
             .read_timeout(request_timeout)
@@ -80,7 +99,9 @@ class TelegramChannel:
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))
-        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config), edit_interval)
+        engine = app.sessions.kw.get("bind")
+        shared = engine if isinstance(engine, AsyncEngine) else None
+        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config, shared), edit_interval)
         # Every running platform's sender, shared with the other channels and the outbox; this
         # channel adds its own while it runs.
         self.senders = senders if senders is not None else {}
@@ -99,20 +120,21 @@ class TelegramChannel:
         except TelegramError as error:
             raise TelegramStartError(f"cannot reach the Telegram Bot API: {error.message}") from None
         await self.post_init()
-        assert self.application.updater is not None
-        await self.application.updater.start_polling(
-            timeout=POLL_TIMEOUT, allowed_updates=["message", "callback_query", "my_chat_member"]
-        )
+        if self.receive == "polling":
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
         await self.application.start()
         self.senders[Platform.TELEGRAM] = self.sender
-        log.info("Telegram bot @%s is polling", self.username)
+        how = {"polling": "is polling", "webhook": "receives updates by webhook", None: "only sends"}
+        log.info("Telegram bot @%s %s", self.username, how[self.receive])
 
     async def post_init(self) -> None:
-        """Once the bot knows who it is: its name for deep links, and the command menus, kept in
-        step with the roles from then on."""
+        """Once the bot knows who it is: its name for deep links, and (in the process that keeps
+        them) the command menus, kept in step with the roles from then on."""
         self.app.bot_names[Platform.TELEGRAM] = self.username
-        log.info("command menus set (%d scopes)", await self.menus.refresh())
-        self._menu_task = asyncio.create_task(self._keep_menus())
+        if self.keeps_menus:
+            log.info("command menus set (%d scopes)", await self.menus.refresh())
+            self._menu_task = asyncio.create_task(self._keep_menus())
 
     async def _keep_menus(self) -> None:
         while True:
@@ -150,9 +172,31 @@ class TelegramChannel:
 
     # ---- one update --------------------------------------------------------------------------
 
+    async def process_delivered(self, update: Update) -> None:
+        """Handle a webhook update to the end (its work committed, its replies sent); raises
+        UpdateNotHandled when it must be delivered again. python-telegram-bot's `process_update`
+        hands handler errors to error handlers, so the failure comes back through `_FAILED`."""
+        failed: list[UpdateNotHandled] = []
+        token = _FAILED.set(failed)
+        try:
+            await self.application.process_update(update)
+        finally:
+            _FAILED.reset(token)
+        if failed:
+            raise failed[0]
+
     async def _on_update(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
             return
+        try:
+            await self._handle(update)
+        except UpdateNotHandled as error:
+            failed = _FAILED.get(None)
+            if failed is None:
+                raise
+            failed.append(error)
+
+    async def _handle(self, update: Update) -> None:
         joined = bot_joined_group(update)
         if joined is not None:
             greeting = Response().say(self.app.tr.t("telegram-added-to-group"))
@@ -161,6 +205,8 @@ class TelegramChannel:
         incoming = to_incoming(update, self.username)
         if incoming is None:
             return
+        if self.receive == "webhook":
+            incoming = replace(incoming, update_id=str(update.update_id))
         response = await self.dispatcher.handle(incoming)
         await self.render(incoming, response, update.callback_query.id if update.callback_query else None)
 

@@ -14,11 +14,12 @@ from functools import partial
 from typing import Any, TypeVar
 
 from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
-from channels.ratelimit import RateLimiter, Window
+from channels.ratelimit import Limiter, RateLimiter, SharedLimiter, Window
 from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
 from channels.telegram.render import keyboard
 from core.config import TelegramConfig
@@ -39,12 +40,15 @@ CHAT_BURST_SECONDS = 3.0
 _GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked", "group chat was deactivated")
 
 
-def telegram_limiter(config: TelegramConfig) -> RateLimiter:
-    return RateLimiter(
-        overall=Window.rate(config.rate_per_second),
-        per_chat=Window.rate(config.chat_per_second, CHAT_BURST_SECONDS),
-        per_group=Window(config.group_per_minute, 60.0),
-    )
+def telegram_limiter(config: TelegramConfig, engine: AsyncEngine | None = None) -> Limiter:
+    """Telegram's windows; on PostgreSQL kept in the database, one budget for every process of the bot."""
+    overall = Window.rate(config.rate_per_second)
+    per_chat = Window.rate(config.chat_per_second, CHAT_BURST_SECONDS)
+    per_group = Window(config.group_per_minute, 60.0)
+    if engine is not None and engine.dialect.name == "postgresql":
+        bot = "telegram:" + config.token.split(":")[0]
+        return SharedLimiter(engine, bot, overall=overall, per_chat=per_chat, per_group=per_group)
+    return RateLimiter(overall=overall, per_chat=per_chat, per_group=per_group)
 
 
 def is_group(chat_id: str) -> bool:
@@ -63,7 +67,7 @@ def retry_seconds(error: RetryAfter) -> float:
 class TelegramSender:
     """Sends and edits with HTML parse mode; every call waits for the limiter first."""
 
-    def __init__(self, bot: Bot, limiter: RateLimiter, edit_interval: float = EDIT_INTERVAL) -> None:
+    def __init__(self, bot: Bot, limiter: Limiter, edit_interval: float = EDIT_INTERVAL) -> None:
         self.bot = bot
         self.limiter = limiter
         self.edits = EditThrottle(self._edit_now, edit_interval)

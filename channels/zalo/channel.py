@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 
 from markupsafe import escape
 from sqlalchemy import select
@@ -23,7 +24,7 @@ from channels.zalo.updates import BadUpdate, ZaloUpdate, parse_update
 from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
 from handlers.messages import Address, Button, ChatKind, Outgoing, Response
-from handlers.router import Dispatcher
+from handlers.router import Dispatcher, UpdateNotHandled
 from models import OutboxMessage, OutboxState, Platform
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,9 @@ class ZaloChannel:
         """One update as received (bare or wrapped); raises BadUpdate for what we do not understand."""
         await self.handle_update(parse_update(body))
 
-    async def handle_update(self, update: ZaloUpdate) -> None:
+    async def handle_update(self, update: ZaloUpdate, *, tracked: bool = False) -> None:
+        """`tracked` (webhook): the message id is recorded with the work, so a redelivery after a
+        crash does nothing twice; UpdateNotHandled then means "not done, deliver it again"."""
         # One at a time: a member's "2 <lý do>" is two dispatcher steps that must not interleave.
         async with self._lock:
             if update.message_id in self._seen:
@@ -79,12 +82,17 @@ class ZaloChannel:
                 return
             if private:
                 await self.sender.typing(update.chat_id)
-            response = await self._pressed(update) if private else None
-            if response is None:
-                response = await self.dispatcher.handle(update.incoming())
+            mark = update.message_id if tracked else None
+            try:
+                response = await self._pressed(update, mark) if private else None
+                if response is None:
+                    response = await self.dispatcher.handle(replace(update.incoming(), update_id=mark))
+            except UpdateNotHandled:
+                self._seen.pop(update.message_id, None)  # not done: its redelivery must be worked on
+                raise
             await self._deliver(response, origin)
 
-    async def _pressed(self, update: ZaloUpdate) -> Response | None:
+    async def _pressed(self, update: ZaloUpdate, mark: str | None) -> Response | None:
         """The answer when the text picks one of the numbered choices; None when it does not."""
         if self.dispatcher.awaiting(Platform.ZALO, update.user_id):
             return None  # the text answers the bot's question, even if it starts with a number
@@ -94,12 +102,14 @@ class ZaloChannel:
             return None
         button, rest = picked
         pressed = await self.dispatcher.handle(
-            update.incoming(text="", button=button.data, message_id=choices.message_id or None)
+            replace(update.incoming(text="", button=button.data, message_id=choices.message_id or None), update_id=mark)
         )
         if not rest or not self.dispatcher.awaiting(Platform.ZALO, update.user_id):
             return pressed
         # "2 bận công tác": the button asked for a reason and the member already gave it.
-        answered = await self.dispatcher.handle(update.incoming(text=rest))
+        answered = await self.dispatcher.handle(
+            replace(update.incoming(text=rest), update_id=None if mark is None else f"{mark}:reason")
+        )
         answered.edits[:0] = pressed.edits
         return answered
 

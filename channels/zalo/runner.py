@@ -14,11 +14,12 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from channels.server import HttpServer
 from channels.zalo.channel import POLL_SECONDS, ZaloChannel
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient, ZaloError
 from channels.zalo.sender import ZaloSender, zalo_limiter
-from channels.zalo.server import WEBHOOK_PATH, ZaloServer, make_web_app
+from channels.zalo.server import WEBHOOK_PATH, add_zalo_routes
 from handlers.context import AppContext
 from handlers.delivery import Sender
 from handlers.router import Dispatcher
@@ -32,6 +33,10 @@ class ZaloStartError(Exception):
 
 
 class ZaloRuntime:
+    """`receive` False (a worker): only the sender, for the outbox; no polling, no webhook.
+    `server`: the process's shared HTTP server, to which the webhook and chart routes are added
+    (before it starts); without one, the runtime runs its own on `[server] listen` when needed."""
+
     def __init__(
         self,
         app: AppContext,
@@ -39,26 +44,30 @@ class ZaloRuntime:
         senders: dict[Platform, Sender],
         *,
         poll_seconds: int = POLL_SECONDS,
-        listen: str | None = None,
+        server: HttpServer | None = None,
+        receive: bool = True,
     ) -> None:
         config = app.config.zalo
         self.config = config
+        self.receive = receive
+        self.public_url = app.config.server.public_url
         self.poll_seconds = poll_seconds
         self.client = ZaloClient(config.token, config.base_url)
-        self.charts = ChartStore(app.clock) if config.public_url else None
+        # Charts are served from memory by the process that sent them: not from a worker, which
+        # has no HTTP server of its own (its Zalo digests go as text).
+        self.charts = ChartStore(app.clock) if self.public_url and receive else None
         self.sender = ZaloSender(
-            self.client, app.tr, zalo_limiter(config), charts=self.charts, public_url=config.public_url
+            self.client, app.tr, zalo_limiter(config), charts=self.charts, public_url=self.public_url
         )
         self.senders = senders
         self.channel = ZaloChannel(app, dispatcher, self.client, self.sender, senders)
-        webhook = config.mode == "webhook"
-        needs_server = webhook or self.charts is not None
-        secret = config.webhook_secret if webhook else ""
-        self.server = (
-            ZaloServer(make_web_app(self.channel, self.charts, secret), listen or config.listen)
-            if needs_server
-            else None
-        )
+        webhook = receive and config.mode == "webhook"
+        self._own_server = server is None and (webhook or self.charts is not None)
+        if self._own_server:
+            server = HttpServer(app.config.server.listen)
+        self.server = server
+        if server is not None:
+            add_zalo_routes(server, self.channel, self.charts, config.webhook_secret if webhook else "")
         self._poller: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -70,11 +79,13 @@ class ZaloRuntime:
                 raise ZaloStartError("Zalo refused the bot token: check ZALO_BOT_TOKEN") from None
             raise ZaloStartError(f"cannot reach the Zalo Bot API: {exc.description or exc.status}") from None
         self.senders[Platform.ZALO] = self.sender
-        if self.server is not None:
+        if self.server is not None and self._own_server:
             await self.server.start()
         try:
-            if self.config.mode == "webhook":
-                await self.client.set_webhook(self.config.public_url + WEBHOOK_PATH, self.config.webhook_secret)
+            if not self.receive:
+                log.info("Zalo bot %s: sending only", me.get("account_name"))
+            elif self.config.mode == "webhook":
+                await self.client.set_webhook(self.public_url + WEBHOOK_PATH, self.config.webhook_secret)
                 log.info("Zalo bot %s receives updates by webhook", me.get("account_name"))
             else:
                 await self.client.delete_webhook()  # getUpdates answers nothing while a webhook is set
@@ -91,7 +102,7 @@ class ZaloRuntime:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
             self._poller = None
-        if self.server is not None:
+        if self.server is not None and self._own_server:
             await self.server.stop()
         self.senders.pop(Platform.ZALO, None)
         await self.client.aclose()
@@ -126,7 +137,9 @@ async def run_zalo(
     senders: dict[Platform, Sender],
     *,
     stop: asyncio.Event,
+    server: HttpServer | None = None,
+    receive: bool = True,
 ) -> None:
     """Run until `stop` is set (bot.py sets it on SIGTERM) or the task is cancelled; then stop cleanly."""
-    async with ZaloRuntime(app, dispatcher, senders).running() as runtime:
+    async with ZaloRuntime(app, dispatcher, senders, server=server, receive=receive).running() as runtime:
         await runtime.wait(stop)

@@ -25,6 +25,7 @@ from aiohttp import web
 
 from tests.fake_telegram.flood import FloodControl, Limits
 from tests.fake_telegram.html import HtmlError, parse_html, utf16_len
+from tests.fake_telegram.webhook import WebhookDeliverer, WebhookSettings
 from tests.fake_telegram.world import BotMessage, Call, FakeChat, FakeUser, Upload
 
 DEFAULT_TOKEN = "123456789:TEST-token-for-the-fake-telegram-server"
@@ -127,6 +128,13 @@ class FakeTelegram:
         self.commands: dict[tuple[tuple[Any, ...], str], list[dict[str, str]]] = {}
         self.answers: dict[str, list[dict[str, Any]]] = {}
         self.webhook_url = ""
+        # Delivering updates by webhook after setWebhook (see webhook.py); tests may tune its
+        # timeout and retry delay before the bot sets the webhook.
+        self.webhook: WebhookDeliverer | None = None
+        self.webhook_timeout = 10.0
+        self.webhook_retry_delay = 0.5
+        self.webhook_deliveries: list[Any] = []
+        self._delivered: set[int] = set()
         self.faults: list[Fault] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -179,6 +187,7 @@ class FakeTelegram:
         self._port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
 
     async def stop(self) -> None:
+        await self._stop_webhook()
         self._poll_generation += 1
         await self._notify()
         if self._runner is not None:
@@ -294,6 +303,8 @@ class FakeTelegram:
         update_id = next(self._update_ids)
         self._updates.append({"update_id": update_id, kind: payload})
         asyncio.get_running_loop().create_task(self._notify())
+        if self.webhook is not None:
+            self.webhook.wake()
         return update_id
 
     # ---- faults --------------------------------------------------------------------------------
@@ -349,8 +360,8 @@ class FakeTelegram:
         return [c for c in self.calls[since:] if c.method == method.lower()]
 
     def consumed(self, update_id: int) -> bool:
-        """The bot confirmed the update (asked for later ones)."""
-        return self._confirmed > update_id
+        """The bot confirmed the update (asked for later ones, or answered its webhook call 2xx)."""
+        return self._confirmed > update_id or update_id in self._delivered
 
     async def wait_for(self, predicate: Callable[[], T], within: float = 5.0) -> T:
         """Wait until `predicate()` is truthy (checked after every call and update) and return it."""
@@ -433,6 +444,7 @@ class FakeTelegram:
 
     async def _m_deletewebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = ""
+        await self._stop_webhook()
         if _bool(params.get("drop_pending_updates")):
             self._confirmed = next(self._update_ids)
             self._update_ids = itertools.count(self._confirmed)
@@ -441,11 +453,48 @@ class FakeTelegram:
 
     async def _m_setwebhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = _required(params, "url")
+        secret = str(params.get("secret_token") or "")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise bad_request("secret token contains unallowed characters")
+        if _bool(params.get("drop_pending_updates")):
+            self._updates.clear()
+        allowed = _json(params["allowed_updates"]) if "allowed_updates" in params else None
+        settings = WebhookSettings(self.webhook_url, secret, _int(params, "max_connections", default=40), allowed)
+        if not 1 <= settings.max_connections <= 100:
+            raise bad_request("bad webhook: max_connections must be 1-100")
+        self._allowed = list(allowed) if allowed else self._allowed
+        await self._stop_webhook()
+        self.webhook = WebhookDeliverer(
+            self._pending, self._confirm, self._notify, settings, self.webhook_timeout, self.webhook_retry_delay
+        )
+        self.webhook.deliveries = self.webhook_deliveries
+        self.webhook.start()
         return True
+
+    async def _stop_webhook(self) -> None:
+        if self.webhook is not None:
+            deliverer, self.webhook = self.webhook, None
+            await deliverer.stop()
+
+    def _confirm(self, update_id: int) -> None:
+        self._delivered.add(update_id)
+        self._updates = [u for u in self._updates if u["update_id"] != update_id]
 
     async def _m_getwebhookinfo(self, _params: dict[str, Any]) -> dict[str, Any]:
         pending = sum(1 for u in self._updates if u["update_id"] >= self._confirmed)
-        return {"url": self.webhook_url, "has_custom_certificate": False, "pending_update_count": pending}
+        info: dict[str, Any] = {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": pending,
+        }
+        if self.webhook is not None:
+            info["max_connections"] = self.webhook.settings.max_connections
+            if self.webhook.settings.allowed_updates:
+                info["allowed_updates"] = self.webhook.settings.allowed_updates
+            if self.webhook.last_error:
+                info["last_error_message"] = self.webhook.last_error
+                info["last_error_date"] = int(time.time())
+        return info
 
     async def _m_getupdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook_url:
@@ -477,11 +526,18 @@ class FakeTelegram:
         return self._pending()[:limit]
 
     def _pending(self) -> list[dict[str, Any]]:
+        allowed = self._allowed
         return [
             u
             for u in self._updates
-            if u["update_id"] >= self._confirmed and (self._allowed is None or set(u) & set(self._allowed))
+            if u["update_id"] >= self._confirmed and (allowed is None or any(kind in u for kind in allowed))
         ]
+
+    @property
+    def undelivered(self) -> int:
+        """By webhook: updates not yet answered 2xx (each confirmed one leaves the list); cheap
+        enough to wait on during a burst of thousands."""
+        return len(self._updates)
 
     def _writable(self, params: dict[str, Any]) -> FakeChat:
         raw = _required(params, "chat_id")

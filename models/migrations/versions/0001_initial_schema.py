@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 13:04:56.183093
+Create Date: 2026-11-27 13:18:41.967182
 """
 
 from alembic import op
@@ -42,6 +42,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs')),
     sa.UniqueConstraint('job', 'period', name=op.f('uq_job_runs_job_period'))
     )
+    op.create_table('leases',
+    sa.Column('name', sa.String(length=64), nullable=False),
+    sa.Column('holder', sa.String(length=64), nullable=False),
+    sa.Column('until', models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_leases'))
+    )
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('full_name', models.base.UserString(length=200), nullable=False),
@@ -50,6 +56,22 @@ def upgrade() -> None:
     sa.Column('erased_at', models.base.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_persons')),
     sa.UniqueConstraint('phone', name=op.f('uq_persons_phone'))
+    )
+    op.create_table('processed_updates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('platform', sa.Enum('telegram', 'zalo', 'console', name='platform', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('update_id', sa.String(length=64), nullable=False),
+    sa.Column('processed_at', models.base.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_processed_updates')),
+    sa.UniqueConstraint('platform', 'update_id', name=op.f('uq_processed_updates_platform_update_id'))
+    )
+    with op.batch_alter_table('processed_updates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_processed_updates_processed_at'), ['processed_at'], unique=False)
+
+    op.create_table('send_budget',
+    sa.Column('key', sa.String(length=96), nullable=False),
+    sa.Column('tat', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_send_budget'))
     )
     op.create_table('accounts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -379,7 +401,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_accounts_person_id'))
 
     op.drop_table('accounts')
+    op.drop_table('send_budget')
+    with op.batch_alter_table('processed_updates', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_processed_updates_processed_at'))
+
+    op.drop_table('processed_updates')
     op.drop_table('persons')
+    op.drop_table('leases')
     op.drop_table('job_runs')
     op.drop_table('committees')
     op.drop_table('command_menus')
