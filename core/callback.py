@@ -22,8 +22,9 @@ from typing import Any, ClassVar, Self, get_type_hints
 
 SEPARATOR = ":"
 DATA_LIMIT = 64  # bytes, Telegram's callback_data limit
-# Ids are database keys: at most 18 ASCII digits, so they always fit a BIGINT.
-_ID = re.compile(r"[0-9]{1,18}")
+# Ids are database keys (PostgreSQL INTEGER): 1 to 2**31 - 1, written in ASCII digits.
+_ID = re.compile(r"[0-9]{1,10}")
+ID_MAX = 2**31 - 1
 _WORD = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 _KINDS: dict[str, type[CallbackData]] = {}
@@ -34,7 +35,7 @@ def _reader(kind: Any) -> Any:
     if kind is int:
 
         def read_int(text: str) -> int:
-            if not _ID.fullmatch(text):
+            if not _ID.fullmatch(text) or not 1 <= int(text) <= ID_MAX:
                 raise ValueError(text)
             return int(text)
 

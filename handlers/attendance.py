@@ -15,7 +15,6 @@ from handlers.common import (
     about,
     choose_meeting,
     find_member,
-    is_date_word,
     meeting_by_id,
     meeting_day,
     meeting_of,
@@ -30,6 +29,7 @@ from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
 from services import attendance, chats, meetings
 from services.attendance import CheckIn, Tally
 from services.errors import DomainError
+from services.parsing import looks_like_date
 from services.people import cell_members
 from services.text import fold
 
@@ -95,7 +95,7 @@ async def absent(ctx: Ctx) -> Response:
     membership = member_cell(ctx)
     cells = [m.cell_id for m in ctx.me().memberships]
     head, _, rest = ctx.args.strip().partition(" ")
-    if is_date_word(head):
+    if looks_like_date(head):
         found, reason = await meeting_on(ctx, cells, head), rest
     else:
         found, reason = (
@@ -286,7 +286,7 @@ async def close_checkin(ctx: Ctx) -> Response:
     """/dongdiemdanh [dd/mm]: the open check-in, else a meeting whose time passed unsettled."""
     membership = await secretary_cell(ctx)
     text = ctx.args.strip()
-    if text and not is_date_word(text):
+    if text and not looks_like_date(text):
         raise DomainError("checkin-close-usage")
     meeting = await one_meeting_on(ctx, membership.cell_id, text) if text else await _to_close(ctx, membership.cell_id)
     with about(ctx, meeting):
@@ -349,7 +349,7 @@ async def mark(ctx: Ctx) -> Response:
     membership = await secretary_cell(ctx)
     roster = await cell_members(ctx.session, membership.cell_id)
     words = ctx.args.split()
-    dated = await one_meeting_on(ctx, membership.cell_id, words.pop(0)) if words and is_date_word(words[0]) else None
+    dated = await one_meeting_on(ctx, membership.cell_id, words.pop(0)) if words and looks_like_date(words[0]) else None
     positions = [i for i, w in enumerate(words) if i > 0 and fold(w) in MARK_VERBS]
     if not positions:
         listing = Markup("\n").join(

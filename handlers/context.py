@@ -17,6 +17,7 @@ from core.i18n import Translator
 from core.messages import Incoming, Keyboard, Response
 from handlers.platforms import UNKNOWN, PlatformTraits
 from models import Platform
+from services.parsing import is_number
 from services.people import Actor
 from services.prompts import Question
 
@@ -48,7 +49,7 @@ def is_admin(config: Config, incoming: Incoming) -> bool:
     """Committee administrators are Telegram user ids listed in `[telegram] admin_ids`."""
     return (
         incoming.platform is Platform.TELEGRAM
-        and incoming.user_id.isdigit()
+        and is_number(incoming.user_id)
         and int(incoming.user_id) in config.telegram.admin_ids
     )
 

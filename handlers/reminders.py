@@ -4,7 +4,6 @@ secretary's /huyhop (cancel a meeting) and /nhaclai (remind those who have not a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -18,18 +17,17 @@ from handlers import format as fmt
 from handlers.announce import announcement, rsvp_buttons
 from handlers.common import about, one_meeting_on, secretary_cell
 from handlers.context import AppContext, Ctx
-from handlers.parsing import parse_date
 from handlers.router import Need, Router
 from models import Meeting, MeetingState
 from services import reminders
 from services.errors import DomainError
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE
+from services.parsing import looks_like_date, parse_date
 from services.reminders import Kind, Notice, Render, Rendered
 
 router = Router()
 REASON_MAX = 300
 MAX_CHOICES = 5
-_LOOKS_LIKE_DATE = re.compile(r"^\d[\d/.-]*$")
 
 
 def renderer(app: AppContext) -> Render:
@@ -151,11 +149,11 @@ def _on_day(ctx: Ctx, meetings: Sequence[Meeting], day: date) -> Meeting:
 
 
 def _split_date(ctx: Ctx, usage: str) -> tuple[date | None, str]:
-    """An optional leading date (dd/mm, dd/mm/yyyy, yyyy-mm-dd), then free text."""
+    """An optional leading date (as `parse_date` reads it), then free text."""
     head, _, rest = ctx.args.strip().partition(" ")
     if not head:
         return None, ""
-    if not _LOOKS_LIKE_DATE.match(head):
+    if not looks_like_date(head):
         raise DomainError(usage)
     today = ctx.now.astimezone(ctx.app.config.schedule.zone).date()
     return parse_date(head, today), " ".join(rest.split())

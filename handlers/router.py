@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -21,7 +21,7 @@ from models import Platform
 from services import prompts, updates
 from services.errors import DomainError
 from services.people import Actor, find_actor, note_connected
-from services.text import fold
+from services.text import clean_name, clean_text, fold
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,9 @@ class Dispatcher:
             return await prompts.open_question(session, platform, user_id, self.app.clock.now()) is not None
 
     async def handle(self, incoming: Incoming) -> Response:
+        # What users type is cleaned once, here, for every channel: handlers parse, measure and
+        # store the same text (control and invisible characters removed, NFC).
+        incoming = replace(incoming, text=clean_text(incoming.text), user_name=clean_name(incoming.user_name))
         await self._note_connected(incoming)
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
@@ -265,9 +268,15 @@ class Dispatcher:
             self._connected.add(key)
 
     def _refusal(self, ctx: Ctx, key: str, **args: Any) -> Response:
+        """The refusal in words; it runs outside the handler's error handling, so it must not raise."""
+        try:
+            text = ctx.app.tr.t(key, **args)
+        except Exception:
+            log.exception("refusal %s could not be worded", key)
+            text = ctx.app.tr.t("err-internal")
         if ctx.incoming.button is not None:
-            return Response(toast=str(ctx.app.tr.t(key, **args).striptags()))
-        return ctx.reply(key, **args)
+            return Response(toast=str(text.striptags()))
+        return Response().say(text)
 
     def _button(self, ctx: Ctx) -> ButtonRoute | None:
         """The pressed button's route, with its typed data in `ctx.pressed`; None for data we never sent."""
