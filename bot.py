@@ -45,6 +45,7 @@ from services.demo import CELL as DEMO_CELL
 from services.demo import DEMO_ROLES, seed_demo
 from services.errors import DomainError
 from services.names import find_by_name
+from services.parsing import is_number
 from services.roster import import_roster
 from services.roster_file import RosterError, parse_rows, read_table
 
@@ -207,7 +208,7 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
         answer = await asyncio.to_thread(sys.stdin.readline)
         if not answer:
             raise CliError("no person chosen")
-        if answer.strip().isdigit() and 1 <= int(answer) <= len(people):
+        if is_number(answer.strip()) and 1 <= int(answer) <= len(people):
             chosen = people[int(answer) - 1]
             return chosen.id, chosen.full_name
         print(f"  type a number from 1 to {len(people)}")
@@ -334,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="write a cell's attendance register (.xlsx) and a minutes draft (.docx) for one year"
     )
     exporter.add_argument("--cell", required=True, metavar="NAME", help='cell name, e.g. "Chi bộ Khu phố 1"')
-    exporter.add_argument("--year", required=True, type=int, metavar="YYYY", help="calendar year of the register")
+    exporter.add_argument("--year", required=True, metavar="YYYY", help="calendar year of the register")
     exporter.add_argument("--meeting", metavar="DD/MM", help="meeting for the minutes (default: the year's last)")
     exporter.add_argument("--out", default=".", metavar="DIR", help="folder for the files (default: here)")
     exporter.set_defaults(func=cmd_export)

@@ -32,11 +32,12 @@ from channels.ratelimit import RateLimiter
 from channels.telegram import TelegramChannel
 from channels.telegram.channel import CONCURRENT_UPDATES
 from channels.telegram.sender import telegram_limiter
+from core.buttons import CheckinData
 from core.clock import FakeClock
 from core.config import Config
+from core.messages import Address, Button, Outgoing
 from handlers.context import AppContext
 from handlers.delivery import remember_posted
-from handlers.messages import Address, Button, Outgoing
 from models import Attendance, Cell, Platform
 from services import attendance, chats
 from services.meetings import schedule_meeting
@@ -90,7 +91,7 @@ async def seed(app: AppContext, fake: FakeTelegram, limiter: RateLimiter) -> lis
         group = fake.group(f"Chi bộ {number:03}", group_id(number))
         group.open = True
         to = Address(Platform.TELEGRAM, str(group.id))
-        button = ((Button("Có mặt", f"ci:{meeting_id}"),),)
+        button = ((Button("Có mặt", CheckinData(meeting_id)),),)
         counter = Outgoing(app.tr.t("checkin-counter", present=0, counted=MEMBERS), button)
         message_id = await sender.send(to, counter.text, button)
         await remember_posted(app, (meeting_id, "checkin"), to, counter, message_id)

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from bot import open_app  # noqa: E402
 from core.clock import FakeClock  # noqa: E402
 from core.config import Config  # noqa: E402
+from core.messages import ChatKind, Incoming  # noqa: E402
 from handlers.context import AppContext  # noqa: E402
-from handlers.messages import ChatKind, Incoming  # noqa: E402
 from handlers.registry import ROUTER  # noqa: E402
 from handlers.router import Dispatcher  # noqa: E402
 from models import (  # noqa: E402

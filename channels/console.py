@@ -1,7 +1,8 @@
 """Chat with the bot in a terminal as a chosen member, through the very handlers the chat apps use.
 
-Reads standard input line by line, so a script can drive it too. Buttons are shown numbered;
-typing the number presses the button (the same idea Zalo uses, which has no buttons).
+Reads standard input line by line, so a script can drive it too. Buttons are shown numbered and
+a reply by number or word presses the open choice it names, the same rules as Zalo
+(channels/choices.py); a leader's decision is shown with its command.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import TextIO
 
 from markupsafe import Markup
 
-from channels.choices import Choices
+from channels import choices
+from channels.choices import PromptBook, typed_reply
 from channels.plain import to_plain
+from core.messages import Address, ChatKind, Edit, Incoming, Keyboard
 from handlers.context import AppContext
 from handlers.delivery import deliver
-from handlers.messages import Address, ChatKind, Edit, Incoming, Keyboard
 from handlers.platforms import PlatformTraits
 from handlers.router import Dispatcher
 from models import Platform
@@ -36,7 +38,7 @@ class ConsoleChannel:
         self.stdin = stdin
         self.stdout = stdout
         self.origin = Address(Platform.CONSOLE, str(person_id))
-        self.choices = Choices()
+        self.prompts = PromptBook(app)
         self._sent = 0
 
     def _print(self, text: str) -> None:
@@ -60,20 +62,17 @@ class ConsoleChannel:
             await self.handle_line(text)
 
     async def handle_line(self, text: str) -> None:
-        # Only a bare number presses here; Zalo also takes words and "2 <lý do>" (channels/choices.py).
-        picked = self.choices.pick(text) if text.isdigit() else None
-        button = picked[0].data if picked else None
         incoming = Incoming(
             platform=Platform.CONSOLE,
             user_id=str(self.person_id),
             user_name=self.name,
             chat_id=self.origin.chat_id,
             chat_kind=ChatKind.PRIVATE,
-            text="" if button else text,
-            button=button,
-            message_id=str(self._sent) if button else None,
+            text=text,
         )
-        response = await self.dispatcher.handle(incoming)
+        response = await typed_reply(self.app, self.dispatcher, incoming)
+        if response is None:
+            response = await self.dispatcher.handle(incoming)
         if response.toast:
             self._print(f"» {response.toast}")
         await deliver(self.app, response, self.origin, {platform: self for platform in Platform})
@@ -82,11 +81,12 @@ class ConsoleChannel:
         if to != self.origin:
             self._print(f"[→ {to.platform.value} {to.chat_id}]")
         self._print(to_plain(text))
-        choices = Choices.of(buttons)
-        if choices.buttons:
-            self.choices = choices
-            self._print("   ".join(f"[{n}] {b.label}" for n, b in choices.numbered()))
+        # Only the operator answers here; a message shown for someone else opens no prompt of theirs.
+        prompt_id, numbered = await self.prompts.open(to, buttons) if to == self.origin else (None, [])
+        for line in choices.lines(self.app.tr, numbered, buttons):
+            self._print(to_plain(line))
         self._sent += 1
+        await self.prompts.bind(prompt_id, str(self._sent))
         return str(self._sent)
 
     async def edit(self, edit: Edit) -> None:

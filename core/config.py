@@ -340,6 +340,14 @@ def parse_weekly(text: str) -> tuple[int, time]:
     return WEEKDAYS.index(parts[0]), parse_clock_time(parts[1])
 
 
+class OpinionsConfig(_Section):
+    """Limits on the opinions (ý kiến) members send for a meeting."""
+
+    # Opinions one member may have standing for one meeting (withdrawn ones do not count):
+    # 100 of them made one /tongket 33 messages long.
+    max_per_meeting: Annotated[int, Field(ge=1, le=50)] = 5
+
+
 class ScoringConfig(_Section):
     """The meeting rubric (points per part) and rating thresholds; default: the common 100-point one."""
 
@@ -461,6 +469,7 @@ class Config(_Section):
     reminders: RemindersConfig = RemindersConfig()
     digest: DigestConfig = DigestConfig()
     scoring: ScoringConfig = ScoringConfig()
+    opinions: OpinionsConfig = OpinionsConfig()
     zalo: ZaloConfig = ZaloConfig()
     server: ServerConfig = ServerConfig()
     privacy: PrivacyConfig = PrivacyConfig()

@@ -7,6 +7,7 @@ string that channels render: Telegram as HTML, the console and Zalo as plain tex
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,16 @@ class Translator:
         return Markup(text)  # noqa: S704
 
 
+# Beyond this, Fluent's number formatting (Babel, through Decimal) raises instead of formatting:
+# such a number can only come from someone's input and is shown as typed.
+_FORMATTED_MAX = 10**15
+
+
 def _is_number(value: Any) -> bool:
     """Numbers stay numbers so Fluent formats them for the language (1.000 in Vietnamese)."""
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    return math.isfinite(value) and abs(value) < _FORMATTED_MAX
 
 
 @cache

@@ -7,17 +7,18 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from core.buttons import Answer, RsvpData
 from core.i18n import Translator
+from core.messages import Button, Keyboard
 from handlers import format as fmt
-from handlers.messages import Button, Keyboard
 from models import Meeting
 
 
 def rsvp_buttons(tr: Translator, meeting_id: int) -> Keyboard:
     return (
         (
-            Button(str(tr.t("rsvp-button-yes")), f"rsvp:{meeting_id}:yes"),
-            Button(str(tr.t("rsvp-button-no")), f"rsvp:{meeting_id}:no"),
+            Button(str(tr.t("rsvp-button-yes")), RsvpData(meeting_id, Answer.YES)),
+            Button(str(tr.t("rsvp-button-no")), RsvpData(meeting_id, Answer.NO)),
         ),
     )
 

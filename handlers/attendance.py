@@ -8,12 +8,13 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.buttons import AbsentData, CheckinData, OpenCheckinData, RsvpData
 from core.i18n import Translator
+from core.messages import Address, Button, ChatKind, Edit, Outgoing, Response
 from handlers.common import (
     about,
     choose_meeting,
     find_member,
-    is_date_word,
     meeting_by_id,
     meeting_day,
     meeting_of,
@@ -23,12 +24,12 @@ from handlers.common import (
     secretary_cell,
 )
 from handlers.context import AppContext, Ctx
-from handlers.messages import Address, Button, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
 from services import attendance, chats, meetings
 from services.attendance import CheckIn, Tally
 from services.errors import DomainError
+from services.parsing import looks_like_date
 from services.people import cell_members
 from services.text import fold
 
@@ -42,24 +43,22 @@ def _toast(ctx: Ctx, key: str, **args: object) -> Response:
 # ---- answering before the meeting -------------------------------------------------------
 
 
-@router.button("rsvp", parts=2)
+@router.button(RsvpData)
 async def rsvp_button(ctx: Ctx) -> Response:
-    meeting_id, choice = ctx.pressed
-    if choice not in ("yes", "no"):
-        raise DomainError("err-stale-button")
-    meeting = await meeting_by_id(ctx, meeting_id)
+    pressed = ctx.data(RsvpData)
+    meeting = await meeting_by_id(ctx, pressed.meeting)
     person_id = ctx.me().person.id
-    if choice == "yes":
+    if pressed.affirms:
         with about(ctx, meeting):
             await attendance.answer(ctx.session, meeting, person_id, Rsvp.ATTEND, None, ctx.now)
         return _toast(ctx, "rsvp-yes-done", day=meeting_day(ctx, meeting))
     return _ask_reason(ctx, meeting)
 
 
-@router.button("absent")
+@router.button(AbsentData)
 async def absent_button(ctx: Ctx) -> Response:
     """A member of two cells picked the meeting to be excused from (see `/vang`)."""
-    return _ask_reason(ctx, await meeting_by_id(ctx, ctx.pressed[0]))
+    return _ask_reason(ctx, await meeting_by_id(ctx, ctx.data(AbsentData).meeting))
 
 
 def _ask_reason(ctx: Ctx, meeting: Meeting) -> Response:
@@ -96,7 +95,7 @@ async def absent(ctx: Ctx) -> Response:
     membership = member_cell(ctx)
     cells = [m.cell_id for m in ctx.me().memberships]
     head, _, rest = ctx.args.strip().partition(" ")
-    if is_date_word(head):
+    if looks_like_date(head):
         found, reason = await meeting_on(ctx, cells, head), rest
     else:
         found, reason = (
@@ -109,7 +108,7 @@ async def absent(ctx: Ctx) -> Response:
         # No meeting left to answer: the cell's current one says why (begun, or none planned).
         found = [await meeting_of(ctx, membership.cell_id)]
     if len(found) > 1:
-        return choose_meeting(ctx, found, "absent-which", "absent-which-button", "absent:{}", example=reason)
+        return choose_meeting(ctx, found, "absent-which", "absent-which-button", AbsentData, example=reason)
     return await _excuse(ctx, found[0], reason)
 
 
@@ -149,7 +148,7 @@ def _live(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edi
                 return None
             return _post(app.tr, meeting, await attendance.tally(session, meeting))
 
-    buttons = ((Button(str(app.tr.t("checkin-button")), f"ci:{meeting_id}"),),)
+    buttons = ((Button(str(app.tr.t("checkin-button")), CheckinData(meeting_id)),),)
     return Edit(to, message_id, text, buttons, throttled=True)
 
 
@@ -180,7 +179,7 @@ async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_cod
             ctx.session, meeting, ctx.now, ctx.app.config.schedule.checkin_minutes, requires_code=requires_code
         )
     post = _post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting))
-    button = ((Button(str(ctx.t("checkin-button")), f"ci:{meeting.id}"),),)
+    button = ((Button(str(ctx.t("checkin-button")), CheckinData(meeting.id)),),)
     groups = await chats.cell_groups(ctx.session, membership.cell_id)
     response = Response()
     for group in groups:
@@ -211,9 +210,9 @@ async def open_checkin(ctx: Ctx) -> Response:
     return await _open(ctx, membership, meeting, requires_code=bool(flag))
 
 
-@router.button("open", Need.SECRETARY)
+@router.button(OpenCheckinData, Need.SECRETARY)
 async def open_button(ctx: Ctx) -> Response:
-    meeting = await meeting_by_id(ctx, ctx.pressed[0])
+    meeting = await meeting_by_id(ctx, ctx.data(OpenCheckinData).meeting)
     membership = ctx.me().membership_in(meeting.cell_id)
     if membership is None or not membership.role.runs_meetings:
         raise DomainError("err-secretary-only")
@@ -235,17 +234,17 @@ async def _checked_in(ctx: Ctx, meeting_id: int) -> Response:
 async def checkin_first_press(ctx: Ctx) -> Response | None:
     """A burst of presses is mostly first presses by members while check-in is open: one statement
     each. Anything else goes to `checkin_button`, which explains it."""
-    [meeting_id] = ctx.pressed
-    if not meeting_id.isdigit() or not await attendance.check_in_first_press(
-        ctx.session, ctx.incoming.platform, ctx.incoming.user_id, int(meeting_id), ctx.now
+    meeting_id = ctx.data(CheckinData).meeting
+    if not await attendance.check_in_first_press(
+        ctx.session, ctx.incoming.platform, ctx.incoming.user_id, meeting_id, ctx.now
     ):
         return None
-    return await _checked_in(ctx, int(meeting_id))
+    return await _checked_in(ctx, meeting_id)
 
 
-@router.button("ci", shortcut=checkin_first_press)
+@router.button(CheckinData, shortcut=checkin_first_press)
 async def checkin_button(ctx: Ctx) -> Response:
-    meeting = await meeting_by_id(ctx, ctx.pressed[0])
+    meeting = await meeting_by_id(ctx, ctx.data(CheckinData).meeting)
     if not attendance.is_open(meeting, ctx.now):
         raise DomainError("checkin-closed")
     if meeting.checkin_requires_code:
@@ -287,7 +286,7 @@ async def close_checkin(ctx: Ctx) -> Response:
     """/dongdiemdanh [dd/mm]: the open check-in, else a meeting whose time passed unsettled."""
     membership = await secretary_cell(ctx)
     text = ctx.args.strip()
-    if text and not is_date_word(text):
+    if text and not looks_like_date(text):
         raise DomainError("checkin-close-usage")
     meeting = await one_meeting_on(ctx, membership.cell_id, text) if text else await _to_close(ctx, membership.cell_id)
     with about(ctx, meeting):
@@ -350,7 +349,7 @@ async def mark(ctx: Ctx) -> Response:
     membership = await secretary_cell(ctx)
     roster = await cell_members(ctx.session, membership.cell_id)
     words = ctx.args.split()
-    dated = await one_meeting_on(ctx, membership.cell_id, words.pop(0)) if words and is_date_word(words[0]) else None
+    dated = await one_meeting_on(ctx, membership.cell_id, words.pop(0)) if words and looks_like_date(words[0]) else None
     positions = [i for i, w in enumerate(words) if i > 0 and fold(w) in MARK_VERBS]
     if not positions:
         listing = Markup("\n").join(

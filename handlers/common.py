@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 
 from markupsafe import Markup
 
+from core.callback import CallbackData
+from core.messages import Button, ChatKind, Response
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Button, ChatKind, Response
-from handlers.parsing import parse_date
 from models import Meeting, Membership
-from services import chats, meetings, summary
+from services import chats, meetings
 from services.errors import DomainError
 from services.names import find_by_name
-
-CALENDAR_EDGE_DAYS = timedelta(days=2)
-# A word that is meant as a date (04/12, 4.12, 2026-12-04), not a roster number or a reason.
-_DATE_WORD = re.compile(r"^\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?$")
+from services.parsing import is_number, parse_date, parse_int
 
 
 async def secretary_cell(ctx: Ctx) -> Membership:
@@ -52,10 +48,6 @@ async def meeting_of(ctx: Ctx, cell_id: int) -> Meeting:
     return meeting
 
 
-def is_date_word(word: str) -> bool:
-    return bool(_DATE_WORD.match(word))
-
-
 def meeting_day(ctx: Ctx, meeting: Meeting) -> str:
     """The meeting's date as every reply acting on it names it: dd/mm/yyyy."""
     return fmt.date(meeting.starts_at, ctx.app.config.schedule.zone)
@@ -73,19 +65,7 @@ def about(ctx: Ctx, meeting: Meeting) -> Iterator[None]:
 
 def _days_meant(text: str, today: date) -> list[date]:
     """A typed dd/mm may mean the coming one (planning) or the last one (settling afterwards)."""
-    days: list[date] = []
-    refusal: DomainError | None = None
-    for parse in (parse_date, summary.parse_day):
-        try:
-            days.append(parse(text, today))
-        except DomainError as error:
-            refusal = refusal or error
-    if not days:
-        assert refusal is not None
-        raise refusal
-    # The calendar's first and last days cannot be turned into instants in every time zone; no
-    # meeting is held on them anyway.
-    return [d for d in days if date.min + CALENDAR_EDGE_DAYS < d < date.max - CALENDAR_EDGE_DAYS]
+    return sorted({parse_date(text, today), parse_date(text, today, past=True)})
 
 
 async def meeting_on(ctx: Ctx, cell_ids: Collection[int], text: str) -> list[Meeting]:
@@ -109,9 +89,16 @@ async def one_meeting_on(ctx: Ctx, cell_id: int, text: str) -> Meeting:
     return found[0]
 
 
-def choose_meeting(ctx: Ctx, found: Sequence[Meeting], key: str, button_key: str, data: str, **args: str) -> Response:
+def choose_meeting(
+    ctx: Ctx,
+    found: Sequence[Meeting],
+    key: str,
+    button_key: str,
+    data: Callable[[int], CallbackData],
+    **args: str,
+) -> Response:
     """Ask a member of several cells which meeting they mean: one line per meeting naming its cell and
-    date, and a button each (`data` with the meeting id; a numbered choice on Zalo and the console)."""
+    date, and a button each (`data` of the meeting id; a numbered choice on Zalo and the console)."""
     zone = ctx.app.config.schedule.zone
     lines, rows = [], []
     for meeting in found:
@@ -120,14 +107,14 @@ def choose_meeting(ctx: Ctx, found: Sequence[Meeting], key: str, button_key: str
         cell = membership.cell.name
         lines.append(ctx.t("meeting-choice-line", cell=cell, when=fmt.when(ctx.app.tr, meeting.starts_at, zone)))
         label = ctx.t(button_key, cell=cell, day=meeting.starts_at.astimezone(zone).strftime("%d/%m"))
-        rows.append((Button(label.striptags(), data.format(meeting.id)),))
+        rows.append((Button(label.striptags(), data(meeting.id)),))
     first = found[0].starts_at.astimezone(zone).strftime("%d/%m")
     return ctx.reply(key, tuple(rows), meetings=Markup("\n").join(lines), first=first, **args)
 
 
-async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
+async def meeting_by_id(ctx: Ctx, meeting_id: int) -> Meeting:
     """The meeting a button names; the caller must belong to its cell."""
-    meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
+    meeting = await ctx.session.get(Meeting, meeting_id)
     if meeting is None:
         raise DomainError("err-stale-button")
     if ctx.me().membership_in(meeting.cell_id) is None:
@@ -137,10 +124,8 @@ async def meeting_by_id(ctx: Ctx, meeting_id: str) -> Meeting:
 
 def find_member(roster: Sequence[Membership], who: str) -> Membership:
     """By roster number, else by full name, else by a unique part of the name."""
-    if who.isdigit():
-        if not 1 <= int(who) <= len(roster):
-            raise DomainError("mark-no-number", count=len(roster))
-        return roster[int(who) - 1]
+    if is_number(who):
+        return roster[parse_int(who, 1, len(roster), "mark-no-number", count=len(roster)) - 1]
     partial = find_by_name(roster, who, lambda m: m.person.full_name)
     if len(partial) != 1:
         raise DomainError("mark-ambiguous" if partial else "mark-no-name", name=who)

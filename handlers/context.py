@@ -5,23 +5,27 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.callback import CallbackData
 from core.clock import Clock
 from core.config import Config
 from core.i18n import Translator
-from handlers.messages import Incoming, Keyboard, Response
+from core.messages import Incoming, Keyboard, Response
 from handlers.platforms import UNKNOWN, PlatformTraits
 from models import Platform
+from services.parsing import is_number
 from services.people import Actor
+from services.prompts import Question
 
 if TYPE_CHECKING:
     from handlers.router import Command
 
 PENDING_TTL = timedelta(minutes=15)
+D = TypeVar("D", bound=CallbackData)
 
 
 @dataclass(frozen=True)
@@ -45,18 +49,9 @@ def is_admin(config: Config, incoming: Incoming) -> bool:
     """Committee administrators are Telegram user ids listed in `[telegram] admin_ids`."""
     return (
         incoming.platform is Platform.TELEGRAM
-        and incoming.user_id.isdigit()
+        and is_number(incoming.user_id)
         and int(incoming.user_id) in config.telegram.admin_ids
     )
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A question the bot asked and whose answer is the user's next plain message."""
-
-    name: str
-    data: dict[str, Any]
-    until: datetime
 
 
 @dataclass
@@ -68,12 +63,15 @@ class Ctx:
     incoming: Incoming
     actor: Actor | None
     args: str = ""
-    # The parts of a pressed button's data after its prefix ("ci:42" → ("42",)).
-    pressed: tuple[str, ...] = ()
+    # A pressed button's typed data (the router checked its kind).
+    pressed: CallbackData | None = None
+    # The open question of this private chat, loaded for a plain message (the router decides
+    # whether the message answers it; either way it is closed after this message).
+    question: Question | None = None
     # The bot's earlier question that this plain message answers, if any.
-    answering: Pending | None = None
+    answering: Question | None = None
     # A question this handler asks; the user's next plain message goes to its follow-up.
-    expect: Pending | None = None
+    expect: Question | None = None
     # Every registered command, for /help.
     commands: Sequence[Command] = ()
 
@@ -92,7 +90,13 @@ class Ctx:
         return is_admin(self.app.config, self.incoming)
 
     def ask(self, name: str, **data: Any) -> None:
-        self.expect = Pending(name, data, self.now + PENDING_TTL)
+        self.expect = Question(name, data, self.now + PENDING_TTL)
+
+    def data(self, kind: type[D]) -> D:
+        """The pressed button's data, of the kind its route was registered for."""
+        if not isinstance(self.pressed, kind):
+            raise RuntimeError(f"handler for {kind.__name__} got {self.pressed!r}")
+        return self.pressed
 
     def me(self) -> Actor:
         """The actor, for handlers whose command requires a joined user (checked by the router)."""

@@ -13,8 +13,8 @@ from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
 
+from core.messages import Address, Edit, Keyboard, Outgoing, Response
 from handlers.context import AppContext
-from handlers.messages import Address, Edit, Keyboard, Outgoing, Response
 from models import Platform
 from services import posted
 from services.people import not_connected
@@ -172,7 +172,7 @@ async def remember_posted(
 ) -> None:
     """Record (or replace) the id of a message we will edit later, and what it shows."""
     meeting_id, purpose = what
-    buttons = [[(b.label, b.data) for b in row] for row in message.buttons]
+    buttons = [[(b.label, b.packed) for b in row] for row in message.buttons]
     async with app.sessions() as session, session.begin():
         shown = posted.fingerprint(str(message.text), buttons)
         await posted.remember(session, meeting_id, purpose, to.platform, to.chat_id, message_id, shown)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from core.i18n import Translator
+from core.messages import Address, Outgoing, Response
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Address, Outgoing, Response
 from handlers.router import Need, Router
 from handlers.summary import warning_lines
 from handlers.textsplit import split_messages

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from core.messages import Outgoing, Response
 from handlers import common
 from handlers.context import AppContext, Ctx
-from handlers.messages import Outgoing, Response
 from handlers.router import Need, Router
-from services import export, summary
+from services import export
 from services.errors import DomainError
+from services.parsing import is_number, looks_like_date, parse_date, parse_year
 
 router = Router()
 
@@ -19,10 +20,10 @@ def parse_export_args(text: str, today: date) -> tuple[int | None, date | None]:
     year: int | None = None
     day: date | None = None
     for word in text.split():
-        if word.isdigit() and len(word) == 4:
-            year = int(word)
-        elif "/" in word:
-            day = summary.parse_day(word, today)
+        if is_number(word):
+            year = parse_year(word)
+        elif looks_like_date(word):
+            day = parse_date(word, today, past=True)
         else:
             raise DomainError("reports-export-usage", text=word)
     return year, day
@@ -40,13 +41,15 @@ async def export_command(ctx: Ctx) -> Response:
     return response
 
 
-async def build_exports(app: AppContext, cell_name: str, year: int, meeting: str | None) -> export.ExportFiles:
-    """`bot.py export`: find the cell by name and build both files (nothing is written on a refusal)."""
+async def build_exports(app: AppContext, cell_name: str, year: str, meeting: str | None) -> export.ExportFiles:
+    """`bot.py export`: find the cell by name and build both files (nothing is written on a refusal);
+    the year and the day are read by the same parsers as /xuatfile."""
     zone, now = app.config.schedule.zone, app.clock.now()
+    year_number = parse_year(year.strip())
+    day = parse_date(meeting, now.astimezone(zone).date(), past=True) if meeting else None
     async with app.sessions() as session:
         cell = await export.find_cell(session, cell_name)
-        day = summary.parse_day(meeting, now.astimezone(zone).date()) if meeting else None
-        return await export.export_cell(session, app.tr, app.config.scoring, cell, year, day, now, zone)
+        return await export.export_cell(session, app.tr, app.config.scoring, cell, year_number, day, now, zone)
 
 
 def save_exports(files: export.ExportFiles, out_dir: Path) -> list[Path]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from core.buttons import WhichMeetingData
+from core.messages import Response
 from handlers import format as fmt
 from handlers.common import choose_meeting, meeting_by_id
 from handlers.context import Ctx
-from handlers.messages import Response
 from handlers.router import Need, Router, allowed
 from models import Meeting, Rsvp
 from services import meetings
@@ -23,7 +24,7 @@ async def help_command(ctx: Ctx) -> Response:
     for command in ctx.commands:
         if command.need is Need.ANYONE and command.name != "help" and ctx.actor is not None:
             continue
-        if allowed(command.need, ctx.actor) and ctx.app.tr.has(command.help_key):
+        if allowed(command.need, ctx.actor, admin=ctx.is_admin) and ctx.app.tr.has(command.help_key):
             lines.append(ctx.t("help-line", vi=command.vi, en=command.name, text=ctx.t(command.help_key)))
     if ctx.actor is None:
         lines.append(ctx.t("err-not-joined"))
@@ -40,13 +41,13 @@ async def next_meeting(ctx: Ctx) -> Response:
         assert membership is not None  # Need.MEMBER guarantees one
         raise DomainError("next-none", cell=membership.cell.name)
     if len(found) > 1:
-        return choose_meeting(ctx, found, "next-which", "next-which-button", "next:{}")
+        return choose_meeting(ctx, found, "next-which", "next-which-button", WhichMeetingData)
     return await _show(ctx, found[0])
 
 
-@router.button("next")
+@router.button(WhichMeetingData)
 async def next_button(ctx: Ctx) -> Response:
-    meeting = await meeting_by_id(ctx, ctx.pressed[0])
+    meeting = await meeting_by_id(ctx, ctx.data(WhichMeetingData).meeting)
     if meeting.state not in meetings.ACTIVE_STATES:
         raise DomainError("err-stale-button")
     return await _show(ctx, meeting)

@@ -6,18 +6,18 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from core.messages import Address, Outgoing, Response
 from handlers import format as fmt
 from handlers.announce import announcement
 from handlers.common import meeting_day, meeting_of, secretary_cell
 from handlers.context import Ctx
-from handlers.messages import Address, Outgoing, Response
-from handlers.parsing import parse_date, parse_time
 from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
 from services import chats, meetings, planning, reminders
 from services.errors import DomainError
 from services.outbox import Recipient
+from services.parsing import is_number, parse_date, parse_int, parse_time
 from services.text import fold
 
 router = Router()
@@ -43,9 +43,8 @@ async def _announce(ctx: Ctx, membership: Membership, meeting: Meeting) -> Respo
     for group in groups:
         response.messages.append(Outgoing(text, buttons, to=Address(group.platform, group.chat_id)))
     # The groups have their announcement now: the reminders' announce step will not post another.
-    rows = [[[b.label, b.data] for b in row] for row in buttons]
     recipients = [Recipient(group.platform, group.chat_id) for group in groups]
-    await reminders.record_announced(ctx.session, meeting, recipients, (str(text), rows), ctx.now)
+    await reminders.record_announced(ctx.session, meeting, recipients, (str(text), buttons), ctx.now)
     response.say(ctx.t("schedule-done") + "\n" + text)
     if not groups:
         response.say(ctx.t("schedule-no-group"))
@@ -88,11 +87,9 @@ async def schedule(ctx: Ctx) -> Response:
 
 async def _monthly(ctx: Ctx, membership: Membership, words: list[str], *, confirmed: bool) -> Response:
     """Set the cell's monthly rule; a day outside the committee's window needs a confirmation."""
-    if len(words) < 2 or not words[0].isdigit():
+    if len(words) < 2 or not is_number(words[0]):
         raise DomainError("schedule-monthly-usage")
-    day = int(words[0])
-    if not 1 <= day <= 28:
-        raise DomainError("schedule-monthly-day", day=day)
+    day = parse_int(words[0], 1, 28, "schedule-monthly-day", day=words[0])
     at = parse_time(words[1])
     place = _clip(" ".join(words[2:]), PLACE_MAX, "schedule-place-too-long")
     window = ctx.app.config.schedule.days

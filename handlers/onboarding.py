@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from markupsafe import Markup
-from sqlalchemy import select
 
+from core.buttons import Decision, JoinData, PickData
+from core.messages import Address, Button, ChatKind, Outgoing, Response
 from handlers.common import find_member, secretary_cell
 from handlers.context import Ctx
-from handlers.messages import Address, Button, ChatKind, Outgoing, Response
 from handlers.router import Need, Router
-from models import Account, Cell, JoinRequest, MemberRole, Membership, Person, Platform
+from models import Cell, JoinRequest, Person, Platform
 from services import chats, invites
 from services.errors import DomainError
 from services.names import find_by_name
@@ -19,6 +20,7 @@ from services.people import cell_members
 from services.text import fold
 
 router = Router()
+_REQUEST_NUMBER = re.compile(r"[0-9]{1,18}")
 # Names offered as buttons at most (Telegram allows 100; a phone shows far fewer well).
 MAX_NAME_BUTTONS = 20
 
@@ -42,7 +44,7 @@ async def _join(ctx: Ctx, code: str) -> Response:
 
 
 def _name_buttons(ctx: Ctx, code: str, people: Sequence[Person]) -> Response:
-    buttons = tuple((Button(person.full_name, f"pick:{code}:{person.id}"),) for person in people)
+    buttons = tuple((Button(person.full_name, PickData(code, person.id)),) for person in people)
     return ctx.reply("join-pick", buttons)
 
 
@@ -79,60 +81,100 @@ async def stranger_text(ctx: Ctx) -> Response:
     return ctx.reply("start-stranger")
 
 
-@router.button("pick", Need.ANYONE, parts=2)
+@router.button(PickData, Need.ANYONE)
 async def pick(ctx: Ctx) -> Response:
-    """Someone with the cell code chose a name: ask that cell's secretaries to approve."""
-    code, person_id = ctx.pressed
+    """Someone with the cell code chose a name: ask that cell's leaders (for a leader's name, the
+    committee's admins) to approve. A repeated press sends nothing again."""
+    pressed = ctx.data(PickData)
     if ctx.actor is not None:
         raise DomainError("join-already-linked")
-    if not person_id.isdigit():
-        raise DomainError("err-stale-button")
     incoming = ctx.incoming
-    request = await invites.claim(
-        ctx.session, code, int(person_id), incoming.platform, incoming.user_id, incoming.user_name, ctx.now
+    claim = await invites.claim(
+        ctx.session, pressed.code, pressed.person, incoming.platform, incoming.user_id, incoming.user_name, ctx.now
     )
-    person = await ctx.session.get(Person, request.person_id)
-    assert person is not None
     response = Response(toast=str(ctx.t("join-wait").striptags()))
-    response.say(ctx.t("join-wait"))
-    ask = ctx.t("join-approve-ask", name=person.full_name, account=incoming.user_name, platform=incoming.platform.value)
+    if not claim.new:
+        return response.say(ctx.t("join-wait-again"))
+    request = claim.request
+    if claim.leader:
+        deciders = [Address(Platform.TELEGRAM, str(admin)) for admin in ctx.app.config.telegram.admin_ids]
+        if not deciders:
+            raise DomainError("join-leader-needs-code")
+    else:
+        deciders = [
+            Address(a.platform, a.external_id) for a in await invites.cell_leader_accounts(ctx.session, request.cell_id)
+        ]
+    person = await ctx.session.get(Person, request.person_id)
+    cell = await ctx.session.get(Cell, request.cell_id)
+    assert person is not None
+    assert cell is not None
+    ask = ctx.t(
+        "join-approve-ask",
+        number=request.id,
+        name=person.full_name,
+        cell=cell.name,
+        account=incoming.user_name,
+        platform=incoming.platform.value,
+    )
     buttons = (
         (
-            Button(str(ctx.t("join-approve-yes")), f"join:{request.id}:ok"),
-            Button(str(ctx.t("join-approve-no")), f"join:{request.id}:no"),
+            Button(str(ctx.t("join-approve-yes")), JoinData(request.id, Decision.OK), f"/duyet {request.id}"),
+            Button(str(ctx.t("join-approve-no")), JoinData(request.id, Decision.NO), f"/tuchoi {request.id}"),
         ),
     )
-    leaders = (
-        await ctx.session.scalars(
-            select(Account)
-            .join(Membership, Membership.person_id == Account.person_id)
-            .where(
-                Membership.cell_id == request.cell_id,
-                Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)),
-                Membership.current(),
-                Account.connected_at.is_not(None),
-            )
-        )
-    ).all()
-    for account in leaders:
-        response.messages.append(Outgoing(ask, buttons, to=Address(account.platform, account.external_id)))
+    response.say(ctx.t("join-wait"))
+    response.messages.extend(Outgoing(ask, buttons, to=to) for to in deciders)
     return response
 
 
-@router.button("join", Need.SECRETARY, parts=2)
-async def decide(ctx: Ctx) -> Response:
-    request_id, choice = ctx.pressed
-    request = await ctx.session.get(JoinRequest, int(request_id)) if request_id.isdigit() else None
-    if request is None or choice not in ("ok", "no"):
-        raise DomainError("err-stale-button")
-    if not ctx.me().runs(request.cell_id):
-        raise DomainError("err-other-cell")
-    approve = choice == "ok"
-    await invites.decide(ctx.session, request.id, ctx.me().person.id, approve)
+@router.button(JoinData, Need.APPROVER)
+async def decide_button(ctx: Ctx) -> Response:
+    pressed = ctx.data(JoinData)
+    response = await _decide(ctx, pressed.request, approve=not pressed.declines, missing="err-stale-button")
+    response.toast = str(response.messages.pop(0).text.striptags())
+    return response
+
+
+@router.command("approve", "duyet", Need.APPROVER)
+async def approve(ctx: Ctx) -> Response:
+    """`/duyet <số>` links the account of request number <số>; bare `/duyet` lists those waiting."""
+    return await _decide_command(ctx, approve=True)
+
+
+@router.command("reject", "tuchoi", Need.APPROVER)
+async def reject(ctx: Ctx) -> Response:
+    return await _decide_command(ctx, approve=False)
+
+
+async def _decide_command(ctx: Ctx, *, approve: bool) -> Response:
+    number = ctx.args.strip().lstrip("#")
+    if _REQUEST_NUMBER.fullmatch(number):
+        return await _decide(ctx, int(number), approve=approve)
+    if number:
+        raise DomainError("join-decide-usage")
+    led = [m.cell_id for m in ctx.actor.memberships if m.role.runs_meetings] if ctx.actor else []
+    waiting = await invites.waiting_requests(ctx.session, led, ctx.is_admin)
+    if not waiting:
+        return ctx.reply("join-none-waiting")
+    lines = [
+        ctx.t("join-waiting-line", number=r.id, name=name, account=r.display_name or "", platform=r.platform.value)
+        for r, name in waiting
+    ]
+    return ctx.reply("join-waiting", requests=Markup("\n").join(lines))
+
+
+async def _decide(ctx: Ctx, request_id: int, *, approve: bool, missing: str = "join-no-request") -> Response:
+    """Decide a name claim named by its number: the first message says what was done."""
+    request = await ctx.session.get(JoinRequest, request_id)
+    if request is None:
+        raise DomainError(missing, number=request_id)
+    runs = ctx.actor is not None and ctx.actor.runs(request.cell_id)
+    await invites.check_decider(ctx.session, request, runs, ctx.is_admin)
+    await invites.decide(ctx.session, request.id, ctx.actor.person.id if ctx.actor else None, approve)
     person = await ctx.session.get(Person, request.person_id)
     name = person.full_name if person else ""
     key = "join-approved" if approve else "join-rejected"
-    response = Response(toast=str(ctx.t(f"{key}-toast", name=name).striptags()))
+    response = ctx.reply(f"{key}-toast", name=name, number=request.id)
     response.messages.append(Outgoing(ctx.t(key, name=name), to=Address(request.platform, request.external_id)))
     return response
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from core.i18n import Translator
+from core.messages import Outgoing, Response
 from handlers.common import secretary_cell
 from handlers.context import Ctx
-from handlers.messages import Outgoing, Response
 from handlers.router import Need, Router
 from models import Platform
 from services import erasure, membership, mydata
 from services.errors import DomainError
+from services.parsing import is_number, parse_id
 from services.people import cell_members
 
 router = Router()
@@ -48,15 +49,16 @@ async def erase_person(ctx: Ctx) -> Response:
     words = ctx.args.split()
     if not words:
         return ctx.reply("erase-usage")
-    if not words[0].isdigit():
+    if not is_number(words[0]):
         found = await erasure.people_named(ctx.session, " ".join(words))
         if not found:
             raise DomainError("erase-no-name", name=" ".join(words))
         listing = "; ".join(f"#{pid} ({cell})" for pid, cell in found)
         return ctx.reply("erase-candidates", name=" ".join(words), people=listing)
-    if len(words[0]) > len(str(erasure.MAX_ID)):
-        raise DomainError("erase-unknown", id=words[0][:12] + "…")
-    person = await erasure.person_to_erase(ctx.session, int(words[0]))
+    person_id = parse_id(words[0])
+    if person_id is None:
+        raise DomainError("erase-unknown", id=words[0][:12] + ("…" if len(words[0]) > 12 else ""))
+    person = await erasure.person_to_erase(ctx.session, person_id)
     if len(words) == 1 or words[1].lower() not in CONFIRM_WORDS:
         seen = await erasure.preview(ctx.session, person)
         return ctx.reply(

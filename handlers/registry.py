@@ -25,8 +25,8 @@ def _merge(*routers: Router) -> Router:
             merged.command(
                 command.name, command.vi, command.need, in_groups=command.in_groups, aliases=command.aliases
             )(command.func)
-        for prefix, route in router.buttons.items():
-            merged.button(prefix, route.need, parts=route.parts, shortcut=route.shortcut)(route.func)
+        for kind, route in router.buttons.items():
+            merged.button(kind, route.need, shortcut=route.shortcut)(route.func)
         for name, func in router.followups.items():
             merged.followup(name)(func)
         if router.stranger_text is not None:

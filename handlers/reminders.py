@@ -4,7 +4,6 @@ secretary's /huyhop (cancel a meeting) and /nhaclai (remind those who have not a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -12,27 +11,23 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import select
 
+from core.buttons import CancelData, OpenCheckinData
+from core.messages import Button, Keyboard, Response
 from handlers import format as fmt
 from handlers.announce import announcement, rsvp_buttons
 from handlers.common import about, one_meeting_on, secretary_cell
 from handlers.context import AppContext, Ctx
-from handlers.messages import Button, Keyboard, Response
-from handlers.parsing import parse_date
 from handlers.router import Need, Router
 from models import Meeting, MeetingState
 from services import reminders
 from services.errors import DomainError
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE
+from services.parsing import looks_like_date, parse_date
 from services.reminders import Kind, Notice, Render, Rendered
 
 router = Router()
 REASON_MAX = 300
 MAX_CHOICES = 5
-_LOOKS_LIKE_DATE = re.compile(r"^\d[\d/.-]*$")
-
-
-def _rows(buttons: Keyboard) -> list[list[list[str]]] | None:
-    return [[[b.label, b.data] for b in row] for row in buttons] or None
 
 
 def renderer(app: AppContext) -> Render:
@@ -43,7 +38,7 @@ def renderer(app: AppContext) -> Render:
         meeting = notice.meeting
         if meeting is None:
             window = app.config.schedule.meeting_days
-            return tr.t("reminders-no-day", cell=notice.cell_name, month=notice.args["month"], window=window), None
+            return tr.t("reminders-no-day", cell=notice.cell_name, month=notice.args["month"], window=window), ()
         when = fmt.when(tr, meeting.starts_at, zone)
         place = meeting.place or tr.t("unknown-place")
         buttons: Keyboard = rsvp_buttons(tr, meeting.id) if notice.rsvp else ()
@@ -62,7 +57,7 @@ def renderer(app: AppContext) -> Render:
             text = _tally(app, notice.cell_name, when, args)
         elif notice.kind is Kind.OPEN:
             text = tr.t("reminders-open", cell=notice.cell_name, when=when)
-            buttons = ((Button(str(tr.t("reminders-open-button")), f"open:{meeting.id}"),),)
+            buttons = ((Button(str(tr.t("reminders-open-button")), OpenCheckinData(meeting.id), "/modiemdanh"),),)
         elif notice.kind is Kind.SUMMARY:
             text = tr.t("reminders-summary", cell=notice.cell_name, when=when)
         elif notice.kind is Kind.SETTLE:
@@ -76,7 +71,7 @@ def renderer(app: AppContext) -> Render:
             text = _undelivered(app, notice.cell_name, when, args)
         else:
             raise ValueError(f"no words for reminder kind {notice.kind}")
-        return str(text), _rows(buttons)
+        return str(text), buttons
 
     return render
 
@@ -154,11 +149,11 @@ def _on_day(ctx: Ctx, meetings: Sequence[Meeting], day: date) -> Meeting:
 
 
 def _split_date(ctx: Ctx, usage: str) -> tuple[date | None, str]:
-    """An optional leading date (dd/mm, dd/mm/yyyy, yyyy-mm-dd), then free text."""
+    """An optional leading date (as `parse_date` reads it), then free text."""
     head, _, rest = ctx.args.strip().partition(" ")
     if not head:
         return None, ""
-    if not _LOOKS_LIKE_DATE.match(head):
+    if not looks_like_date(head):
         raise DomainError(usage)
     today = ctx.now.astimezone(ctx.app.config.schedule.zone).date()
     return parse_date(head, today), " ".join(rest.split())
@@ -184,11 +179,13 @@ async def cancel(ctx: Ctx) -> Response:
     upcoming = [*reversed(await _unsettled(ctx, membership.cell_id)), *upcoming]
     if not upcoming:
         raise DomainError("err-no-meeting")
+    zone = ctx.app.config.schedule.zone
     rows = tuple(
         (
             Button(
-                str(ctx.t("reminders-cancel-button", day=fmt.date(m.starts_at, ctx.app.config.schedule.zone))),
-                f"cancel:{m.id}",
+                str(ctx.t("reminders-cancel-button", day=fmt.date(m.starts_at, zone))),
+                CancelData(m.id),
+                f"/huyhop {m.starts_at.astimezone(zone):%d/%m/%Y}",
             ),
         )
         for m in upcoming[:MAX_CHOICES]
@@ -196,10 +193,9 @@ async def cancel(ctx: Ctx) -> Response:
     return ctx.reply("reminders-cancel-pick", rows)
 
 
-@router.button("cancel", Need.SECRETARY)
+@router.button(CancelData, Need.SECRETARY)
 async def cancel_button(ctx: Ctx) -> Response:
-    [meeting_id] = ctx.pressed
-    meeting = await ctx.session.get(Meeting, int(meeting_id)) if meeting_id.isdigit() else None
+    meeting = await ctx.session.get(Meeting, ctx.data(CancelData).meeting)
     if meeting is None or not ctx.me().runs(meeting.cell_id):
         raise DomainError("err-stale-button")
     return await _cancel(ctx, meeting, None)

@@ -8,20 +8,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from core.callback import CallbackData, unpack
+from core.messages import ChatKind, Incoming, Response
 from core.metrics import UPDATE_FAILURES, UPDATES
-from handlers.context import AppContext, Ctx, Pending, is_admin
-from handlers.messages import ChatKind, Incoming, Response
+from handlers.context import AppContext, Ctx, is_admin
 from models import Platform
-from services import updates
+from services import prompts, updates
 from services.errors import DomainError
 from services.people import Actor, find_actor, note_connected
-from services.text import fold
+from services.text import clean_name, clean_text, fold
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +42,14 @@ class Need(StrEnum):
     MEMBER = "member"
     SECRETARY = "secretary"
     SUPERVISOR = "supervisor"
+    # Decides name claims: a cell's secretary or deputy, or a committee admin.
+    APPROVER = "approver"
     ADMIN = "admin"
 
 
-def allowed(need: Need, actor: Actor | None) -> bool:
-    if need is Need.ANYONE:
+def allowed(need: Need, actor: Actor | None, *, admin: bool = False) -> bool:
+    """`admin`: the caller is a committee admin, who may have no person record (no `actor`)."""
+    if need is Need.ANYONE or (need is Need.APPROVER and (admin or (actor is not None and actor.is_admin))):
         return True
     if actor is None:
         return False
@@ -53,7 +57,7 @@ def allowed(need: Need, actor: Actor | None) -> bool:
         return True
     if need is Need.MEMBER:
         return bool(actor.memberships)
-    if need is Need.SECRETARY:
+    if need in (Need.SECRETARY, Need.APPROVER):
         return any(m.role.runs_meetings for m in actor.memberships)
     if need is Need.SUPERVISOR:
         return bool(actor.supervised) or actor.is_admin
@@ -77,19 +81,18 @@ class Command:
 
 @dataclass(frozen=True)
 class ButtonRoute:
-    """A button's data is "<prefix>:<part>:…" with exactly `parts` parts after the prefix; anything
-    else (an old or forged press) is refused before a handler sees it."""
+    """The handler of one kind of typed button data; data that do not unpack to a registered kind
+    (an old or forged press) are refused before any handler sees them."""
 
     need: Need
     func: Handler
-    parts: int = 1
     shortcut: Shortcut | None = None
 
 
 @dataclass
 class Router:
     commands: list[Command] = field(default_factory=list)
-    buttons: dict[str, ButtonRoute] = field(default_factory=dict)
+    buttons: dict[type[CallbackData], ButtonRoute] = field(default_factory=dict)
     followups: dict[str, Handler] = field(default_factory=dict)
     # Plain text from someone not yet joined (e.g. an invite code typed on Zalo).
     stranger_text: Handler | None = None
@@ -114,12 +117,12 @@ class Router:
         return register
 
     def button(
-        self, prefix: str, need: Need = Need.MEMBER, *, parts: int = 1, shortcut: Shortcut | None = None
+        self, kind: type[CallbackData], need: Need = Need.MEMBER, *, shortcut: Shortcut | None = None
     ) -> Callable[[Handler], Handler]:
         def register(func: Handler) -> Handler:
-            if prefix in self.buttons:
-                raise ValueError(f"button prefix clash: {prefix}")
-            self.buttons[prefix] = ButtonRoute(need, func, parts, shortcut)
+            if kind in self.buttons:
+                raise ValueError(f"button kind registered twice: {kind.__name__}")
+            self.buttons[kind] = ButtonRoute(need, func, shortcut)
             return func
 
         return register
@@ -168,8 +171,8 @@ class Router:
         """A bounded name for metrics: the command, "button:<prefix>", or "text" for anything else
         (free text, answers, unknown commands and forged buttons never become label values)."""
         if incoming.button is not None:
-            prefix = incoming.button.split(":", 1)[0]
-            return f"button:{prefix if prefix in self.buttons else 'unknown'}"
+            data = unpack(incoming.button)
+            return f"button:{data.prefix if data is not None and type(data) in self.buttons else 'unknown'}"
         parsed = self.parse(incoming.text, bare=bare)
         return parsed[0].name if parsed else "text"
 
@@ -180,33 +183,34 @@ class UpdateNotHandled(Exception):
 
 
 class Dispatcher:
-    """Runs one incoming action end to end. Channels call `handle` and render what it returns."""
+    """Runs one incoming action end to end. Channels call `handle` and render what it returns.
+
+    It keeps no conversation state: the question a plain message answers and the choice a typed
+    number presses are prompts in the database (services/prompts.py), opened, answered and closed
+    in the same transaction as the handler's work.
+    """
 
     def __init__(self, app: AppContext, router: Router) -> None:
         self.app = app
         self.router = router
-        self._pending: dict[tuple[Platform, str], Pending] = {}
         # Accounts known to have written privately (recorded in the database; this only saves a
         # write per message, and is safe to lose).
         self._connected: set[tuple[Platform, str]] = set()
 
-    def awaiting(self, platform: Platform, user_id: str) -> bool:
+    async def awaiting(self, platform: Platform, user_id: str) -> bool:
         """Whether the bot asked this user a question that their next plain message answers."""
-        pending = self._pending.get((platform, user_id))
-        return pending is not None and pending.until >= self.app.clock.now()
-
-    def _bare(self, incoming: Incoming) -> bool:
-        """Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
-        for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me."""
-        return incoming.platform is not Platform.TELEGRAM and not self.awaiting(incoming.platform, incoming.user_id)
+        async with self.app.sessions() as session:
+            return await prompts.open_question(session, platform, user_id, self.app.clock.now()) is not None
 
     async def handle(self, incoming: Incoming) -> Response:
-        route = self.router.route_name(incoming, bare=self._bare(incoming))
-        UPDATES.labels(route).inc()
+        # What users type is cleaned once, here, for every channel: handlers parse, measure and
+        # store the same text (control and invisible characters removed, NFC).
+        incoming = replace(incoming, text=clean_text(incoming.text), user_name=clean_name(incoming.user_name))
         await self._note_connected(incoming)
+        route = self.router.route_name(incoming, bare=self._bare(incoming, None))
+        who: int | str = "-"  # people are logged by id only, never by name
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
-            who: int | str = "-"  # people are logged by id only, never by name
             try:
                 if incoming.update_id is not None and not await updates.first_time(
                     session, incoming.platform, incoming.update_id, self.app.clock.now()
@@ -219,15 +223,21 @@ class Dispatcher:
                         session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
                     )
                     who = ctx.actor.person.id if ctx.actor else who
+                    if incoming.button is None and incoming.chat_kind is ChatKind.PRIVATE:
+                        ctx.question = await prompts.open_question(
+                            session, incoming.platform, incoming.user_id, ctx.now
+                        )
+                        route = self.router.route_name(incoming, bare=self._bare(incoming, ctx.question))
                     handler = self._route(ctx)
                     if handler is None:
                         return Response()
                     response = await handler(ctx)
+                    await self._settle(ctx)
                 await session.commit()
             except DomainError as refusal:
                 await session.rollback()
-                ctx.expect = None
                 response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
+                await self._drop_question(ctx)
             except (OperationalError, InterfaceError, OSError) as lost:
                 await session.rollback()
                 UPDATE_FAILURES.labels(route).inc()
@@ -235,16 +245,40 @@ class Dispatcher:
                     # The database is out of reach: leave the update unanswered so it comes again.
                     raise UpdateNotHandled(str(lost)) from lost
                 log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
-                ctx.expect = None
                 response = self._refusal(ctx, "err-internal")
+                await self._drop_question(ctx)
             except Exception:
                 await session.rollback()
                 log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
                 UPDATE_FAILURES.labels(route).inc()
-                ctx.expect = None
                 response = self._refusal(ctx, "err-internal")
-        self._remember(incoming, ctx.expect)
+                await self._drop_question(ctx)
+        # Counted once answered: a redelivered duplicate or one left for the platform to send again is not.
+        UPDATES.labels(route).inc()
         return response
+
+    @staticmethod
+    def _bare(incoming: Incoming, question: object) -> bool:
+        """Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
+        for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me."""
+        return incoming.platform is not Platform.TELEGRAM and question is None
+
+    async def _settle(self, ctx: Ctx) -> None:
+        """Close what this message answered and keep the question it asks, with the handler's work."""
+        incoming, session = ctx.incoming, ctx.session
+        if incoming.prompt_id is not None:
+            await prompts.close(session, incoming.prompt_id, ctx.now)
+        if ctx.question is not None and ctx.question.id is not None:
+            # Answered, or the member moved on: either way the question is over.
+            await prompts.close(session, ctx.question.id, ctx.now)
+        if ctx.expect is not None:
+            await prompts.ask(session, incoming.platform, incoming.user_id, ctx.expect, ctx.now)
+
+    async def _drop_question(self, ctx: Ctx) -> None:
+        """A refused answer ends the question too (as any other message would)."""
+        if ctx.question is not None and ctx.question.id is not None:
+            await prompts.close(ctx.session, ctx.question.id, ctx.now)
+            await ctx.session.commit()
 
     async def _note_connected(self, incoming: Incoming) -> None:
         """Any private message proves the account opened a chat with the bot (whatever it says)."""
@@ -258,25 +292,23 @@ class Dispatcher:
             self._connected.add(key)
 
     def _refusal(self, ctx: Ctx, key: str, **args: Any) -> Response:
+        """The refusal in words; it runs outside the handler's error handling, so it must not raise."""
+        try:
+            text = ctx.app.tr.t(key, **args)
+        except Exception:
+            log.exception("refusal %s could not be worded", key)
+            text = ctx.app.tr.t("err-internal")
         if ctx.incoming.button is not None:
-            return Response(toast=str(ctx.app.tr.t(key, **args).striptags()))
-        return ctx.reply(key, **args)
-
-    def _remember(self, incoming: Incoming, pending: Pending | None) -> None:
-        user = (incoming.platform, incoming.user_id)
-        if pending is None:
-            if incoming.button is None and incoming.text:
-                self._pending.pop(user, None)
-            return
-        self._pending[user] = pending
+            return Response(toast=str(text.striptags()))
+        return Response().say(text)
 
     def _button(self, ctx: Ctx) -> ButtonRoute | None:
-        """The pressed button's route, with its parts in `ctx.pressed`; None for data we never sent."""
-        prefix, *parts = (ctx.incoming.button or "").split(":")
-        route = self.router.buttons.get(prefix)
-        if route is None or len(parts) != route.parts or not all(parts):
+        """The pressed button's route, with its typed data in `ctx.pressed`; None for data we never sent."""
+        data = unpack(ctx.incoming.button)
+        route = self.router.buttons.get(type(data)) if data is not None else None
+        if route is None:
             return None
-        ctx.pressed = tuple(parts)
+        ctx.pressed = data
         return route
 
     async def _shortcut(self, ctx: Ctx) -> Response | None:
@@ -289,28 +321,27 @@ class Dispatcher:
             route = self._button(ctx)
             if route is None:
                 return _static(Response(toast=str(ctx.t("err-stale-button").striptags())))
-            if not allowed(route.need, ctx.actor):
+            if not allowed(route.need, ctx.actor, admin=ctx.is_admin):
                 key = "err-not-joined" if ctx.actor is None else "err-not-allowed"
                 return _static(Response(toast=str(ctx.t(key).striptags())))
             return route.func
         in_group = incoming.chat_kind is ChatKind.GROUP
-        parsed = self.router.parse(incoming.text, bare=self._bare(incoming))
+        parsed = self.router.parse(incoming.text, bare=self._bare(incoming, ctx.question))
         if parsed is None:
             return self._plain_text(ctx, in_group)
         command, ctx.args = parsed
         if in_group and not command.in_groups:
             return _static(ctx.reply("err-private-only"))
-        if not allowed(command.need, ctx.actor):
+        if not allowed(command.need, ctx.actor, admin=ctx.is_admin):
             return _static(ctx.reply("err-not-joined" if ctx.actor is None else "err-not-allowed"))
         return command.func
 
     def _plain_text(self, ctx: Ctx, in_group: bool) -> Handler | None:
         incoming = ctx.incoming
-        pending = self._pending.pop((incoming.platform, incoming.user_id), None)
-        if pending is not None and pending.until >= ctx.now and not in_group:
+        if ctx.question is not None and not in_group:
             ctx.args = incoming.text.strip()
-            ctx.answering = pending
-            return self.router.followups[pending.name]
+            ctx.answering = ctx.question
+            return self.router.followups[ctx.question.name]
         if in_group:
             return None
         if ctx.actor is None and self.router.stranger_text is not None:

@@ -8,20 +8,23 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from core.config import ScoringConfig
+from core.messages import Response
 from handlers import common
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Response
 from handlers.router import Need, Router
 from services import scoring, summary
 from services.errors import DomainError
+from services.parsing import looks_like_date, parse_date, parse_int
 from services.text import fold
 
 router = Router()
 
 _YES = frozenset({"co", "c", "x", "dat", "1", "yes", "y"})
 _NO = frozenset({"khong", "k", "0", "no", "n", "chuadat"})
-_POINTS = re.compile(r"^(?:([a-z_]+)=)?(-?\d+)$")
+_POINTS = re.compile(r"^(?:([a-z_]+)=)?(-?[0-9]+)$")
+# No rubric part is worth more; a larger number is refused before it is compared with the rubric.
+POINTS_MAX = 1000
 _REASON_PREFIX = re.compile(r"^(?:l[ýy]\s*do|reason)\s*:?\s*", re.IGNORECASE)
 _MODE_WORDS = {
     "diem": scoring.MODE_RUBRIC,
@@ -50,14 +53,18 @@ def parse_points(words: Sequence[str], rubric: ScoringConfig) -> tuple[dict[str,
     if keyed and len(keyed) != len(matches):
         raise DomainError("reports-score-mixed")
     if keyed:
-        return {_part_key(m.group(1), rubric): int(m.group(2)) for m in matches}, reason
-    numbers = [int(m.group(2)) for m in matches]
+        return {_part_key(m.group(1), rubric): _points(m.group(2)) for m in matches}, reason
+    numbers = [_points(m.group(2)) for m in matches]
     others = [p for p in rubric.parts if p != rubric.attendance_part]
     if len(numbers) == len(others):
         return dict(zip(others, numbers, strict=True)), reason
     if len(numbers) == len(rubric.parts):
         return dict(zip(rubric.parts, numbers, strict=True)), reason
     raise DomainError("reports-score-count", count=len(others), parts=", ".join(others))
+
+
+def _points(text: str) -> int:
+    return parse_int(text, -POINTS_MAX, POINTS_MAX)
 
 
 def parse_yes_no(words: Sequence[str]) -> dict[str, bool]:
@@ -111,7 +118,8 @@ async def score_command(ctx: Ctx) -> Response:
             return ctx.reply("reports-score-mode-bontot")
         return ctx.reply("reports-score-mode-rubric", total=rubric.total)
     zone = ctx.app.config.schedule.zone
-    day = summary.parse_day(words.pop(0), ctx.now.astimezone(zone).date()) if words and "/" in words[0] else None
+    today = ctx.now.astimezone(zone).date()
+    day = parse_date(words.pop(0), today, past=True) if words and looks_like_date(words[0]) else None
     meeting = await summary.held_meeting(ctx.session, cell.id, ctx.now, zone, day)
     shown = fmt.date(meeting.starts_at, zone)
     if not words:

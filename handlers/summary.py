@@ -13,15 +13,16 @@ from markupsafe import Markup, escape
 
 from core.config import ScoringConfig
 from core.i18n import Translator
+from core.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers import common
 from handlers import format as fmt
 from handlers.context import Ctx
-from handlers.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from models import MemberStatus
 from services import attendance, chats, meetings, scoring, summary
 from services.errors import DomainError
+from services.parsing import parse_date
 from services.posted import will_show
 from services.summary import MeetingReport, Named, Warnings
 from services.text import fold
@@ -146,7 +147,7 @@ async def summary_command(ctx: Ctx) -> Response:
     if words and fold(words[0]).replace("_", "") == "andanh":
         return _anonymous_setting(ctx, membership.cell_id, words[1:])
     tr, zone, now = ctx.app.tr, ctx.app.config.schedule.zone, ctx.now
-    day = summary.parse_day(ctx.args, now.astimezone(zone).date()) if ctx.args else None
+    day = parse_date(ctx.args, now.astimezone(zone).date(), past=True) if ctx.args else None
     meeting = await summary.report_meeting(ctx.session, membership.cell_id, now, zone, day)
     settled = day is not None and meetings.is_unsettled(meeting, now)
     if settled:

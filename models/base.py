@@ -6,10 +6,12 @@ import enum
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import DateTime, Enum, MetaData, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+from services.text import clean_text
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -35,6 +37,26 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class UserString(TypeDecorator[str]):
+    """Text people type (names, reasons, places): control and invisible characters never reach the
+    database, whatever path writes it. One U+0007 made openpyxl refuse a whole year's register,
+    U+0000 is an error on PostgreSQL, and a bidi override reversed the invite codes after a name.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return None if value is None else clean_text(value)
+
+
+class UserText(UserString):
+    """`UserString` without a length limit (an agenda, an audit detail)."""
+
+    impl = Text
+    cache_ok = True
 
 
 def str_enum(enum_cls: type[enum.Enum], name: str) -> Enum:

@@ -11,17 +11,17 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     SQLColumnExpression,
     String,
-    Text,
     UniqueConstraint,
     or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, str_enum
+from models.base import Base, UserString, UserText, str_enum
 from models.enums import (
     EndReason,
     JoinState,
@@ -41,7 +41,7 @@ class Committee(Base):
 
     __tablename__ = "committees"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(UserString(200), unique=True)
     cells: Mapped[list[Cell]] = relationship(back_populates="committee")
 
 
@@ -55,10 +55,10 @@ class Cell(Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(UserString(200))
     rule_day: Mapped[int | None] = mapped_column(Integer)
     rule_time: Mapped[str | None] = mapped_column(String(5))
-    rule_place: Mapped[str | None] = mapped_column(String(300))
+    rule_place: Mapped[str | None] = mapped_column(UserString(300))
     anonymous_opinions: Mapped[bool] = mapped_column(Boolean, default=False)
     score_mode: Mapped[str] = mapped_column(String(16), default="rubric")
     committee: Mapped[Committee] = relationship(back_populates="cells")
@@ -69,7 +69,7 @@ class Person(Base):
 
     __tablename__ = "persons"
     id: Mapped[int] = mapped_column(primary_key=True)
-    full_name: Mapped[str] = mapped_column(String(200))
+    full_name: Mapped[str] = mapped_column(UserString(200))
     phone: Mapped[str | None] = mapped_column(String(32), unique=True)
     wants_reminders: Mapped[bool | None] = mapped_column(Boolean)
     # Set when a committee admin erased this person's personal data on request.
@@ -122,7 +122,7 @@ class Membership(Base):
     # Local midnight of the day the membership ended, in UTC; None while it lasts.
     ended_at: Mapped[datetime | None]
     end_reason: Mapped[EndReason | None] = mapped_column(str_enum(EndReason, "end_reason"))
-    end_note: Mapped[str | None] = mapped_column(String(500))
+    end_note: Mapped[str | None] = mapped_column(UserString(500))
     person: Mapped[Person] = relationship()
     cell: Mapped[Cell] = relationship()
 
@@ -179,8 +179,8 @@ class Meeting(Base):
     cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
     kind: Mapped[MeetingKind] = mapped_column(str_enum(MeetingKind, "meeting_kind"), default=MeetingKind.REGULAR)
     starts_at: Mapped[datetime] = mapped_column(index=True)
-    place: Mapped[str | None] = mapped_column(String(300))
-    agenda: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(UserString(300))
+    agenda: Mapped[str | None] = mapped_column(UserText)
     state: Mapped[MeetingState] = mapped_column(str_enum(MeetingState, "meeting_state"), default=MeetingState.PLANNED)
     rule_month: Mapped[str | None] = mapped_column(String(7))
     checkin_code: Mapped[str | None] = mapped_column(String(12))
@@ -202,7 +202,7 @@ class Attendance(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     rsvp: Mapped[Rsvp | None] = mapped_column(str_enum(Rsvp, "rsvp"))
-    reason: Mapped[str | None] = mapped_column(String(500))
+    reason: Mapped[str | None] = mapped_column(UserString(500))
     rsvp_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
@@ -220,7 +220,7 @@ class Opinion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(String(1000))
+    text: Mapped[str] = mapped_column(UserString(1000))
     created_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
     person: Mapped[Person] = relationship()
@@ -236,7 +236,7 @@ class MeetingScore(Base):
     parts: Mapped[dict[str, object]] = mapped_column(JSON)
     total: Mapped[int | None] = mapped_column(Integer)
     rating: Mapped[str] = mapped_column(String(32))
-    adjust_reason: Mapped[str | None] = mapped_column(String(500))
+    adjust_reason: Mapped[str | None] = mapped_column(UserString(500))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime]
 
@@ -267,7 +267,7 @@ class AuditEntry(Base):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(UserText)
 
 
 class Invite(Base):
@@ -293,7 +293,7 @@ class JoinRequest(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"))
     platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
     external_id: Mapped[str] = mapped_column(String(64))
-    display_name: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(UserString(200))
     state: Mapped[JoinState] = mapped_column(str_enum(JoinState, "join_state"), default=JoinState.PENDING)
     created_at: Mapped[datetime]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
@@ -314,7 +314,7 @@ class OutboxMessage(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(UserText)
     buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON)
     # A picture (PNG) sent with `text` as its caption (the digest's chart); dropped once sent.
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -412,3 +412,32 @@ class JobRun(Base):
     done_at: Mapped[datetime]
     # What the run produced (messages written), for the record.
     produced: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Prompt(Base):
+    """What one account's next reply can answer where there are no buttons (Zalo, the console), or
+    the question the bot asked on any platform: kept here, not in a process's memory, so it
+    survives a restart and is shared by processes, and with an expiry.
+
+    `kind` "choices": the numbered buttons of one message (`buttons`: [number, label, data] each),
+    bound to that message; "question": the follow-up `question` whose answer is the next plain
+    message, with its `data`. A prompt is closed when answered or when a newer one on the same
+    `subject` (or, for questions, any newer question) replaces it.
+    """
+
+    __tablename__ = "prompts"
+    __table_args__ = (Index("ix_prompts_open", "platform", "account", "closed_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    # The account's id on the platform (its private chat with the bot).
+    account: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(String(80))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    buttons: Mapped[list[list[object]] | None] = mapped_column(JSON)
+    question: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, object] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]

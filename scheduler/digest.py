@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from core.messages import Address
 from handlers.context import AppContext
 from handlers.digest import digest_messages
-from handlers.messages import Address
 from models import Person, Platform
 from services import digest, outbox
 from services.outbox import Recipient

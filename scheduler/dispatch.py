@@ -32,9 +32,9 @@ from sqlalchemy import Row, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.clock import Clock
+from core.messages import Address, Outgoing, load_keyboard
 from core.metrics import SEND_SECONDS
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, send_to
-from handlers.messages import Address, Button, Keyboard, Outgoing
 from models import OutboxMessage, OutboxState, Platform
 
 log = logging.getLogger(__name__)
@@ -57,10 +57,6 @@ class DispatchReport:
 
     def __bool__(self) -> bool:
         return any(vars(self).values())
-
-
-def keyboard(rows: list[list[list[str]]] | None) -> Keyboard:
-    return tuple(tuple(Button(label, data) for label, data in row) for row in rows or [])
 
 
 def backoff(attempts: int) -> timedelta:
@@ -202,7 +198,7 @@ class OutboxDispatcher:
         try:
             # The outbox holds catalog markup whose arguments were escaped when it was written.
             text = Markup(row.text)  # noqa: S704
-            message = Outgoing(text, keyboard(row.buttons), photo=row.photo)
+            message = Outgoing(text, load_keyboard(row.buttons), photo=row.photo)
             with SEND_SECONDS.labels(row.platform.value).time():
                 message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
         except RetryLater as exc:

@@ -91,8 +91,12 @@ async def _hold(
     for name in ("Nguyễn Văn An", "Trần Thị Bình", "Phạm Thị Dung"):
         await attendance.check_in(session, meeting, people[name], starts + timedelta(minutes=5), code=None)
     during = starts + timedelta(minutes=30)
-    await opinions.add(session, meeting, people["Trần Thị Bình"], "Đề nghị sửa đèn đường ngõ 12.", during)
-    await opinions.add(session, meeting, people["Phạm Thị Dung"], "Cần vận động đóng đảng phí đúng hạn.", during)
+    # One opinion each: within any configured cap.
+    for name, text in (
+        ("Trần Thị Bình", "Đề nghị sửa đèn đường ngõ 12."),
+        ("Phạm Thị Dung", "Cần vận động đóng đảng phí đúng hạn."),
+    ):
+        await opinions.add(session, meeting, people[name], text, during, max_per_meeting=1)
     closed = starts + timedelta(hours=MEETING_HOURS)
     await attendance.close_checkin(session, meeting, closed)
     others = {part: points * 9 // 10 for part, points in rubric.parts.items() if part != rubric.attendance_part}

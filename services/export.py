@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from markupsafe import Markup
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -38,9 +40,13 @@ from services.summary import (
     percent_text,
     year_bounds,
 )
-from services.text import fold
+from services.text import clean_text, fold
 
 XLSX_SHEET_CHARS = 31
+# A value starting with one of these is a formula to a spreadsheet (or becomes one when the file is
+# saved again as CSV): a member named "=HYPERLINK(…)" must stay a name.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+Value = str | int | float | None
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,18 @@ class ExportFiles:
 
 
 def _plain(text: Markup) -> str:
-    """Catalog text for a file, not a chat: tags dropped, entities decoded."""
-    return str(text.striptags())
+    """Catalog text for a file, not a chat: tags dropped, entities decoded, and any control
+    character from data stored before text was cleaned removed (openpyxl and Word refuse them)."""
+    return clean_text(str(text.striptags()))
+
+
+def _append(sheet: Worksheet, values: Sequence[Value]) -> None:
+    """Add a row whose every text is a value, never a formula, and holds no control character."""
+    sheet.append([clean_text(v) if isinstance(v, str) else v for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def _slug(name: str) -> str:
@@ -126,9 +142,9 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
     sheet = book.active
     assert sheet is not None
     sheet.title = _plain(tr.t("reports-xlsx-sheet", year=str(year)))[:XLSX_SHEET_CHARS]
-    sheet.append([_plain(tr.t("reports-xlsx-title", cell=cell.name, year=str(year)))])
+    _append(sheet, [_plain(tr.t("reports-xlsx-title", cell=cell.name, year=str(year)))])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([])
+    _append(sheet, [])
     header = [
         _plain(tr.t("reports-xlsx-number")),
         _plain(tr.t("reports-xlsx-name")),
@@ -139,7 +155,7 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
         _plain(tr.t("reports-xlsx-unexcused")),
         _plain(tr.t("reports-xlsx-rate")),
     ]
-    sheet.append(header)
+    _append(sheet, header)
     for cell_ in sheet[3]:
         cell_.font = Font(bold=True)
         cell_.alignment = Alignment(wrap_text=True, vertical="center")
@@ -150,7 +166,7 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
     exempt_mark = _plain(tr.t("reports-xlsx-mark-exempt"))
     ordered = sorted(people.items(), key=lambda item: (fold(item[1][0]), item[0]))
     for number, (person_id, (name, status)) in enumerate(ordered, start=1):
-        values: list[str | int | float | None] = []
+        values: list[Value] = []
         tally: Counter[Outcome] = Counter()
         counted = present_counted = 0
         for meeting in meetings:
@@ -171,7 +187,8 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
             else:
                 values.append(marks[outcome])
         status_label = _plain(tr.t(f"status-{status.value}")) if status else ""
-        sheet.append(
+        _append(
+            sheet,
             [
                 number,
                 name,
@@ -181,28 +198,30 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
                 tally[Outcome.EXCUSED],
                 tally[Outcome.UNEXCUSED],
                 _percent(present_counted, counted),
-            ]
+            ],
         )
-    sheet.append([])
+    _append(sheet, [])
     breakdowns = [fold_breakdown((s, o, n) for (s, o), n in per_meeting[m.id].items()) for m in meetings]
-    sheet.append(
+    _append(
+        sheet,
         [
             None,
             _plain(tr.t("reports-xlsx-total-present")),
             None,
             *[f"{b.present}/{b.counted}" for b in breakdowns],
-        ]
+        ],
     )
-    sheet.append(
+    _append(
+        sheet,
         [
             None,
             _plain(tr.t("reports-xlsx-total-rate")),
             None,
             *[None if b.percent is None else round(b.percent, 1) for b in breakdowns],
-        ]
+        ],
     )
-    sheet.append([])
-    sheet.append([None, _plain(tr.t("reports-xlsx-legend"))])
+    _append(sheet, [])
+    _append(sheet, [None, _plain(tr.t("reports-xlsx-legend"))])
     sheet.column_dimensions["A"].width = 5
     sheet.column_dimensions["B"].width = 28
     sheet.column_dimensions["C"].width = 20

@@ -15,12 +15,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Account, Invite, JoinRequest, JoinState, Membership, Person, Platform
+from models import Account, Invite, JoinRequest, JoinState, MemberRole, Membership, Person, Platform
 from services.errors import DomainError
 from services.people import cell_members
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
+# Identities a cell code never offers: they see absence reasons and run meetings, so they join by a
+# personal code, and a claim of one anyway (forged button data) goes to the committee's admin.
+LEADER_ROLES = (MemberRole.SECRETARY, MemberRole.DEPUTY, MemberRole.COMMITTEE_MEMBER)
+# Name claims one account may make in a day (a rejected claim counts too).
+CLAIMS_PER_DAY = 3
 
 
 def new_code() -> str:
@@ -101,14 +106,14 @@ async def _link(
     await session.flush()
 
 
-async def _is_member(session: AsyncSession, cell_id: int, person_id: int) -> bool:
-    """A current member of the cell: codes never link someone whose membership ended."""
-    found = await session.scalar(
-        select(Membership.id).where(
+async def _member_role(session: AsyncSession, cell_id: int, person_id: int) -> MemberRole | None:
+    """The role of a current member of the cell, None for anyone else: codes never link someone
+    whose membership ended."""
+    return await session.scalar(
+        select(Membership.role).where(
             Membership.cell_id == cell_id, Membership.person_id == person_id, Membership.current()
         )
     )
-    return found is not None
 
 
 async def redeem(session: AsyncSession, code: str, platform: Platform, external_id: str, now: datetime) -> Redeemed:
@@ -116,7 +121,7 @@ async def redeem(session: AsyncSession, code: str, platform: Platform, external_
     if invite.person_id is not None:
         person = await session.get(Person, invite.person_id)
         assert person is not None
-        if not await _is_member(session, invite.cell_id, person.id):
+        if await _member_role(session, invite.cell_id, person.id) is None:
             raise DomainError("join-code-unknown")  # her membership ended after the code was made
         await _link(session, person, platform, external_id, now)
         invite.used_at = now
@@ -126,11 +131,20 @@ async def redeem(session: AsyncSession, code: str, platform: Platform, external_
     choices = [
         m.person
         for m in await cell_members(session, invite.cell_id)
-        if not any(a.platform == platform for a in m.person.accounts)
+        if m.role not in LEADER_ROLES and not any(a.platform == platform for a in m.person.accounts)
     ]
     if not choices:
         raise DomainError("join-nobody-left")
     return Redeemed(person=None, invite=invite, choices=choices)
+
+
+@dataclass(frozen=True)
+class Claim:
+    request: JoinRequest
+    # False when the same claim was made before and is still waiting (a repeated press).
+    new: bool
+    # A leader's identity: only the committee's admin decides.
+    leader: bool
 
 
 async def claim(
@@ -141,41 +155,85 @@ async def claim(
     external_id: str,
     display_name: str,
     now: datetime,
-) -> JoinRequest:
-    """Someone with the cell code says who they are; the secretary must approve."""
+) -> Claim:
+    """Someone with the cell code says who they are; the secretary (for a leader, the admin) must
+    approve. Pressing again changes nothing; one claim waits per account, a few a day at most."""
     invite = await _usable(session, code, now)
     if invite.person_id is not None:
         raise DomainError("join-code-unknown")
-    if not await _is_member(session, invite.cell_id, person_id):
+    role = await _member_role(session, invite.cell_id, person_id)
+    if role is None:
         raise DomainError("join-code-unknown")
     if await session.scalar(select(Account).where(Account.person_id == person_id, Account.platform == platform)):
         person = await session.get(Person, person_id)
         raise DomainError("join-person-taken", name=person.full_name if person else "")
-    request = await session.scalar(
-        select(JoinRequest).where(
-            JoinRequest.platform == platform,
-            JoinRequest.external_id == external_id,
-            JoinRequest.person_id == person_id,
+    mine = (
+        await session.scalars(
+            select(JoinRequest).where(JoinRequest.platform == platform, JoinRequest.external_id == external_id)
         )
-    )
-    if request is None:
-        request = JoinRequest(
-            cell_id=invite.cell_id,
-            person_id=person_id,
-            platform=platform,
-            external_id=external_id,
-            display_name=display_name[:200],
-            created_at=now,
-        )
-        session.add(request)
-    elif request.state is not JoinState.PENDING:
+    ).all()
+    request = next((r for r in mine if r.person_id == person_id), None)
+    leader = role in LEADER_ROLES
+    if request is not None and request.state is JoinState.PENDING:
+        return Claim(request, new=False, leader=leader)
+    if request is not None:
         raise DomainError("join-already-decided")
+    waiting = next((r for r in mine if r.state is JoinState.PENDING), None)
+    if waiting is not None:
+        other = await session.get(Person, waiting.person_id)
+        raise DomainError("join-claim-waiting", name=other.full_name if other else "")
+    if sum(r.created_at > now - timedelta(days=1) for r in mine) >= CLAIMS_PER_DAY:
+        raise DomainError("join-claim-limit")
+    request = JoinRequest(
+        cell_id=invite.cell_id,
+        person_id=person_id,
+        platform=platform,
+        external_id=external_id,
+        display_name=display_name[:200],
+        created_at=now,
+    )
+    session.add(request)
     await session.flush()
-    return request
+    return Claim(request, new=True, leader=leader)
 
 
-async def decide(session: AsyncSession, request_id: int, approver_id: int, approve: bool) -> JoinRequest:
-    """The secretary approves (links the account) or rejects a name claim. Role is checked by the caller."""
+async def leader_claim(session: AsyncSession, request: JoinRequest) -> bool:
+    """Whether the request claims a leader's identity in its cell."""
+    role = await session.scalar(
+        select(Membership.role).where(Membership.cell_id == request.cell_id, Membership.person_id == request.person_id)
+    )
+    return role in LEADER_ROLES
+
+
+async def check_decider(session: AsyncSession, request: JoinRequest, runs_cell: bool, is_admin: bool) -> None:
+    """A leader's identity is the admin's decision; any other, the cell's secretary's or deputy's too."""
+    if is_admin:
+        return
+    if await leader_claim(session, request):
+        raise DomainError("join-admin-only")
+    if not runs_cell:
+        raise DomainError("err-other-cell")
+
+
+async def waiting_requests(
+    session: AsyncSession, cell_ids: Sequence[int], is_admin: bool
+) -> list[tuple[JoinRequest, str]]:
+    """Requests still waiting that these leaders (or an admin: all) may decide, with the name each
+    claims, oldest first."""
+    query = (
+        select(JoinRequest, Person.full_name, Membership.role)
+        .join(Person, Person.id == JoinRequest.person_id)
+        .join(Membership, (Membership.person_id == JoinRequest.person_id) & (Membership.cell_id == JoinRequest.cell_id))
+        .where(JoinRequest.state == JoinState.PENDING)
+        .order_by(JoinRequest.id)
+    )
+    if not is_admin:
+        query = query.where(JoinRequest.cell_id.in_(cell_ids), Membership.role.not_in(LEADER_ROLES))
+    return [(request, name) for request, name, _ in (await session.execute(query)).all()]
+
+
+async def decide(session: AsyncSession, request_id: int, approver_id: int | None, approve: bool) -> JoinRequest:
+    """Approve (link the account) or reject a name claim; `check_decider` says who may."""
     request = await session.get(JoinRequest, request_id)
     if request is None:
         raise DomainError("err-stale-button")
@@ -190,3 +248,21 @@ async def decide(session: AsyncSession, request_id: int, approver_id: int, appro
     else:
         request.state = JoinState.REJECTED
     return request
+
+
+async def cell_leader_accounts(session: AsyncSession, cell_id: int) -> Sequence[Account]:
+    """The reachable accounts of the cell's secretary and deputies: who decides an ordinary
+    member's claim."""
+    return (
+        await session.scalars(
+            select(Account)
+            .join(Membership, Membership.person_id == Account.person_id)
+            .where(
+                Membership.cell_id == cell_id,
+                Membership.role.in_((MemberRole.SECRETARY, MemberRole.DEPUTY)),
+                Membership.current(),
+                # Only accounts that have opened a chat with the bot can be written to.
+                Account.connected_at.is_not(None),
+            )
+        )
+    ).all()

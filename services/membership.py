@@ -29,7 +29,8 @@ from models import (
 )
 from services import audit
 from services.errors import DomainError
-from services.summary import local_day_bounds, parse_day
+from services.parsing import is_number, looks_like_date, parse_date, parse_int
+from services.summary import local_day_bounds
 from services.text import clean_text, fold, name_key
 
 # Typed words for each reason, diacritics and spaces dropped ("chuyển đi" -> "chuyendi").
@@ -66,10 +67,8 @@ def pick_member(roster: Sequence[Membership], who: str) -> Membership:
     A near name is only suggested, never acted on: ending the wrong membership is not a typo to forgive.
     """
     who = " ".join(who.split())
-    if who.isdigit():
-        if not 1 <= int(who) <= len(roster):
-            raise DomainError("mark-no-number", count=len(roster))
-        return roster[int(who) - 1]
+    if is_number(who):
+        return roster[parse_int(who, 1, len(roster), "mark-no-number", count=len(roster)) - 1]
     exact = [m for m in roster if name_key(m.person.full_name) == name_key(who)]
     if len(exact) == 1:
         return exact[0]
@@ -106,8 +105,8 @@ def parse_end(roster: Sequence[Membership], text: str, today: date) -> EndReques
         reason, size = found
         rest = words[start + size :]
         day = today
-        if rest and any(ch.isdigit() for ch in rest[0]) and "/" in rest[0]:
-            day = parse_day(rest[0], today)
+        if rest and looks_like_date(rest[0]):
+            day = parse_date(rest[0], today, past=True)
             rest = rest[1:]
         note = clean_text(" ".join(rest))[:NOTE_CHARS] or None
         return EndRequest(membership, reason, day, note)

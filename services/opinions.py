@@ -14,7 +14,11 @@ from services.errors import DomainError
 OPINION_MAX = 1000
 
 
-async def add(session: AsyncSession, meeting: Meeting, person_id: int, text: str, now: datetime) -> Opinion:
+async def add(
+    session: AsyncSession, meeting: Meeting, person_id: int, text: str, now: datetime, *, max_per_meeting: int
+) -> Opinion:
+    """Add one opinion; a member has at most `max_per_meeting` standing for a meeting, so one
+    member cannot make the summary of the meeting unreadable."""
     text = text.strip()
     if not text:
         raise DomainError("opinion-empty")
@@ -22,6 +26,8 @@ async def add(session: AsyncSession, meeting: Meeting, person_id: int, text: str
         raise DomainError("opinion-too-long", limit=OPINION_MAX, length=len(text))
     if meeting.state not in (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN):
         raise DomainError("opinion-meeting-over")
+    if len(await mine(session, meeting.id, person_id)) >= max_per_meeting:
+        raise DomainError("opinion-too-many", limit=max_per_meeting)
     opinion = Opinion(meeting_id=meeting.id, person_id=person_id, text=text, created_at=now)
     session.add(opinion)
     await session.flush()

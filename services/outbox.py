@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.messages import Keyboard, store_keyboard
 from models import JobRun, OutboxMessage, OutboxState, Platform
 from models.db import insert_ignoring_duplicates
 
@@ -30,7 +31,7 @@ async def enqueue(
     text: str,
     kind: str,
     not_before: datetime,
-    buttons: list[list[list[str]]] | None = None,
+    buttons: Keyboard = (),
     meeting_id: int | None = None,
     expires_at: datetime | None = None,
     photo: bytes | None = None,
@@ -38,7 +39,7 @@ async def enqueue(
 ) -> bool:
     """Add one message unless its key exists already; returns whether it was added.
 
-    `text` is catalog markup (HTML subset, user text escaped); `buttons` rows of [label, data];
+    `text` is catalog markup (HTML subset, user text escaped); `buttons` are stored as JSON;
     `photo` PNG bytes sent as a picture with `text` as its caption. `sent_at` records a message a
     handler sent itself (inline), so that the same key is never sent again from here.
     """
@@ -50,7 +51,7 @@ async def enqueue(
         "meeting_id": meeting_id,
         "kind": kind,
         "text": text,
-        "buttons": buttons,
+        "buttons": store_keyboard(buttons),
         "photo": photo,
         "not_before": not_before,
         "expires_at": expires_at,

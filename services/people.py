@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from models import Account, Cell, Membership, MemberStatus, Person, Platform
 from services.errors import DomainError
+from services.parsing import parse_id
 from services.text import fold
 
 
@@ -65,7 +66,8 @@ async def find_actor(
     The console has no accounts: its "user id" is the person id the operator chose to act as.
     """
     if platform is Platform.CONSOLE:
-        found = await people_with_roles(session, [int(external_id)]) if external_id.isdigit() else []
+        person_id = parse_id(external_id)
+        found = await people_with_roles(session, [person_id]) if person_id else []
         return actor_of(found[0], is_admin=is_admin) if found else None
     person = (
         (

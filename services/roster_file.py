@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from models import MemberRole, MemberStatus
+from services.parsing import is_number
 from services.text import clean_name, fold
 
 SUPERVISOR = "theo_doi"
@@ -205,7 +206,7 @@ def _phone(text: str) -> str | None:
         digits = "0" + digits[3:]
     elif digits.startswith("84") and len(digits) == 11:
         digits = "0" + digits[2:]
-    if not digits.isdigit() or not 9 <= len(digits) <= 11:
+    if not is_number(digits) or not 9 <= len(digits) <= 11:
         return None
     return digits if digits.startswith("0") else "0" + digits
 

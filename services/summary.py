@@ -6,7 +6,6 @@ thousands of cells issue the same fixed number of SQL statements.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,8 +42,6 @@ ATTENDANCE_BAR_PERCENT = 85
 EXCUSED_STREAK_LIMIT = 3
 # Quy định 29-QĐ/TW point 8.1 (kept in QĐ 24 and QĐ 294): 3 unexcused absences in a year -> consider removal.
 REMOVAL_UNEXCUSED = 3
-
-_DAY_RE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$")
 
 
 @dataclass(frozen=True)
@@ -166,21 +163,6 @@ def percent_text(tr: Translator, value: float | None) -> str:
         return "—"
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if tr.language == "vi" else text
-
-
-def parse_day(text: str, today: date) -> date:
-    """ "dd/mm" (the latest such day not after today) or "dd/mm/yyyy"."""
-    match = _DAY_RE.match(text.strip())
-    if not match:
-        raise DomainError("reports-bad-day", text=text)
-    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-    try:
-        if year is not None:
-            return date(int(year), month, day)
-        found = date(today.year, month, day)
-        return found if found <= today else date(today.year - 1, month, day)
-    except ValueError:
-        raise DomainError("reports-bad-day", text=text) from None
 
 
 def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:

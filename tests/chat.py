@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from channels.plain import to_plain
-from handlers.messages import ChatKind, Incoming, Response
+from core.messages import ChatKind, Incoming, Response
 from handlers.router import Dispatcher
 from models import Platform
 

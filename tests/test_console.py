@@ -10,11 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from channels.console import ConsoleChannel
+from core.clock import FakeClock
+from handlers.announce import rsvp_buttons
 from handlers.context import AppContext
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
+from models import Meeting, MeetingState
 from tests.dialog import ConsoleDialog
 from tests.factories import build_world
 
@@ -186,3 +190,33 @@ def test_cli_unreachable_database(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "cannot open the database" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_a_bare_number_never_takes_a_leaders_decision(app: AppContext) -> None:
+    """Issue 10.1: leader actions happen by an explicit command, never by a bare number."""
+    world = await build_world(app, meeting_at=app.clock.now() + timedelta(days=11, hours=10, minutes=30))
+    dialog = ConsoleDialog(app, world.people["Nguyễn Văn An"])
+    listing = await dialog.say("/huyhop")
+    assert "Hủy cuộc họp 04/12/2026" in listing
+    assert "gõ /huyhop 04/12/2026" in listing
+    assert "Bot không thay đổi gì" in await dialog.say("1")
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, world.meeting_id)
+        assert meeting is not None
+        assert meeting.state is MeetingState.PLANNED
+    assert "Đã hủy cuộc họp" in await dialog.say("/huyhop 04/12/2026")
+
+
+async def test_a_question_survives_a_restart_and_expires(app: AppContext, clock: FakeClock) -> None:
+    world = await build_world(app, meeting_at=app.clock.now() + timedelta(days=11, hours=10, minutes=30))
+    assert world.meeting_id is not None
+    first = ConsoleDialog(app, world.people["Lê Văn Cường"])
+    await first.console.send(first.console.origin, Markup("Thông báo họp"), rsvp_buttons(app.tr, world.meeting_id))
+    assert "lý do" in await first.say("2")
+    restarted = ConsoleDialog(app, world.people["Lê Văn Cường"])  # a new dispatcher and channel
+    assert "xin vắng có lý do" in await restarted.say("ốm")
+    # A question unanswered for longer than its expiry is over: the text is read as text again.
+    await restarted.console.send(restarted.console.origin, Markup("Nhắc"), rsvp_buttons(app.tr, world.meeting_id))
+    assert "lý do" in await restarted.say("2")
+    clock.advance(timedelta(minutes=16))
+    assert "Bot chưa hiểu" in await restarted.say("bận việc nhà")

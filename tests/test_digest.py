@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import open_app
 from core.clock import FakeClock
 from core.config import Config
+from core.messages import Address, Edit, Keyboard, Outgoing
 from handlers.context import AppContext
 from handlers.delivery import Undeliverable
 from handlers.digest import digest_messages
-from handlers.messages import Address, Edit, Keyboard, Outgoing
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import (

@@ -8,10 +8,11 @@ from datetime import timedelta
 from markupsafe import Markup
 from sqlalchemy import select, update
 
+from core.buttons import Answer, RsvpData
 from core.clock import FakeClock
+from core.messages import Address, Button, Keyboard
 from handlers.context import AppContext
 from handlers.delivery import RetryLater, TransientFailure
-from handlers.messages import Address, Keyboard
 from models import OutboxMessage, OutboxState, Platform
 from scheduler.dispatch import BACKOFF_FIRST, MAX_ATTEMPTS, OutboxDispatcher
 from services.outbox import Recipient, enqueue
@@ -31,7 +32,7 @@ async def queue(
                 text=f"tin số {n} &amp; <b>đậm</b>",
                 kind="test",
                 not_before=now,
-                buttons=[[["Có", f"rsvp:1:yes:{n}"]]],
+                buttons=((Button("Có", RsvpData(n + 1, Answer.YES)),),),
                 expires_at=now + expires_in if expires_in else None,
             )
         await session.commit()
@@ -68,7 +69,7 @@ async def test_each_message_goes_out_once_with_its_markup_and_buttons(app: AppCo
     assert report.sent == 120
     assert [s.chat for s in sender.sent] == [str(5000 + n) for n in range(120)]
     assert sender.sent[0].text == "tin số 0 & đậm"
-    assert sender.sent[0].buttons == ("rsvp:1:yes:0",)
+    assert sender.sent[0].buttons == ("rsvp:1:yes",)
     assert set((await states(app)).values()) == {(OutboxState.SENT, 1)}
     assert (await dispatcher(app, sender, worker="b").run_once()).sent == 0
 

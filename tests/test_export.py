@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot import main
+from core.messages import Response
 from handlers.context import AppContext
-from handlers.messages import Response
 from handlers.router import Dispatcher
 from tests.test_digest import build_history
 from tests.test_summary import Recorder, all_text, in_group, private, run
@@ -112,7 +112,7 @@ async def test_xuatfile_for_an_earlier_meeting(app: AppContext, dispatcher: Disp
         ("777", "", "Đồng chí chưa kết nối với chi bộ."),
         ("1001", "2019", "Chi bộ Khu phố 1 không có cuộc họp nào đã diễn ra trong năm 2019."),
         ("1001", "năm-nay", '"năm-nay" không hợp lệ. Cách dùng: /xuatfile [năm] [ngày/tháng]'),
-        ("1001", "31/02", '"31/02" không phải ngày hợp lệ.'),
+        ("1001", "31/02", "Không có ngày 31/02."),
         ("2001", "2025", "Chi bộ Khu phố 2 không có cuộc họp nào đã diễn ra trong năm 2025."),
     ],
 )
@@ -148,6 +148,11 @@ async def test_the_command_line_export(app: AppContext, db_url: str, tmp_path: P
         (["--cell", "khu pho", "--year", "2026"], 'error: Có nhiều chi bộ tên "khu pho": Chi bộ Khu phố 1'),
         (["--cell", "Khu phố 1", "--year", "2019"], "error: Chi bộ Khu phố 1 không có cuộc họp nào"),
         (["--cell", "Khu phố 1", "--year", "2026", "--meeting", "05/11/2026"], "error: Chi bộ không có cuộc họp"),
+        # A year or date the register cannot cover gets the chat's refusal, not a traceback.
+        (["--cell", "Khu phố 1", "--year", "10000"], "error: Năm “10000” không hợp lệ: cần một năm từ 2000 đến 2100."),
+        (["--cell", "Khu phố 1", "--year", "9999"], "error: Năm “9999” không hợp lệ"),
+        (["--cell", "Khu phố 1", "--year", "２０２６"], "error: Năm “２０２６” không hợp lệ"),
+        (["--cell", "Khu phố 1", "--year", "2026", "--meeting", "31/02"], "error: Không có ngày 31/02."),
     ],
 )
 async def test_the_command_line_refuses_unknown_cells_and_years(

@@ -68,7 +68,7 @@ async def test_scheduling_and_its_bad_input(app: AppContext, chat: Chat) -> None
     assert "&lt;b&gt;khu 1&lt;/b&gt;" in raw.text
     async with app.sessions() as session:
         meeting_id = (await session.scalars(select(Meeting.id))).one()
-    assert [b.data for row in raw.buttons for b in row] == [f"rsvp:{meeting_id}:yes", f"rsvp:{meeting_id}:no"]
+    assert [b.packed for row in raw.buttons for b in row] == [f"rsvp:{meeting_id}:yes", f"rsvp:{meeting_id}:no"]
     assert "gần thời điểm này" in (await chat.say(SECRETARY, "/datlich 04/12 20:00")).text
     assert "ghi chủ đề" in (await chat.say(SECRETARY, "/datlich chuyende 10/12 19:30")).text
     said = await chat.say(DEPUTY, "/schedule thematic 2026-12-10 19:30 Học tập Nghị quyết")
@@ -145,7 +145,7 @@ async def test_check_in_from_open_to_settled_record(app: AppContext, chat: Chat,
     post = next(m for m in said.response.messages if m.to is not None and m.to.chat_id == GROUP)
     assert "Có mặt 0/5" in post.text
     assert post.remember == (mid, "checkin")
-    assert [b.data for row in post.buttons for b in row] == [f"ci:{mid}"]
+    assert [b.packed for row in post.buttons for b in row] == [f"ci:{mid}"]
     async with app.sessions() as session:
         session.add(
             PostedMessage(meeting_id=mid, purpose="checkin", platform="telegram", chat_id=GROUP, message_id="77")
@@ -223,6 +223,14 @@ async def test_old_or_forged_buttons_are_refused_and_change_nothing(
         "pick:x",
         "cancel:1:2",
         "nope:1",
+        "ci:²",  # a digit to str.isdigit(), not to us
+        "ci:١٢",
+        "ci:" + "9" * 30,  # past any database id
+        f"ci:{mid} ",
+        f"ci:+{mid}",
+        f"pick:A:B:{mid}",
+        "pick:" + "A" * 40 + ":1",
+        "x" * 65,
     ]
     for data in forged:
         for user in (SECRETARY, MEMBER):

@@ -135,7 +135,7 @@ async def test_names_dates_and_roles(app: AppContext, chat: Chat) -> None:
     assert "Không có ai tên đúng là “Le Van Cuong”. Có phải: Lê Văn Cường?" in said
     assert "Không tìm thấy “Người Lạ”" in (await chat.say(SECRETARY, "/ketthuc Người Lạ xoa ten")).text
     assert "chưa tới" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di 01/01/2027")).text
-    assert "không phải ngày" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di 31/02/2026")).text
+    assert "Không có ngày 31/02/2026." in (await chat.say(SECRETARY, f"/ketthuc {CUONG} chuyen di 31/02/2026")).text
     assert "Không có số thứ tự này" in (await chat.say(SECRETARY, "/ketthuc 99999999999999999999 khac")).text
     assert "không phải ngày" in (await chat.say(SECRETARY, f"/ketthuc {CUONG} khac 99/99/99999999")).text
     # Tâm and Tám are two people: ending one leaves the other.

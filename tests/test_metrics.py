@@ -14,8 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from channels.telegram import TelegramChannel
 from core.clock import FakeClock
+from core.messages import Response
 from handlers.context import AppContext, Ctx
-from handlers.messages import Response
 from handlers.router import Dispatcher, Need, Router
 from models import Platform
 from models.db import make_engine, make_sessionmaker

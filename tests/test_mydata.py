@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from core.messages import Incoming
 from handlers.context import AppContext
-from handlers.messages import Incoming
 from handlers.router import Dispatcher
 from models import Platform
 from tests.chat import Chat

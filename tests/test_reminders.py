@@ -18,9 +18,9 @@ from bot import open_app
 from channels.plain import to_plain
 from core.clock import FakeClock
 from core.config import Config
+from core.messages import Address, Edit, Keyboard
 from handlers.context import AppContext
 from handlers.delivery import TransientFailure, Undeliverable
-from handlers.messages import Address, Edit, Keyboard
 from handlers.registry import ROUTER
 from handlers.reminders import renderer
 from handlers.router import Dispatcher
@@ -60,7 +60,7 @@ class RecordingSender:
         pending = self.faults.get(to.chat_id)
         if pending:
             raise pending.pop(0)
-        flat = tuple(b.data for row in buttons for b in row)
+        flat = tuple(b.packed for row in buttons for b in row)
         sent = Sent(self.clock.now(), to.platform, to.chat_id, to_plain(text), flat)
         self.sent.append(sent)
         self.log.append(sent)

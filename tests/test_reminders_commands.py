@@ -77,7 +77,7 @@ async def test_cancel_without_a_date_offers_buttons(app: AppContext, clock: Fake
     h, meeting = await announced_world(app, clock)
     said = await chat.say(AN, "/cancel")
     assert "Chọn cuộc họp cần hủy" in said.text
-    buttons = [b.data for row in said.response.messages[0].buttons for b in row]
+    buttons = [b.packed for row in said.response.messages[0].buttons for b in row]
     assert buttons[0] == f"cancel:{meeting.id}"
     assert len(buttons) == 2  # December and January
     assert "không dành cho vai trò" in (await chat.press(CUONG, buttons[0])).toast

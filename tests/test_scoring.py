@@ -117,7 +117,7 @@ async def test_changing_the_attendance_part_needs_a_reason(app: AppContext, disp
         ("14 dien_bien=40 18", "Hãy ghi điểm cùng một kiểu"),
         ("14 40", "Cần 3 số điểm theo thứ tự chuan_bi, dien_bien, ket_thuc"),
         ("14 20 40 18 " + "x" * 501, "Lý do quá dài (tối đa 500 ký tự). Chưa ghi gì."),
-        ("31/02 14 40 18", '"31/02" không phải ngày hợp lệ.'),
+        ("31/02 14 40 18", "Không có ngày 31/02."),
         ("05/11 14 40 18", "Chi bộ không có cuộc họp nào ngày 05/11/2026."),
     ],
 )

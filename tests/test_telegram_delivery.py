@@ -19,9 +19,9 @@ from channels.telegram import TelegramChannel, TelegramSender, run_telegram
 from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.sender import telegram_limiter
 from core.clock import FakeClock
+from core.messages import Address, Edit
 from handlers.context import AppContext
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
-from handlers.messages import Address, Edit
 from models import Platform
 from scheduler import jobs
 from tests.factories import build_world

@@ -57,7 +57,7 @@ async def test_absent_asks_which_cell_and_takes_a_date(app: AppContext, chat: Ch
     assert "04/12/2026" in ask.text
     assert "05/12/2026" in ask.text
     assert "/vang 04/12 đi công tác" in ask.text
-    buttons = [(b.label, b.data) for row in ask.response.messages[0].buttons for b in row]
+    buttons = [(b.label, b.packed) for row in ask.response.messages[0].buttons for b in row]
     assert buttons == [
         (f"Xin vắng: {CELL_1} (04/12)", f"absent:{first}"),
         (f"Xin vắng: {CELL_2} (05/12)", f"absent:{second}"),
@@ -83,7 +83,7 @@ async def test_next_meeting_asks_which_cell(app: AppContext, chat: Chat) -> None
     _, first, second = await two_cells(app)
     ask = await chat.say(CUONG, "/lichhop")
     assert "Đồng chí muốn xem cuộc họp của chi bộ nào?" in ask.text
-    assert [b.data for row in ask.response.messages[0].buttons for b in row] == [f"next:{first}", f"next:{second}"]
+    assert [b.packed for row in ask.response.messages[0].buttons for b in row] == [f"next:{first}", f"next:{second}"]
     shown = (await chat.press(CUONG, f"next:{second}")).text
     assert CELL_2 in shown
     assert "05/12/2026" in shown

@@ -20,22 +20,27 @@ import pytest
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from channels.choices import Choices
+from bot import open_app
+from channels.choices import PromptBook
 from channels.ratelimit import RateLimiter, Window
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient
 from channels.zalo.runner import ZaloRuntime, ZaloStartError
 from channels.zalo.sender import ZaloSender
 from channels.zalo.server import WEBHOOK_PATH
+from core.buttons import Answer, CheckinData, RsvpData
 from core.clock import FakeClock
 from core.config import Config
+from core.messages import Address, Button, ChatKind, Edit, Incoming, Keyboard
 from core.metrics import REGISTRY
 from handlers.context import AppContext
-from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
-from handlers.messages import Address, Button, Edit
+from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, deliver
+from handlers.registry import ROUTER
 from handlers.router import Dispatcher
-from models import Account, Attendance, OutboxMessage, OutboxState, Person, Platform, Rsvp
+from models import Account, Attendance, JoinRequest, JoinState, Meeting, MeetingState, Person, Platform, Rsvp
+from services.meetings import schedule_meeting
 from tests.botprocs import free_port
+from tests.chat import Chat
 from tests.factories import build_world
 from tests.fake_zalo import FakeZalo, serving
 from tests.fake_zalo.server import PNG_MAGIC, Failure
@@ -44,7 +49,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PHUONG = "z-1006"  # Đỗ Thị Phương's Zalo id in the standard roster
 PUBLIC = "https://chibo.example.org"
 SECRET = "webhook-secret-0123456789"
-RSVP_ROWS = [[["Sẽ dự", "rsvp:{id}:yes"], ["Xin vắng", "rsvp:{id}:no"]]]
 
 
 @pytest.fixture
@@ -114,17 +118,15 @@ async def test_polling_answers_typed_commands_with_or_without_slash_and_diacriti
     assert fake.actions[-1] == (PHUONG, "typing")
 
 
+def rsvp_buttons(meeting_id: int) -> Keyboard:
+    return ((Button("Sẽ dự", RsvpData(meeting_id, Answer.YES)), Button("Xin vắng", RsvpData(meeting_id, Answer.NO))),)
+
+
 async def test_numbered_choices_answer_the_reminder(app: AppContext, fake: FakeZalo, zalo: ZaloRuntime) -> None:
     meeting_id = await meeting_world(app)
     fake.user(PHUONG, "Phương")
-    rows = [[[label, data.format(id=meeting_id)] for label, data in row] for row in RSVP_ROWS]
-    buttons = tuple(tuple(Button(label, data) for label, data in row) for row in rows)
-    await zalo.sender.send(Address(Platform.ZALO, PHUONG), Markup("Thông báo họp"), buttons)
+    await zalo.sender.send(Address(Platform.ZALO, PHUONG), Markup("Thông báo họp"), rsvp_buttons(meeting_id))
     assert fake.take(PHUONG)[-1].endswith("2. Xin vắng\nXin vắng thì nhắn 2 kèm lý do, ví dụ: 2 bận công tác")
-
-    await fake.say(PHUONG, "có")
-    assert fake.take(PHUONG)[0].startswith("Đã ghi nhận: đồng chí sẽ dự cuộc họp ngày ")
-    assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ATTEND, None)
 
     await fake.say(PHUONG, "2")  # no reason yet: the bot asks for one
     [asked] = fake.take(PHUONG)
@@ -133,12 +135,97 @@ async def test_numbered_choices_answer_the_reminder(app: AppContext, fake: FakeZ
     assert "xin vắng có lý do" in fake.take(PHUONG)[0]
     assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ABSENT, "1 tuần đi công tác")
 
+    # The announcement was answered: its numbers are closed, and "1" now presses nothing.
+    await fake.say(PHUONG, "1")
+    assert fake.take(PHUONG) == [
+        "Không có câu hỏi nào đang chờ câu trả lời bằng số này: câu hỏi đã được trả lời, đã hết hạn, "
+        "hoặc cuộc họp đã bắt đầu hay bị hủy. Bot không thay đổi gì. Gõ /trogiup để xem các lệnh."
+    ]
+    assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ABSENT, "1 tuần đi công tác")
+    # A word with no open choice is the command it spells: /vang for the next meeting.
     await fake.say(PHUONG, "vắng con ốm")
-    assert len(fake.take(PHUONG)) == 1  # the answer only, not the question too
+    assert len(fake.take(PHUONG)) == 1
     assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ABSENT, "con ốm")
 
-    await fake.say(PHUONG, "7")
-    assert "Bot chưa hiểu" in fake.take(PHUONG)[0]
+    await zalo.sender.send(Address(Platform.ZALO, PHUONG), Markup("Nhắc lại"), rsvp_buttons(meeting_id))
+    assert fake.take(PHUONG)[-1].endswith("Xin vắng thì nhắn 2 kèm lý do, ví dụ: 2 bận công tác")
+    await fake.say(PHUONG, "có")
+    assert fake.take(PHUONG)[0].startswith("Đã ghi nhận: đồng chí sẽ dự cuộc họp ngày ")
+    assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ATTEND, None)
+
+
+async def test_a_newer_message_on_the_same_meeting_replaces_the_older_numbers(
+    app: AppContext, fake: FakeZalo, zalo: ZaloRuntime
+) -> None:
+    meeting_id = await meeting_world(app)
+    fake.user(PHUONG, "Phương")
+    to = Address(Platform.ZALO, PHUONG)
+    await zalo.sender.send(to, Markup("Thông báo họp"), rsvp_buttons(meeting_id))
+    await zalo.sender.send(to, Markup("Nhắc họp"), rsvp_buttons(meeting_id))
+    assert "1. Sẽ dự" in fake.take(PHUONG)[-1]  # the same numbers again, the first message is replaced
+    await fake.say(PHUONG, "vắng ốm")  # one open message: no need to ask which
+    assert "xin vắng có lý do" in fake.take(PHUONG)[0]
+
+
+async def test_after_the_meeting_closed_its_old_choice_does_nothing(
+    app: AppContext, clock: FakeClock, fake: FakeZalo, zalo: ZaloRuntime
+) -> None:
+    """Issue 10.1: "vang <lý do>" after a meeting closed pressed the old meeting's button."""
+    world = await build_world(app, meeting_at=app.clock.now() + timedelta(days=2))
+    assert world.meeting_id is not None
+    fake.user(PHUONG, "Phương")
+    await zalo.sender.send(Address(Platform.ZALO, PHUONG), Markup("Thông báo họp"), rsvp_buttons(world.meeting_id))
+    fake.take(PHUONG)
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, world.meeting_id)
+        assert meeting is not None
+        meeting.state = MeetingState.CLOSED
+        nxt = await schedule_meeting(session, world.cell_id, clock.now() + timedelta(days=30), clock.now())
+        await session.commit()
+    clock.advance(timedelta(days=3))
+
+    await fake.say(PHUONG, "2")
+    assert "Bot không thay đổi gì" in fake.take(PHUONG)[0]
+    await fake.say(PHUONG, "vắng đi công tác")
+    fake.take(PHUONG)
+    assert await rsvp_of(app, world.meeting_id, "Đỗ Thị Phương") == (None, None)
+    assert await rsvp_of(app, nxt.id, "Đỗ Thị Phương") == (Rsvp.ABSENT, "đi công tác")
+
+
+async def test_two_open_announcements_make_the_bot_ask_which(
+    app: AppContext, clock: FakeClock, fake: FakeZalo, zalo: ZaloRuntime
+) -> None:
+    first = await meeting_world(app)
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, first)
+        assert meeting is not None
+        second = await schedule_meeting(session, meeting.cell_id, clock.now() + timedelta(days=40), clock.now())
+        await session.commit()
+    fake.user(PHUONG, "Phương")
+    to = Address(Platform.ZALO, PHUONG)
+    await zalo.sender.send(to, Markup("Họp tháng 12"), rsvp_buttons(first))
+    await zalo.sender.send(to, Markup("Họp tháng 1"), rsvp_buttons(second.id))
+    assert "3. Sẽ dự" in fake.take(PHUONG)[-1]  # numbers go on after those still open
+    await fake.say(PHUONG, "vắng ốm")
+    assert fake.take(PHUONG) == ["Đồng chí muốn trả lời tin nhắn nào? Vui lòng nhắn số: 2 (Xin vắng), 4 (Xin vắng)."]
+    assert await rsvp_of(app, first, "Đỗ Thị Phương") == (None, None)
+    await fake.say(PHUONG, "4 ốm")
+    fake.take(PHUONG)
+    assert await rsvp_of(app, second.id, "Đỗ Thị Phương") == (Rsvp.ABSENT, "ốm")
+    assert await rsvp_of(app, first, "Đỗ Thị Phương") == (None, None)
+
+
+async def test_a_choice_expires_when_its_meeting_starts(
+    app: AppContext, clock: FakeClock, fake: FakeZalo, zalo: ZaloRuntime
+) -> None:
+    meeting_id = await meeting_world(app)
+    fake.user(PHUONG, "Phương")
+    await zalo.sender.send(Address(Platform.ZALO, PHUONG), Markup("Thông báo họp"), rsvp_buttons(meeting_id))
+    fake.take(PHUONG)
+    clock.advance(timedelta(days=11, hours=10, minutes=31))
+    await fake.say(PHUONG, "1")
+    assert "Bot không thay đổi gì" in fake.take(PHUONG)[0]
+    assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (None, None)
 
 
 async def test_a_secretary_on_zalo_marks_a_member(
@@ -159,32 +246,27 @@ async def test_a_secretary_on_zalo_marks_a_member(
     assert await rsvp_of(app, meeting_id, "Phạm Thị Dung") == (Rsvp.ABSENT, "nằm viện")
 
 
-async def test_choices_survive_a_restart_through_the_outbox(
-    app: AppContext, dispatcher: Dispatcher, fake: FakeZalo
+async def test_choices_and_questions_survive_a_restart(
+    app: AppContext, fake: FakeZalo, config: Config, clock: FakeClock
 ) -> None:
     meeting_id = await meeting_world(app)
     fake.user(PHUONG, "Phương")
-    rows = [[[label, data.format(id=meeting_id)] for label, data in row] for row in RSVP_ROWS]
-    async with app.sessions() as session:
-        session.add(
-            OutboxMessage(
-                key="restart",
-                platform=Platform.ZALO,
-                chat_id=PHUONG,
-                kind="announce",
-                text="Thông báo",
-                buttons=rows,
-                not_before=app.clock.now(),
-                state=OutboxState.SENT,
-                sent_at=app.clock.now(),
-                external_message_id="m-1",
-            )
+    client = ZaloClient(fake.token, fake.base_url, timeout=5)
+    before = ZaloSender(client, app.tr, RateLimiter(overall=Window.rate(100)), prompts=PromptBook(app))
+    await before.send(Address(Platform.ZALO, PHUONG), Markup("Thông báo"), rsvp_buttons(meeting_id))
+    await client.aclose()
+    fake.take(PHUONG)
+    # A fresh process on the same database, nothing in memory: the number still answers.
+    async with open_app(config, clock) as fresh, ZaloRuntime(fresh, Dispatcher(fresh, ROUTER), {}).running():
+        await fake.say(PHUONG, "2")
+        assert "lý do" in fake.take(PHUONG)[0]
+    # And the question it asked is still open in another fresh process.
+    async with open_app(config, clock) as other:
+        answer = await Dispatcher(other, ROUTER).handle(
+            Incoming(Platform.ZALO, PHUONG, "Phương", PHUONG, ChatKind.PRIVATE, text="mẹ ốm")
         )
-        await session.commit()
-    async with ZaloRuntime(app, dispatcher, {}, poll_seconds=5).running():  # a fresh process: nothing in memory
-        await fake.say(PHUONG, "1")
-    assert fake.take(PHUONG)[0].startswith("Đã ghi nhận: đồng chí sẽ dự cuộc họp ngày ")
-    assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ATTEND, None)
+    assert "xin vắng có lý do" in str(answer.messages[0].text)
+    assert await rsvp_of(app, meeting_id, "Đỗ Thị Phương") == (Rsvp.ABSENT, "mẹ ốm")
 
 
 async def test_duplicates_pictures_and_malformed_updates(app: AppContext, fake: FakeZalo, zalo: ZaloRuntime) -> None:
@@ -352,9 +434,9 @@ async def test_edits_throttled_dropped_final_ones_sent_new(fake: FakeZalo, sende
     to = Address(Platform.ZALO, "u1")
     await sender.edit(Edit(to, "m1", Markup("Có mặt: 3/10"), throttled=True))
     assert fake.sent == []
-    await sender.edit(Edit(to, "m1", Markup("Đã đóng điểm danh: 9/10"), ((Button("Xem", "v:1"),),)))
-    assert fake.texts("u1") == ["Đã đóng điểm danh: 9/10\n\nNhắn số để chọn:\n1. Xem"]
-    assert sender.choices("u1") == Choices((Button("Xem", "v:1"),), fake.sent[-1].message_id)
+    await sender.edit(Edit(to, "m1", Markup("Đã đóng điểm danh: 9/10"), ((Button("Xem", CheckinData(1)),),)))
+    # Without a prompt book nothing could answer a number, so none is shown.
+    assert fake.texts("u1") == ["Đã đóng điểm danh: 9/10"]
 
 
 async def test_the_rate_limit_keeps_under_what_zalo_accepts(fake: FakeZalo, sender: ZaloSender) -> None:
@@ -428,3 +510,42 @@ async def test_bot_run_with_zalo_alone(tmp_path: Path) -> None:
     assert "Zalo refused the bot token" in err.decode()
     assert "not-the-right-one" not in err.decode() + out.decode()
     assert "Traceback" not in err.decode()
+
+
+async def test_a_deputys_number_or_word_never_decides_a_join_request(
+    app: AppContext, dispatcher: Dispatcher, fake: FakeZalo, zalo: ZaloRuntime
+) -> None:
+    """Issue 10.1: a deputy's "1" to an announcement approved a claim; her "vang …" rejected one."""
+    meeting_id = await meeting_world(app)
+    async with app.sessions() as session:
+        binh = await session.scalar(select(Person).where(Person.full_name == "Trần Thị Bình"))
+        assert binh is not None
+        session.add(Account(person_id=binh.id, platform=Platform.ZALO, external_id="z-binh"))
+        await session.commit()
+    fake.user("z-binh", "Bình")
+    await fake.say("z-binh", "tro giup")  # she has written to the bot: it may write to her
+    fake.take("z-binh")
+    await zalo.sender.send(Address(Platform.ZALO, "z-binh"), Markup("Thông báo họp"), rsvp_buttons(meeting_id))
+    chat = Chat(dispatcher)
+    code = (await chat.say("1001", "/moi")).text.split("Mã chung của chi bộ: ")[1].split()[0]
+    await chat.say("6020", f"/start {code}")
+    async with app.sessions() as session:
+        phuong = await session.scalar(select(Person.id).where(Person.full_name == "Đỗ Thị Phương"))
+    said = await chat.press("6020", f"pick:{code}:{phuong}")
+    await deliver(app, said.response, Address(Platform.TELEGRAM, "6020"), {Platform.ZALO: zalo.sender})
+    ask = fake.take("z-binh")[-1]
+    assert "Yêu cầu số 1" in ask
+    assert "Đồng ý: gõ /duyet 1" in ask
+    assert "Từ chối: gõ /tuchoi 1" in ask
+
+    await fake.say("z-binh", "vắng bận trực")  # answers the announcement, not the request
+    fake.take("z-binh")
+    assert await rsvp_of(app, meeting_id, "Trần Thị Bình") == (Rsvp.ABSENT, "bận trực")
+    await fake.say("z-binh", "1")
+    assert "Bot không thay đổi gì" in fake.take("z-binh")[0]
+    async with app.sessions() as session:
+        assert await session.scalar(select(JoinRequest.state)) is JoinState.PENDING
+    await fake.say("z-binh", "duyet 1")
+    assert "Đã duyệt yêu cầu số 1" in fake.take("z-binh")[0]
+    async with app.sessions() as session:
+        assert await session.scalar(select(JoinRequest.state)) is JoinState.APPROVED

@@ -7,16 +7,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from markupsafe import Markup
 
-from channels.choices import Choices
+from channels.choices import Picked, Unclear, lines, pick
 from channels.zalo.charts import CHART_PREFIX, ChartStore
 from channels.zalo.render import render
 from channels.zalo.updates import BadUpdate, parse_update
+from core.buttons import Answer, CancelData, PickData, RsvpData
 from core.clock import FakeClock
 from core.i18n import Translator
-from handlers.messages import Button, ChatKind
+from core.messages import Button, ChatKind
 from handlers.registry import ROUTER
 from handlers.textsplit import split_text as split_any
 from models import Platform
+from services.prompts import Choice
 
 TEXT_LIMIT = 2000
 
@@ -33,7 +35,12 @@ MESSAGE = {
     "chat": {"id": "e4ea2cd5189df1c3a88c", "chat_type": "PRIVATE"},
     "from": {"id": "e4ea2cd5189df1c3a88c", "display_name": "Nguyễn Văn A", "is_bot": False},
 }
-RSVP = ((Button("Sẽ dự", "rsvp:7:yes"), Button("Xin vắng", "rsvp:7:no")),)
+RSVP = ((Button("Sẽ dự", RsvpData(7, Answer.YES)), Button("Xin vắng", RsvpData(7, Answer.NO))),)
+NUMBERED = [(1, RSVP[0][0]), (2, RSVP[0][1])]
+
+
+def open_choices(*numbered: tuple[int, Button], prompt_id: int = 1) -> list[Choice]:
+    return [Choice(n, b.label, b.data, prompt_id, "m1") for n, b in numbered]
 
 
 @pytest.mark.parametrize(
@@ -117,33 +124,48 @@ def test_malformed_updates_are_refused(body: object, why: str) -> None:
     ],
 )
 def test_a_typed_answer_picks_a_numbered_choice(typed: str, data: str, rest: str) -> None:
-    picked = Choices.of(RSVP).pick(typed)
-    assert picked is not None
-    assert (picked[0].data, picked[1]) == (data, rest)
+    picked = pick(open_choices(*NUMBERED), typed)
+    assert isinstance(picked, Picked)
+    assert (picked.choice.data.pack(), picked.rest) == (data, rest)
 
 
-@pytest.mark.parametrize("typed", ["3", "0", "có việc bận", "không đi được", "lich hop", "12345", ""])
+@pytest.mark.parametrize("typed", ["có việc bận", "không đi được", "lich hop", "12345", ""])
 def test_other_text_picks_nothing(typed: str) -> None:
-    assert Choices.of(RSVP).pick(typed) is None
+    assert pick(open_choices(*NUMBERED), typed) is None
 
 
-def test_words_need_a_matching_button() -> None:
-    single = Choices.of(((Button("Mở điểm danh", "open:7"),),))
-    assert single.pick("vắng bận") is None
-    assert single.pick("có")[0].data == "open:7"  # type: ignore[index]
-    assert Choices().pick("1") is None
-    assert Choices().pick("có") is None
+@pytest.mark.parametrize("typed", ["3", "0", "1", "2 ốm"])
+def test_a_number_no_open_message_shows_is_refused(typed: str) -> None:
+    choices = open_choices((3, RSVP[0][0])) if typed != "3" else []
+    assert pick(choices, typed) == Unclear(())
 
 
-def test_choices_are_numbered_in_reading_order() -> None:
-    keyboard = ((Button("A", "a:1"), Button("B", "b:1")), (Button("C", "c:1"),))
-    assert [(n, b.label) for n, b in Choices.of(keyboard).numbered()] == [(1, "A"), (2, "B"), (3, "C")]
+def test_words_need_a_matching_choice_and_exactly_one() -> None:
+    names = open_choices((1, Button("Lê Văn Cường", PickData("ABC", 3))))
+    assert pick(names, "vắng bận") is None
+    assert pick(names, "có") is None
+    assert pick([], "có") is None
+    # Two open announcements (two cells): a word fits both, so the bot asks which number.
+    other = ((Button("Sẽ dự", RsvpData(8, Answer.YES)), Button("Xin vắng", RsvpData(8, Answer.NO))),)
+    two = open_choices(*NUMBERED) + open_choices((3, other[0][0]), (4, other[0][1]), prompt_id=2)
+    unclear = pick(two, "vắng ốm")
+    assert isinstance(unclear, Unclear)
+    assert [c.number for c in unclear.candidates] == [2, 4]
+    picked = pick(two, "4 ốm")
+    assert isinstance(picked, Picked)
+    assert (picked.choice.data, picked.choice.prompt_id, picked.rest) == (RsvpData(8, Answer.NO), 2, "ốm")
+
+
+def test_a_leaders_decision_is_shown_as_its_command_never_a_number() -> None:
+    tr = Translator("vi")
+    keyboard = ((Button("Hủy họp 04/12", CancelData(7), "/huyhop 04/12/2026"),),)
+    assert [str(line) for line in lines(tr, [], keyboard)] == ["Hủy họp 04/12: gõ /huyhop 04/12/2026"]
 
 
 def test_render_shows_numbered_choices_and_unescapes_user_text() -> None:
     tr = Translator("vi")
     text = Markup("<b>Cuộc họp</b> của { $x }").replace("{ $x }", Markup.escape("<Tổ 1> & Tổ 2"))
-    shown = render(tr, text, Choices.of(RSVP))
+    shown = render(tr, text, lines(tr, NUMBERED, RSVP))
     assert shown.splitlines() == [
         "Cuộc họp của <Tổ 1> & Tổ 2",
         "",
@@ -152,7 +174,7 @@ def test_render_shows_numbered_choices_and_unescapes_user_text() -> None:
         "2. Xin vắng",
         "Xin vắng thì nhắn 2 kèm lý do, ví dụ: 2 bận công tác",
     ]
-    assert render(tr, Markup("<i>chỉ chữ</i>"), Choices()) == "chỉ chữ"
+    assert render(tr, Markup("<i>chỉ chữ</i>")) == "chỉ chữ"
 
 
 def test_long_text_is_split_at_line_boundaries() -> None:

@@ -29,9 +29,9 @@ from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
+from core.messages import Address, Incoming, Response
 from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
-from handlers.messages import Address, Incoming, Response
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher, UpdateNotHandled
 from models import Platform

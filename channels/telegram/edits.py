@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from core.messages import Address, Edit
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure
-from handlers.messages import Address, Edit
 
 log = logging.getLogger(__name__)
 

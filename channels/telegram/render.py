@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from handlers.messages import Keyboard
+from core.messages import Keyboard
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(button.label, callback_data=button.data) for button in row] for row in buttons]
+        [[InlineKeyboardButton(button.label, callback_data=button.packed) for button in row] for row in buttons]
     )

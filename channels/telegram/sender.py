@@ -23,9 +23,9 @@ from channels.ratelimit import Limiter, RateLimiter, SharedLimiter, Window
 from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
 from channels.telegram.render import keyboard
 from core.config import TelegramConfig
+from core.messages import Address, Edit, Keyboard
 from core.metrics import RATE_LIMITED
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
-from handlers.messages import Address, Edit, Keyboard
 from handlers.platforms import PlatformTraits
 from handlers.textsplit import split_text
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Chat, Update, User
 from telegram.constants import ChatMemberStatus
 
-from handlers.messages import ChatKind, Incoming
+from core.messages import ChatKind, Incoming
 from models import Platform
 
 _KINDS = {Chat.PRIVATE: ChatKind.PRIVATE, Chat.GROUP: ChatKind.GROUP, Chat.SUPERGROUP: ChatKind.GROUP}

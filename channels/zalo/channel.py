@@ -1,8 +1,8 @@
 """The Zalo channel: Zalo updates in, through the very Dispatcher every platform uses, answers out.
 
-Zalo has no buttons, so the buttons of the last message a private chat got are shown numbered
-and a reply by number or word presses them (channels/choices.py); "2 <lý do>" presses the
-declining button and answers its question in one message. Updates are deduplicated on
+Zalo has no buttons, so buttons are shown numbered and a reply by number or word presses the one
+open choice it names (channels/choices.py, prompts kept in the database); "2 <lý do>" presses the
+declining choice and answers its question in one message. Updates are deduplicated on
 message_id: the platform may hand an update out again, and a webhook call may be retried.
 """
 
@@ -15,17 +15,16 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from markupsafe import escape
-from sqlalchemy import select
 
-from channels.choices import Choices
+from channels.choices import typed_reply
 from channels.zalo.client import ZaloClient, ZaloError
 from channels.zalo.sender import ZaloSender
 from channels.zalo.updates import BadUpdate, ZaloUpdate, parse_update
+from core.messages import Address, ChatKind, Outgoing, Response
 from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
-from handlers.messages import Address, Button, ChatKind, Outgoing, Response
 from handlers.router import Dispatcher, UpdateNotHandled
-from models import OutboxMessage, OutboxState, Platform
+from models import Platform
 
 log = logging.getLogger(__name__)
 
@@ -83,56 +82,15 @@ class ZaloChannel:
             if private:
                 await self.sender.typing(update.chat_id)
             mark = update.message_id if tracked else None
+            incoming = replace(update.incoming(), update_id=mark)
             try:
-                response = await self._pressed(update, mark) if private else None
+                response = await typed_reply(self.app, self.dispatcher, incoming) if private else None
                 if response is None:
-                    response = await self.dispatcher.handle(replace(update.incoming(), update_id=mark))
+                    response = await self.dispatcher.handle(incoming)
             except UpdateNotHandled:
                 self._seen.pop(update.message_id, None)  # not done: its redelivery must be worked on
                 raise
             await self._deliver(response, origin)
-
-    async def _pressed(self, update: ZaloUpdate, mark: str | None) -> Response | None:
-        """The answer when the text picks one of the numbered choices; None when it does not."""
-        if self.dispatcher.awaiting(Platform.ZALO, update.user_id):
-            return None  # the text answers the bot's question, even if it starts with a number
-        choices = self.sender.choices(update.chat_id) or await self._last_outbox_choices(update.chat_id)
-        picked = choices.pick(update.text) if choices else None
-        if choices is None or picked is None:
-            return None
-        button, rest = picked
-        pressed = await self.dispatcher.handle(
-            replace(update.incoming(text="", button=button.data, message_id=choices.message_id or None), update_id=mark)
-        )
-        if not rest or not self.dispatcher.awaiting(Platform.ZALO, update.user_id):
-            return pressed
-        # "2 bận công tác": the button asked for a reason and the member already gave it.
-        answered = await self.dispatcher.handle(
-            replace(update.incoming(text=rest), update_id=None if mark is None else f"{mark}:reason")
-        )
-        answered.edits[:0] = pressed.edits
-        return answered
-
-    async def _last_outbox_choices(self, chat_id: str) -> Choices | None:
-        """After a restart, the choices of the last reminder the outbox sent to this chat."""
-        async with self.app.sessions() as session:
-            row = await session.scalar(
-                select(OutboxMessage)
-                .where(
-                    OutboxMessage.platform == Platform.ZALO,
-                    OutboxMessage.chat_id == chat_id,
-                    OutboxMessage.state == OutboxState.SENT,
-                    OutboxMessage.sent_at.is_not(None),
-                )
-                .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
-                .limit(1)
-            )
-        if row is None or not row.buttons:
-            return None
-        buttons = tuple(Button(label, data) for line in row.buttons for label, data in line)
-        choices = Choices(buttons, row.external_message_id or "")
-        self.sender.remember(chat_id, choices)
-        return choices
 
     async def _deliver(self, response: Response, origin: Address) -> None:
         if response.toast and not any(m.to in (None, origin) for m in response.messages):

@@ -8,21 +8,17 @@ end, so nothing a member typed can be mistaken for markup on the way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from markupsafe import Markup
 
-from channels.choices import Choices
 from channels.plain import to_plain
 from core.i18n import Translator
 
 
-def render(tr: Translator, text: Markup, choices: Choices) -> str:
+def render(tr: Translator, text: Markup, shown: Sequence[Markup] = ()) -> str:
+    """The message as plain text with its choices (channels/choices.py `lines`) under it."""
     body = to_plain(text).strip()
-    if not choices.buttons:
+    if not shown:
         return body
-    lines = [body, "", to_plain(tr.t("zalo-choices-title"))]
-    lines += [to_plain(tr.t("zalo-choice-line", number=n, label=b.label)) for n, b in choices.numbered()]
-    declining = choices.declining()
-    if declining is not None and declining.data.startswith("rsvp:"):
-        number = choices.buttons.index(declining) + 1
-        lines.append(to_plain(tr.t("zalo-choices-reason-hint", number=number)))
-    return "\n".join(lines)
+    return "\n".join([body, "", *(to_plain(line) for line in shown)])

@@ -14,6 +14,7 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from channels.choices import PromptBook
 from channels.server import HttpServer
 from channels.zalo.channel import POLL_SECONDS, ZaloChannel
 from channels.zalo.charts import ChartStore
@@ -57,7 +58,12 @@ class ZaloRuntime:
         # has no HTTP server of its own (its Zalo digests go as text).
         self.charts = ChartStore(app.clock) if self.public_url and receive else None
         self.sender = ZaloSender(
-            self.client, app.tr, zalo_limiter(config), charts=self.charts, public_url=self.public_url
+            self.client,
+            app.tr,
+            zalo_limiter(config),
+            charts=self.charts,
+            public_url=self.public_url,
+            prompts=PromptBook(app),
         )
         self.senders = senders
         self.channel = ZaloChannel(app, dispatcher, self.client, self.sender, senders)

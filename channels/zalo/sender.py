@@ -10,21 +10,21 @@ state worth knowing) is sent as a new message.
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from markupsafe import Markup
 
-from channels.choices import Choices
+from channels import choices
+from channels.choices import PromptBook
 from channels.ratelimit import RateLimiter, Window
 from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient, ZaloError
 from channels.zalo.render import render
 from core.config import ZaloConfig
 from core.i18n import Translator
+from core.messages import Address, Edit, Keyboard
 from core.metrics import RATE_LIMITED
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
-from handlers.messages import Address, Edit, Keyboard
 from handlers.platforms import PlatformTraits
 from handlers.textsplit import split_text
 from models import Platform
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 TRAITS = PlatformTraits(can_edit=False, text_limit=2000)
 # When Zalo says "too many requests" without saying how long to wait.
 DEFAULT_RETRY_AFTER = 5.0
-# Chats whose last numbered choices we keep in memory (older ones fall back to the outbox).
-CHOICES_KEPT = 5000
 
 
 def zalo_limiter(config: ZaloConfig) -> RateLimiter:
@@ -63,35 +61,31 @@ class ZaloSender:
         *,
         charts: ChartStore | None = None,
         public_url: str = "",
+        prompts: PromptBook | None = None,
     ) -> None:
         self.client = client
         self.tr = tr
         self.limiter = limiter
         self.charts = charts if public_url else None
         self.public_url = public_url
-        self._choices: OrderedDict[str, Choices] = OrderedDict()
-
-    def choices(self, chat_id: str) -> Choices | None:
-        """The numbered choices this chat was shown last (in this process)."""
-        return self._choices.get(chat_id)
-
-    def remember(self, chat_id: str, choices: Choices) -> None:
-        self._choices[chat_id] = choices
-        self._choices.move_to_end(chat_id)
-        while len(self._choices) > CHOICES_KEPT:
-            self._choices.popitem(last=False)
+        # Where the numbered choices of sent messages are recorded (none: shown, not answerable).
+        self.prompts = prompts
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         if to.platform is not Platform.ZALO:
             raise Undeliverable(f"the Zalo sender cannot reach a {to.platform} chat")
-        choices = Choices.of(buttons)
-        message_id = ""
-        for part in split_text(render(self.tr, text, choices), TRAITS.text_limit, markup=False):
-            message_id = await self._call(self.client.send_message, to.chat_id, part)
-        if choices.buttons:
+        prompt_id, numbered = await self.prompts.open(to, buttons) if self.prompts else (None, [])
+        message_id: str | None = None
+        try:
+            for part in split_text(
+                render(self.tr, text, choices.lines(self.tr, numbered, buttons)), TRAITS.text_limit, markup=False
+            ):
+                message_id = await self._call(self.client.send_message, to.chat_id, part)
+        finally:
             # Answers by number refer to the last part, the one that shows the numbers.
-            self.remember(to.chat_id, Choices(choices.buttons, message_id))
-        return message_id
+            if self.prompts is not None:
+                await self.prompts.bind(prompt_id, message_id)
+        return message_id or ""
 
     async def edit(self, edit: Edit) -> None:
         if edit.throttled:
@@ -105,7 +99,7 @@ class ZaloSender:
         if self.charts is None:
             return await self.send(to, caption)
         url = self.public_url + self.charts.put(image)
-        parts = split_text(render(self.tr, caption, Choices()), TRAITS.text_limit, markup=False)
+        parts = split_text(render(self.tr, caption), TRAITS.text_limit, markup=False)
         message_id = await self._call(self.client.send_photo, to.chat_id, url, parts[0] if parts else "")
         for part in parts[1:]:
             message_id = await self._call(self.client.send_message, to.chat_id, part)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from channels.zalo.client import unwrap
-from handlers.messages import ChatKind, Incoming
+from core.messages import ChatKind, Incoming
 from models import Platform
 
 TEXT = "message.text.received"

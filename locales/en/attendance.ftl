@@ -85,6 +85,7 @@ opinion-list =
 opinion-line = { $number }. { $text }
 opinion-empty = Please write the opinion: /opinion &lt;text&gt;.
 opinion-too-long = The opinion is { $length } characters; at most { $limit }. Please shorten it.
+opinion-too-many = You already have { $limit } opinions for this meeting, the most allowed. To send a new one, withdraw one first (/opinion delete &lt;number&gt;, see numbers with /opinion).
 opinion-meeting-over = The meeting is over; no more opinions.
 opinion-no-such = No opinion with that number (you have { $count }).
 opinion-withdraw-usage = Usage: /opinion delete &lt;number&gt; (see numbers with /opinion).
@@ -95,8 +96,6 @@ schedule-usage =
     /schedule dd/mm[/yyyy] HH:MM [place]
     /schedule monthly &lt;day&gt; HH:MM [place]
     /schedule thematic dd/mm HH:MM &lt;topic&gt;
-schedule-bad-date = “{ $text }” is not a date (use dd/mm, dd/mm/yyyy or yyyy-mm-dd).
-schedule-no-such-date = There is no date { $text }.
 schedule-bad-time = “{ $text }” is not a time (use HH:MM, e.g. 19:30).
 schedule-thematic-topic = Please give the topic: /schedule thematic dd/mm HH:MM &lt;topic&gt;.
 schedule-place-too-long = The place is too long (at most { $limit } characters).

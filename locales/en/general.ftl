@@ -12,6 +12,10 @@ err-private-only = Please message the bot privately for this command.
 err-unknown-command = The bot did not understand that. Send /help for the commands.
 err-internal = Something went wrong; nothing was changed. Please try again later.
 err-stale-button = This button is no longer valid.
+err-bad-number = “{ $text }” is not valid: give a number from { $low } to { $high }.
+err-bad-year = The year “{ $text }” is not valid: give a year from { $low } to { $high }.
+err-bad-date = “{ $text }” is not a valid date. Type day/month, e.g. 04/12, 04.12, 04-12 or 04/12/2026.
+err-no-such-date = There is no date { $text }.
 
 next-none = Cell { $cell } has no meeting scheduled.
 next-meeting =

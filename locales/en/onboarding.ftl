@@ -2,6 +2,8 @@
 help-start = link your account to your cell with an invite code
 help-invite = invite codes and links for members not yet linked
 help-link = (in a group) bind this group to your cell
+help-approve = /approve &lt;number&gt;: approve that link request (send /approve alone to list those waiting)
+help-reject = /reject &lt;number&gt;: reject that link request
 
 start-stranger =
     Hello! This is the party-cell meeting bot.
@@ -11,13 +13,13 @@ start-known = Hello, { $name }! Send /help for the commands.
 join-linked = Your account is now linked to <b>{ $name }</b> — { $cell }. Send /help for the commands.
 join-pick = Who are you in the cell's list? Choose your name; the cell secretary will confirm.
 join-wait = Request sent. The cell secretary will confirm, and the bot will tell you.
-join-approve-ask = { $platform } account “{ $account }” asks to be linked to <b>{ $name }</b>. Approve?
+join-approve-ask = Request { $number }: { $platform } account “{ $account }” asks to be linked to <b>{ $name }</b> — { $cell }. Approve?
 join-approve-yes = Approve
 join-approve-no = Reject
 join-approved = The cell secretary confirmed: this account belongs to <b>{ $name }</b>. Send /help for the commands.
 join-rejected = The request to link to { $name } was not accepted. Please contact your cell secretary.
-join-approved-toast = { $name } linked.
-join-rejected-toast = Request of { $name } rejected.
+join-approved-toast = Request { $number } approved: { $name } linked.
+join-rejected-toast = Request { $number } of { $name } rejected.
 join-code-unknown = That invite code is not right. Check it or ask the cell secretary for a new one.
 join-code-expired = That invite code has expired. Ask the cell secretary for a new one (/invite).
 join-code-used = That invite code was used already. A personal code works once; ask the secretary for a new one.
@@ -28,6 +30,18 @@ join-type-name = The cell is large, so the bot does not list every name. Please 
 join-name-none = No one named “{ $name }” among those not yet linked. Please type your name again.
 join-name-more = Several people match “{ $name }”. Please type more of your full name.
 join-already-decided = This request was handled already.
+join-wait-again = Your request was sent and is waiting for confirmation; no need to press again.
+join-claim-waiting = This account already has a request waiting (name { $name }). Please wait for it before choosing another name.
+join-claim-limit = This account has sent too many requests today. Please try again tomorrow or ask the cell secretary for a personal invite code.
+join-leader-needs-code = A member holding a cell office needs a personal invite code to link. Please contact the committee.
+join-admin-only = This request claims the name of a cell leader; only the committee's administrator may decide it.
+join-no-request = There is no link request number { $number }. Send /approve to list those waiting.
+join-decide-usage = Usage: /approve &lt;number&gt; or /reject &lt;number&gt; — the request's number in the bot's message. Send /approve to list those waiting.
+join-none-waiting = No link request is waiting for your decision.
+join-waiting = Link requests waiting:
+    { $requests }
+    Send /approve &lt;number&gt; to approve or /reject &lt;number&gt; to reject.
+join-waiting-line = • Number { $number }: { $platform } account “{ $account }” asks to be linked to { $name }
 
 invite-list =
     <b>Personal invite codes</b> (each works once, valid { $days } days):

@@ -5,7 +5,6 @@ help-digest = report on the cells you follow
 help-export = export the attendance register (.xlsx) and a minutes draft (.docx)
 
 reports-none = none
-reports-bad-day = "{ $text }" is not a valid day. Type the day as day/month, e.g. 04/11.
 reports-no-meeting-on = The cell has no meeting on { $day }.
 reports-no-meeting-held = The cell has not held any meeting yet.
 reports-meeting-future = The meeting on { $day } has not happened yet, so it cannot be summarised or scored.

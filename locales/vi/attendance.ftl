@@ -85,6 +85,7 @@ opinion-list =
 opinion-line = { $number }. { $text }
 opinion-empty = Vui lòng ghi nội dung ý kiến: /ykien &lt;nội dung&gt;.
 opinion-too-long = Ý kiến dài { $length } ký tự; tối đa { $limit } ký tự. Vui lòng rút gọn.
+opinion-too-many = Đồng chí đã có { $limit } ý kiến cho cuộc họp này, mức tối đa. Muốn gửi ý kiến mới, hãy rút bớt một ý kiến trước (/ykien xoa &lt;số&gt;, xem số bằng /ykien).
 opinion-meeting-over = Cuộc họp đã kết thúc; không nhận thêm ý kiến.
 opinion-no-such = Không có ý kiến số này (đồng chí có { $count } ý kiến).
 opinion-withdraw-usage = Cú pháp: /ykien xoa &lt;số&gt; (xem số bằng /ykien).
@@ -95,8 +96,6 @@ schedule-usage =
     /datlich dd/mm[/yyyy] HH:MM [địa điểm]
     /datlich hangthang &lt;ngày&gt; HH:MM [địa điểm]
     /datlich chuyende dd/mm HH:MM &lt;chủ đề&gt;
-schedule-bad-date = “{ $text }” không phải ngày (dùng dd/mm, dd/mm/yyyy hoặc yyyy-mm-dd).
-schedule-no-such-date = Không có ngày { $text }.
 schedule-bad-time = “{ $text }” không phải giờ (dùng HH:MM, ví dụ 19:30).
 schedule-thematic-topic = Vui lòng ghi chủ đề: /datlich chuyende dd/mm HH:MM &lt;chủ đề&gt;.
 schedule-place-too-long = Địa điểm quá dài (tối đa { $limit } ký tự).

@@ -12,6 +12,10 @@ err-private-only = Vui lòng nhắn riêng cho bot để dùng lệnh này.
 err-unknown-command = Bot chưa hiểu tin nhắn này. Gõ /trogiup để xem các lệnh.
 err-internal = Đã có lỗi khi xử lý yêu cầu, chưa có gì bị thay đổi. Vui lòng thử lại sau.
 err-stale-button = Nút này đã hết hiệu lực.
+err-bad-number = “{ $text }” không hợp lệ: cần một số từ { $low } đến { $high }.
+err-bad-year = Năm “{ $text }” không hợp lệ: cần một năm từ { $low } đến { $high }.
+err-bad-date = “{ $text }” không phải ngày hợp lệ. Gõ ngày/tháng, ví dụ 04/12, 04.12, 04-12 hoặc 04/12/2026.
+err-no-such-date = Không có ngày { $text }.
 
 next-none = Chi bộ { $cell } chưa có cuộc họp nào được lên lịch.
 next-meeting =

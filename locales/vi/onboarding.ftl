@@ -2,6 +2,8 @@
 help-start = kết nối tài khoản với chi bộ bằng mã mời
 help-invite = lấy mã mời và đường link cho đảng viên chưa kết nối
 help-link = (gõ trong nhóm) gắn nhóm này với chi bộ của đồng chí
+help-approve = /duyet &lt;số&gt;: đồng ý yêu cầu kết nối số đó (gõ /duyet để xem các yêu cầu đang chờ)
+help-reject = /tuchoi &lt;số&gt;: từ chối yêu cầu kết nối số đó
 
 start-stranger =
     Xin chào! Đây là bot sinh hoạt chi bộ.
@@ -11,13 +13,13 @@ start-known = Chào đồng chí { $name }! Gõ /trogiup để xem các lệnh.
 join-linked = Đã kết nối tài khoản với đồng chí <b>{ $name }</b> — { $cell }. Gõ /trogiup để xem các lệnh.
 join-pick = Đồng chí là ai trong danh sách chi bộ? Chọn tên của mình; bí thư chi bộ sẽ xác nhận.
 join-wait = Đã gửi yêu cầu. Bí thư chi bộ sẽ xác nhận, sau đó bot sẽ báo cho đồng chí.
-join-approve-ask = Tài khoản { $platform } “{ $account }” xin kết nối với tên <b>{ $name }</b>. Đồng ý?
+join-approve-ask = Yêu cầu số { $number }: tài khoản { $platform } “{ $account }” xin kết nối với tên <b>{ $name }</b> — { $cell }. Đồng ý?
 join-approve-yes = Đồng ý
 join-approve-no = Từ chối
 join-approved = Bí thư chi bộ đã xác nhận: tài khoản này là của đồng chí <b>{ $name }</b>. Gõ /trogiup để xem các lệnh.
 join-rejected = Yêu cầu kết nối với tên { $name } chưa được chấp nhận. Vui lòng liên hệ bí thư chi bộ.
-join-approved-toast = Đã kết nối { $name }.
-join-rejected-toast = Đã từ chối yêu cầu của { $name }.
+join-approved-toast = Đã duyệt yêu cầu số { $number }: kết nối { $name }.
+join-rejected-toast = Đã từ chối yêu cầu số { $number } của { $name }.
 join-code-unknown = Mã mời không đúng. Vui lòng kiểm tra lại hoặc xin bí thư chi bộ mã mới.
 join-code-expired = Mã mời đã hết hạn. Vui lòng xin bí thư chi bộ mã mới (/moi).
 join-code-used = Mã mời này đã được dùng. Mỗi mã cá nhân chỉ dùng một lần; vui lòng xin bí thư mã mới.
@@ -28,6 +30,18 @@ join-type-name = Chi bộ đông người nên bot không hiện hết danh sác
 join-name-none = Không tìm thấy tên “{ $name }” trong những người chưa kết nối. Vui lòng gõ lại họ tên.
 join-name-more = Có nhiều người khớp với “{ $name }”. Vui lòng gõ đầy đủ họ tên hơn.
 join-already-decided = Yêu cầu này đã được xử lý rồi.
+join-wait-again = Yêu cầu của đồng chí đã được gửi và đang chờ xác nhận; không cần bấm lại.
+join-claim-waiting = Tài khoản này đang có một yêu cầu chờ xác nhận (tên { $name }). Vui lòng chờ kết quả trước khi chọn tên khác.
+join-claim-limit = Tài khoản này đã gửi quá nhiều yêu cầu trong hôm nay. Vui lòng thử lại vào ngày mai hoặc xin bí thư chi bộ mã mời cá nhân.
+join-leader-needs-code = Đồng chí giữ chức vụ trong chi bộ cần mã mời cá nhân để kết nối. Vui lòng liên hệ cấp ủy.
+join-admin-only = Yêu cầu này xin kết nối với tên một cấp ủy viên của chi bộ; chỉ quản trị viên của cấp ủy mới được duyệt.
+join-no-request = Không có yêu cầu kết nối số { $number }. Gõ /duyet để xem các yêu cầu đang chờ.
+join-decide-usage = Cách dùng: /duyet &lt;số&gt; hoặc /tuchoi &lt;số&gt; — số của yêu cầu trong tin nhắn bot gửi. Gõ /duyet để xem các yêu cầu đang chờ.
+join-none-waiting = Không có yêu cầu kết nối nào đang chờ đồng chí duyệt.
+join-waiting = Các yêu cầu kết nối đang chờ duyệt:
+    { $requests }
+    Gõ /duyet &lt;số&gt; để đồng ý hoặc /tuchoi &lt;số&gt; để từ chối.
+join-waiting-line = • Số { $number }: tài khoản { $platform } “{ $account }” xin kết nối với tên { $name }
 
 invite-list =
     <b>Mã mời cá nhân</b> (mỗi mã dùng một lần, hạn { $days } ngày):

@@ -5,7 +5,6 @@ help-digest = báo cáo các chi bộ đồng chí theo dõi
 help-export = xuất sổ điểm danh (.xlsx) và dự thảo biên bản (.docx)
 
 reports-none = không có
-reports-bad-day = "{ $text }" không phải ngày hợp lệ. Gõ ngày theo dạng ngày/tháng, ví dụ 04/11.
 reports-no-meeting-on = Chi bộ không có cuộc họp nào ngày { $day }.
 reports-no-meeting-held = Chi bộ chưa có cuộc họp nào đã diễn ra.
 reports-meeting-future = Cuộc họp ngày { $day } chưa diễn ra nên chưa tổng kết hay chấm điểm được.

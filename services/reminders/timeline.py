@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from core.config import Config
 from core.localtime import days_before
+from core.messages import Keyboard
 from models import (
     Meeting,
     MeetingState,
@@ -62,11 +63,11 @@ class Notice:
     args: Mapping[str, Any] = field(default_factory=dict)
 
 
-Rendered = tuple[str, list[list[list[str]]] | None]
+Rendered = tuple[str, Keyboard]
 
 
 class Render(Protocol):
-    """Turns a notice into catalog markup and button rows ([label, data]); lives in handlers/."""
+    """Turns a notice into catalog markup and its buttons; lives in handlers/."""
 
     def __call__(self, notice: Notice) -> Rendered: ...
 

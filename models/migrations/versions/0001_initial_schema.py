@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 13:03:00.655040
+Create Date: 2026-11-27 13:18:41.967182
 """
 
 from alembic import op
@@ -29,7 +29,7 @@ def upgrade() -> None:
     )
     op.create_table('committees',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name', models.base.UserString(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_committees')),
     sa.UniqueConstraint('name', name=op.f('uq_committees_name'))
     )
@@ -50,7 +50,7 @@ def upgrade() -> None:
     )
     op.create_table('persons',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('full_name', sa.String(length=200), nullable=False),
+    sa.Column('full_name', models.base.UserString(length=200), nullable=False),
     sa.Column('phone', sa.String(length=32), nullable=True),
     sa.Column('wants_reminders', sa.Boolean(), nullable=True),
     sa.Column('erased_at', models.base.UTCDateTime(), nullable=True),
@@ -90,10 +90,10 @@ def upgrade() -> None:
     op.create_table('cells',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('committee_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('name', models.base.UserString(length=200), nullable=False),
     sa.Column('rule_day', sa.Integer(), nullable=True),
     sa.Column('rule_time', sa.String(length=5), nullable=True),
-    sa.Column('rule_place', sa.String(length=300), nullable=True),
+    sa.Column('rule_place', models.base.UserString(length=300), nullable=True),
     sa.Column('anonymous_opinions', sa.Boolean(), nullable=False),
     sa.Column('score_mode', sa.String(length=16), nullable=False),
     sa.CheckConstraint('rule_day IS NULL OR (rule_day BETWEEN 1 AND 28)', name=op.f('ck_cells_rule_day')),
@@ -140,7 +140,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('platform', sa.Enum('telegram', 'zalo', 'console', name='platform', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('external_id', sa.String(length=64), nullable=False),
-    sa.Column('display_name', sa.String(length=200), nullable=True),
+    sa.Column('display_name', models.base.UserString(length=200), nullable=True),
     sa.Column('state', sa.Enum('pending', 'approved', 'rejected', name='join_state', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
@@ -158,8 +158,8 @@ def upgrade() -> None:
     sa.Column('cell_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('thuong_ky', 'chuyen_de', 'bat_thuong', name='meeting_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('starts_at', models.base.UTCDateTime(), nullable=False),
-    sa.Column('place', sa.String(length=300), nullable=True),
-    sa.Column('agenda', sa.Text(), nullable=True),
+    sa.Column('place', models.base.UserString(length=300), nullable=True),
+    sa.Column('agenda', models.base.UserText(), nullable=True),
     sa.Column('state', sa.Enum('planned', 'checkin_open', 'closed', 'cancelled', name='meeting_state', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('rule_month', sa.String(length=7), nullable=True),
     sa.Column('checkin_code', sa.String(length=12), nullable=True),
@@ -185,7 +185,7 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('chinh_thuc', 'du_bi', 'tam_thoi', 'mien_sinh_hoat', name='member_status', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('ended_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('end_reason', sa.Enum('chuyen_di', 'xoa_ten', 'tu_tran', 'khac', name='end_reason', native_enum=False, create_constraint=True, length=24), nullable=True),
-    sa.Column('end_note', sa.String(length=500), nullable=True),
+    sa.Column('end_note', models.base.UserString(length=500), nullable=True),
     sa.ForeignKeyConstraint(['cell_id'], ['cells.id'], name=op.f('fk_memberships_cell_id_cells'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['person_id'], ['persons.id'], name=op.f('fk_memberships_person_id_persons'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
@@ -213,7 +213,7 @@ def upgrade() -> None:
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('rsvp', sa.Enum('attend', 'absent', name='rsvp', native_enum=False, create_constraint=True, length=24), nullable=True),
-    sa.Column('reason', sa.String(length=500), nullable=True),
+    sa.Column('reason', models.base.UserString(length=500), nullable=True),
     sa.Column('rsvp_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('checked_in_at', models.base.UTCDateTime(), nullable=True),
     sa.Column('outcome', sa.Enum('present', 'excused', 'unexcused', name='outcome', native_enum=False, create_constraint=True, length=24), nullable=True),
@@ -237,7 +237,7 @@ def upgrade() -> None:
     sa.Column('subject_id', sa.Integer(), nullable=True),
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('action', sa.String(length=40), nullable=False),
-    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('detail', models.base.UserText(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['persons.id'], name=op.f('fk_audit_log_actor_id_persons'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_audit_log_meeting_id_meetings'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['subject_id'], ['persons.id'], name=op.f('fk_audit_log_subject_id_persons'), ondelete='SET NULL'),
@@ -254,7 +254,7 @@ def upgrade() -> None:
     sa.Column('parts', sa.JSON(), nullable=False),
     sa.Column('total', sa.Integer(), nullable=True),
     sa.Column('rating', sa.String(length=32), nullable=False),
-    sa.Column('adjust_reason', sa.String(length=500), nullable=True),
+    sa.Column('adjust_reason', models.base.UserString(length=500), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_meeting_scores_meeting_id_meetings'), ondelete='CASCADE'),
@@ -266,7 +266,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('text', sa.String(length=1000), nullable=False),
+    sa.Column('text', models.base.UserString(length=1000), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
     sa.Column('withdrawn_at', models.base.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_opinions_meeting_id_meetings'), ondelete='CASCADE'),
@@ -285,7 +285,7 @@ def upgrade() -> None:
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('meeting_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=32), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('text', models.base.UserText(), nullable=False),
     sa.Column('buttons', sa.JSON(), nullable=True),
     sa.Column('photo', sa.LargeBinary(), nullable=True),
     sa.Column('not_before', models.base.UTCDateTime(), nullable=False),

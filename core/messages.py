@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from markupsafe import Markup
 
+from core.callback import CallbackData, unpack
 from models import Platform
 
 
@@ -37,6 +38,8 @@ class Incoming:
     button: str | None = None
     # For a button press, the message that carried the button (to edit it).
     message_id: str | None = None
+    # For a choice typed on a platform without buttons, the prompt it answered (closed with it).
+    prompt_id: int | None = None
     # The platform's id for a delivered update (webhook): handled at most once, across redeliveries.
     update_id: str | None = None
 
@@ -47,11 +50,42 @@ class Incoming:
 
 @dataclass(frozen=True)
 class Button:
+    """A button with typed data; packing it here refuses data over Telegram's 64 bytes at build time.
+
+    `command` is what to type instead on a platform without buttons, for a leader's decision,
+    which is never taken from a bare number there.
+    """
+
     label: str
-    data: str
+    data: CallbackData
+    command: str | None = None
+    packed: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "packed", self.data.pack())
 
 
 Keyboard = tuple[tuple[Button, ...], ...]
+# A keyboard as stored in a JSON column (the outbox): rows of [label, data] or [label, data, command].
+StoredKeyboard = list[list[list[str]]]
+
+
+def store_keyboard(keyboard: Keyboard) -> StoredKeyboard | None:
+    return [[[b.label, b.packed, *([b.command] if b.command else [])] for b in row] for row in keyboard] or None
+
+
+def load_keyboard(rows: StoredKeyboard | None) -> Keyboard:
+    """A stored keyboard back as typed buttons; a button whose data no longer parse is left out."""
+    loaded = []
+    for row in rows or []:
+        buttons = []
+        for label, packed, *command in row:
+            data = unpack(packed)
+            if data is not None:
+                buttons.append(Button(label, data, command[0] if command else None))
+        if buttons:
+            loaded.append(tuple(buttons))
+    return tuple(loaded)
 
 
 @dataclass(frozen=True)
