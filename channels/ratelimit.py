@@ -18,8 +18,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
+from models.db import Engine
 from services import budget
 
 log = logging.getLogger(__name__)
@@ -147,7 +146,7 @@ class SharedLimiter:
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        engine: Engine,
         bot: str,
         *,
         overall: Window,

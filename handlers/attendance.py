@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.buttons import AbsentData, CheckinData, OpenCheckinData, RsvpData
 from core.i18n import Translator
@@ -25,12 +23,14 @@ from handlers.common import (
 )
 from handlers.context import AppContext, Ctx
 from handlers.router import Need, Router
-from models import Meeting, MeetingState, Membership, PostedMessage, Rsvp
+from models import Meeting, MeetingState, Membership, Rsvp
+from models.db import Session
 from services import attendance, chats, meetings
 from services.attendance import CheckIn, Tally
 from services.errors import DomainError
 from services.parsing import looks_like_date
 from services.people import cell_members
+from services.posted import checkin_posts
 from services.text import fold
 
 router = Router()
@@ -152,25 +152,17 @@ def _live(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edi
     return Edit(to, message_id, text, buttons, throttled=True)
 
 
-async def _posted(session: AsyncSession, meeting_id: int) -> Sequence[PostedMessage]:
-    """The group messages showing this meeting's check-in counter."""
-    return (
-        await session.scalars(
-            select(PostedMessage).where(PostedMessage.meeting_id == meeting_id, PostedMessage.purpose == "checkin")
-        )
-    ).all()
-
-
 async def _counter_edits(ctx: Ctx, meeting_id: int) -> list[Edit]:
     """Live edits for every group message showing this meeting's open check-in."""
-    posted = await _posted(ctx.session, meeting_id)
-    return [_live(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting_id) for p in posted]
+    posts = await checkin_posts(ctx.session, meeting_id)
+    return [_live(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting_id) for p in posts]
 
 
-async def closed_counter_edits(app: AppContext, session: AsyncSession, meeting: Meeting, count: Tally) -> list[Edit]:
+async def closed_counter_edits(app: AppContext, session: Session, meeting: Meeting, count: Tally) -> list[Edit]:
     """The final count, without the button, for every group message that showed the check-in."""
     body = _post(app.tr, meeting, count, closed=True)
-    return [Edit(Address(p.platform, p.chat_id), p.message_id, body) for p in await _posted(session, meeting.id)]
+    posts = await checkin_posts(session, meeting.id)
+    return [Edit(Address(p.platform, p.chat_id), p.message_id, body) for p in posts]
 
 
 async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_code: bool) -> Response:

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.callback import CallbackData
 from core.clock import Clock
@@ -17,6 +16,7 @@ from core.i18n import Translator
 from core.messages import Incoming, Keyboard, Response
 from handlers.platforms import UNKNOWN, PlatformTraits
 from models import Platform
+from models.db import Session, SessionFactory
 from services.parsing import is_number
 from services.people import Actor
 from services.prompts import Question
@@ -33,7 +33,7 @@ class AppContext:
     """Built once by bot.py; shared by every channel, handler and job."""
 
     config: Config
-    sessions: async_sessionmaker[AsyncSession]
+    sessions: SessionFactory
     clock: Clock
     tr: Translator
     # Each running channel records its bot's username here at start, for deep links.
@@ -59,7 +59,7 @@ class Ctx:
     """One update: the session is committed by the dispatcher when the handler returns."""
 
     app: AppContext
-    session: AsyncSession
+    session: Session
     incoming: Incoming
     actor: Actor | None
     args: str = ""

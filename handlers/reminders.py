@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
 
 from core.buttons import CancelData, OpenCheckinData
 from core.messages import Button, Keyboard, Response
@@ -21,7 +20,7 @@ from handlers.router import Need, Router
 from models import Meeting, MeetingState
 from services import reminders
 from services.errors import DomainError
-from services.meetings import ACTIVE_STATES, CURRENT_GRACE
+from services.meetings import unsettled_meetings, upcoming_meetings
 from services.parsing import looks_like_date, parse_date
 from services.reminders import Kind, Notice, Render, Rendered
 
@@ -107,35 +106,13 @@ def _undelivered(app: AppContext, cell: str, when: Markup, args: Mapping[str, An
 
 
 async def _upcoming(ctx: Ctx, cell_id: int) -> Sequence[Meeting]:
-    """Meetings of the cell not over yet (planned, or check-in open), soonest first; the service
-    refuses what can no longer be cancelled or reminded."""
-    return (
-        await ctx.session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.cell_id == cell_id,
-                Meeting.state.in_(ACTIVE_STATES),
-                Meeting.starts_at > ctx.now - CURRENT_GRACE,
-            )
-            .order_by(Meeting.starts_at)
-        )
-    ).all()
+    """Meetings not over yet; the service refuses what can no longer be cancelled or reminded."""
+    return await upcoming_meetings(ctx.session, cell_id, ctx.now)
 
 
 async def _unsettled(ctx: Ctx, cell_id: int) -> Sequence[Meeting]:
     """Past meetings nobody settled (no check-in): they can still be cancelled."""
-    return (
-        await ctx.session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.cell_id == cell_id,
-                Meeting.state == MeetingState.PLANNED,
-                Meeting.starts_at <= ctx.now - CURRENT_GRACE,
-            )
-            .order_by(Meeting.starts_at.desc())
-            .limit(MAX_CHOICES)
-        )
-    ).all()
+    return await unsettled_meetings(ctx.session, cell_id, ctx.now, MAX_CHOICES)
 
 
 def _on_day(ctx: Ctx, meetings: Sequence[Meeting], day: date) -> Meeting:

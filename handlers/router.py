@@ -12,13 +12,12 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.exc import InterfaceError, OperationalError
-
 from core.callback import CallbackData, unpack
 from core.messages import ChatKind, Incoming, Response
 from core.metrics import UPDATE_FAILURES, UPDATES
 from handlers.context import AppContext, Ctx, is_admin
 from models import Platform
+from models.db import DATABASE_UNREACHABLE
 from services import prompts, updates
 from services.errors import DomainError
 from services.people import Actor, find_actor, note_connected
@@ -238,7 +237,7 @@ class Dispatcher:
                 await session.rollback()
                 response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
                 await self._drop_question(ctx)
-            except (OperationalError, InterfaceError, OSError) as lost:
+            except DATABASE_UNREACHABLE as lost:
                 await session.rollback()
                 UPDATE_FAILURES.labels(route).inc()
                 if incoming.update_id is not None:

@@ -13,9 +13,17 @@ from sqlalchemy import Executable, Select, Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# What handlers and channels hold without importing SQLAlchemy: queries live in services/.
+Session = AsyncSession
+SessionFactory = async_sessionmaker[AsyncSession]
+Engine = AsyncEngine
+# The database is out of reach (connection lost, server down): worth a retry, not a refusal.
+DATABASE_UNREACHABLE: tuple[type[Exception], ...] = (OperationalError, InterfaceError, OSError)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

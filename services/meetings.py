@@ -193,3 +193,28 @@ async def schedule_meeting(
     session.add(meeting)
     await session.flush()
     return meeting
+
+
+async def upcoming_meetings(session: AsyncSession, cell_id: int, now: datetime) -> Sequence[Meeting]:
+    """Meetings of the cell not over yet (planned, or check-in open), soonest first."""
+    query = (
+        select(Meeting)
+        .where(Meeting.cell_id == cell_id, Meeting.state.in_(ACTIVE_STATES), Meeting.starts_at > now - CURRENT_GRACE)
+        .order_by(Meeting.starts_at)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def unsettled_meetings(session: AsyncSession, cell_id: int, now: datetime, limit: int) -> Sequence[Meeting]:
+    """Past meetings nobody settled (no check-in), latest first: they can still be settled or cancelled."""
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.cell_id == cell_id,
+            Meeting.state == MeetingState.PLANNED,
+            Meeting.starts_at <= now - CURRENT_GRACE,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(limit)
+    )
+    return (await session.scalars(query)).all()

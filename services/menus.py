@@ -3,12 +3,13 @@ restart or a second process compares with what the platform really shows."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import CommandMenu, Platform
+from models import Account, CommandMenu, MemberRole, Membership, Platform, Supervision
 from models.db import insert_ignoring_duplicates
 
 Menu = list[list[str]]
@@ -33,3 +34,20 @@ async def record_set(session: AsyncSession, platform: Platform, scope: str, comm
 
 async def record_dropped(session: AsyncSession, platform: Platform, scope: str) -> None:
     await session.execute(delete(CommandMenu).where(CommandMenu.platform == platform, CommandMenu.scope == scope))
+
+
+async def leader_accounts(session: AsyncSession, platform: Platform, admin_ids: Collection[str]) -> Sequence[Account]:
+    """Connected accounts that get a menu of their own: secretaries and deputies, supervisors, admins."""
+    leaders = select(Membership.person_id).where(Membership.role.in_([r for r in MemberRole if r.runs_meetings]))
+    query = (
+        select(Account)
+        .where(Account.platform == platform, Account.connected_at.is_not(None))
+        .where(
+            or_(
+                Account.person_id.in_(leaders),
+                Account.person_id.in_(select(Supervision.person_id)),
+                Account.external_id.in_(admin_ids),
+            )
+        )
+    )
+    return (await session.scalars(query)).all()

@@ -60,3 +60,9 @@ def will_show(row: PostedMessage, text: str, buttons: Sequence[Sequence[tuple[st
         return False
     row.shown = shown
     return True
+
+
+async def checkin_posts(session: AsyncSession, meeting_id: int) -> Sequence[PostedMessage]:
+    """The group messages showing this meeting's check-in counter."""
+    query = select(PostedMessage).where(PostedMessage.meeting_id == meeting_id, PostedMessage.purpose == "checkin")
+    return (await session.scalars(query)).all()

@@ -1,4 +1,5 @@
-"""Domain rules and models never import a chat platform or the scheduler."""
+"""Domain rules and models never import a chat platform or the scheduler; handlers and channels
+import no SQLAlchemy."""
 
 from __future__ import annotations
 
@@ -37,6 +38,18 @@ def test_handlers_know_no_platform() -> None:
         for path in sorted((ROOT / "handlers").rglob("*.py"))
         for module in imported_modules(path)
         if module.split(".")[0] in ("telegram", "httpx", "aiohttp", "channels", "apscheduler")
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("layer", ["handlers", "channels"])
+def test_handlers_and_channels_build_no_sql(layer: str) -> None:
+    """Queries live in services/ (one helper per lookup); the edge only calls them."""
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        for module in imported_modules(path)
+        if module.split(".")[0] == "sqlalchemy"
     ]
     assert offenders == []
 

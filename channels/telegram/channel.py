@@ -19,7 +19,6 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import Literal
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
@@ -35,6 +34,7 @@ from handlers.delivery import Sender, deliver
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher, UpdateNotHandled
 from models import Platform
+from models.db import Engine
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ class TelegramChannel:
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))
         engine = app.sessions.kw.get("bind")
-        shared = engine if isinstance(engine, AsyncEngine) else None
+        shared = engine if isinstance(engine, Engine) else None
         self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config, shared), edit_interval)
         # Every running platform's sender, shared with the other channels and the outbox; this
         # channel adds its own while it runs.

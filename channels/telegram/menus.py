@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
 from telegram import (
     Bot,
     BotCommand,
@@ -33,8 +32,9 @@ from channels.plain import to_plain
 from core.i18n import Translator
 from handlers.context import AppContext
 from handlers.router import Command, Need, allowed
-from models import Account, MemberRole, Membership, Person, Platform, Supervision
+from models import MemberRole, Membership, Person, Platform
 from services import chats, menus
+from services.menus import leader_accounts
 from services.people import Actor, actor_of, people_with_roles
 
 log = logging.getLogger(__name__)
@@ -85,23 +85,7 @@ class Menus:
         }
         admins = {str(i) for i in self.app.config.telegram.admin_ids}
         async with self.app.sessions() as session:
-            accounts = (
-                await session.scalars(
-                    select(Account)
-                    .where(Account.platform == Platform.TELEGRAM, Account.connected_at.is_not(None))
-                    .where(
-                        or_(
-                            Account.person_id.in_(
-                                select(Membership.person_id).where(
-                                    Membership.role.in_([r for r in MemberRole if r.runs_meetings])
-                                )
-                            ),
-                            Account.person_id.in_(select(Supervision.person_id)),
-                            Account.external_id.in_(admins),
-                        )
-                    )
-                )
-            ).all()
+            accounts = await leader_accounts(session, Platform.TELEGRAM, admins)
             group_of = await chats.cell_groups_on(session, Platform.TELEGRAM)
             people = {p.id: p for p in await people_with_roles(session, {a.person_id for a in accounts})}
             for account in accounts:

@@ -14,7 +14,6 @@ from functools import partial
 from typing import Any, TypeVar
 
 from markupsafe import Markup
-from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -28,6 +27,7 @@ from core.metrics import RATE_LIMITED
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
 from handlers.platforms import PlatformTraits
 from handlers.textsplit import split_text
+from models.db import Engine
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +41,7 @@ CHAT_BURST_SECONDS = 3.0
 _GONE = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked", "group chat was deactivated")
 
 
-def telegram_limiter(config: TelegramConfig, engine: AsyncEngine | None = None) -> Limiter:
+def telegram_limiter(config: TelegramConfig, engine: Engine | None = None) -> Limiter:
     """Telegram's windows; on PostgreSQL kept in the database, one budget for every process of the bot."""
     overall = Window.rate(config.rate_per_second)
     per_chat = Window.rate(config.chat_per_second, CHAT_BURST_SECONDS)

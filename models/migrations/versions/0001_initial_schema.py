@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 13:18:41.967182
+Create Date: 2026-11-27 13:22:57.131011
 """
 
 from alembic import op
@@ -322,6 +322,27 @@ def upgrade() -> None:
     with op.batch_alter_table('posted_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_posted_messages_meeting_id'), ['meeting_id'], unique=False)
 
+    op.create_table('prompts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('platform', sa.Enum('telegram', 'zalo', 'console', name='platform', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('account', sa.String(length=64), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('subject', sa.String(length=80), nullable=True),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.String(length=64), nullable=True),
+    sa.Column('buttons', sa.JSON(), nullable=True),
+    sa.Column('question', sa.String(length=40), nullable=True),
+    sa.Column('data', sa.JSON(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', models.base.UTCDateTime(), nullable=False),
+    sa.Column('closed_at', models.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_prompts_meeting_id_meetings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_prompts'))
+    )
+    with op.batch_alter_table('prompts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_prompts_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index('ix_prompts_open', ['platform', 'account', 'closed_at'], unique=False)
+
     op.create_table('reminder_steps',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -344,6 +365,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_reminder_steps_meeting_id'))
 
     op.drop_table('reminder_steps')
+    with op.batch_alter_table('prompts', schema=None) as batch_op:
+        batch_op.drop_index('ix_prompts_open')
+        batch_op.drop_index(batch_op.f('ix_prompts_meeting_id'))
+
+    op.drop_table('prompts')
     with op.batch_alter_table('posted_messages', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_posted_messages_meeting_id'))
 
