@@ -4,6 +4,7 @@ fake Bot API, imports; the outbox gauges come from the database (SQLite and Post
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,8 +14,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from channels.telegram import TelegramChannel
+from core.buttons import Answer, RsvpData
 from core.clock import FakeClock
-from core.messages import Response
+from core.messages import ChatKind, Incoming, Response
 from handlers.context import AppContext, Ctx
 from handlers.router import Dispatcher, Need, Router
 from models import Platform
@@ -24,6 +26,7 @@ from scheduler.digest import KIND as DIGEST_KIND
 from services.outbox import Recipient, enqueue
 from services.roster_file import RosterError
 from tests.chat import Chat
+from tests.factories import build_world, connect_everyone
 from tests.fake_telegram.fixtures import People
 from tests.fake_telegram.server import FakeTelegram
 from tests.test_dispatch import dispatcher, queue
@@ -216,3 +219,24 @@ async def test_an_unreachable_database_still_answers_and_says_so(
         await engine.dispose()
     assert value(samples, "chibo_database_up") == 0
     assert not any(name == "chibo_outbox_messages" for name, _ in samples)
+
+
+async def test_an_answer_on_zalo_is_counted_as_text_not_as_the_command_it_spells(
+    app: AppContext, dispatcher: Dispatcher, scrape: Scraper
+) -> None:
+    """While the bot waits for a reason, "cua toi" is the answer (as the router reads it), not /cuatoi."""
+    world = await build_world(app, meeting_at=app.clock.now() + timedelta(days=3))
+    await connect_everyone(app)
+    assert world.meeting_id is not None
+    zalo = Incoming(Platform.ZALO, "z-1006", "Phương", "z-1006", ChatKind.PRIVATE)
+
+    before = await scrape()
+    await dispatcher.handle(replace(zalo, button=RsvpData(world.meeting_id, Answer.NO).pack()))  # asks why
+    answered = await dispatcher.handle(replace(zalo, text="cua toi"))
+    after = await scrape()
+
+    def grew(route: str) -> float:
+        return value(after, "chibo_updates_total", route=route) - value(before, "chibo_updates_total", route=route)
+
+    assert "xin vắng có lý do" in str(answered.messages[0].text)  # taken as the reason
+    assert (grew("button:rsvp"), grew("text"), grew("me")) == (1, 1, 0)
