@@ -25,9 +25,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from core.messages import Address
 from handlers.context import AppContext
 from handlers.digest import digest_messages
-from models import Person, Platform
+from models import Person
 from services import digest, outbox
 from services.outbox import Recipient
+from services.people import preferred_platform
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,6 @@ DIGEST_CHECK_SECONDS = 30
 JOB = "weekly-digest"
 KIND = "digest"
 # Where a supervisor is reached privately, best first.
-PLATFORM_ORDER = (Platform.TELEGRAM, Platform.ZALO)
 
 
 def next_firing(after: datetime, moment: tuple[int, time], zone: ZoneInfo, *, inclusive: bool) -> datetime:
@@ -63,10 +63,8 @@ def private_address(person: Person) -> Address | None:
     """A supervisor's private chat, Telegram first, among the accounts that have written to the bot
     (a platform refuses to open a chat with the others); a user's private chat id is their user id."""
     accounts = {a.platform: a.external_id for a in person.accounts if a.connected_at is not None}
-    for platform in PLATFORM_ORDER:
-        if platform in accounts:
-            return Address(platform, accounts[platform])
-    return None
+    platform = preferred_platform(accounts)
+    return Address(platform, accounts[platform]) if platform is not None else None
 
 
 async def write_weekly_digest(app: AppContext, now: datetime) -> int | None:

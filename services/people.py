@@ -51,6 +51,15 @@ class Actor:
 
 
 # Everything an actor needs, eager-loaded by the one query that finds the person.
+# A person linked on several platforms is reached privately on the first of these.
+PLATFORM_PREFERENCE = (Platform.TELEGRAM, Platform.ZALO)
+
+
+def preferred_platform(platforms: Collection[Platform]) -> Platform | None:
+    """Where to reach someone privately among the platforms they can be reached on."""
+    return next((p for p in PLATFORM_PREFERENCE if p in platforms), None)
+
+
 _ROLES = (
     joinedload(Person.memberships).joinedload(Membership.cell).joinedload(Cell.committee),
     joinedload(Person.supervised_cells),

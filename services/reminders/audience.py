@@ -24,7 +24,8 @@ from models import (
 )
 from services import chats
 from services.outbox import Recipient
-from services.reminders.timeline import MEMBER_KINDS, NAMES_SHOWN, NOT_DELIVERED, PLATFORM_PREFERENCE
+from services.people import PLATFORM_PREFERENCE, preferred_platform
+from services.reminders.timeline import MEMBER_KINDS, NAMES_SHOWN, NOT_DELIVERED
 from services.text import fold
 
 
@@ -102,7 +103,7 @@ async def members(session: AsyncSession, cell_id: int, meeting_id: int | None = 
 def _prefer(new: Recipient | None, old: Recipient | None) -> bool:
     if new is None:
         return False
-    return old is None or PLATFORM_PREFERENCE.index(new.platform) < PLATFORM_PREFERENCE.index(old.platform)
+    return old is None or preferred_platform((new.platform, old.platform)) is new.platform
 
 
 def leaders(roster: Sequence[Member]) -> list[Target]:

@@ -16,13 +16,11 @@ from models import (
     Meeting,
     MeetingState,
     OutboxState,
-    Platform,
 )
 from services.meetings import CURRENT_GRACE
 from services.outbox import Recipient
 
 # A person linked on several platforms is reminded once, on the first of these.
-PLATFORM_PREFERENCE = (Platform.TELEGRAM, Platform.ZALO)
 # After this long without a summary the reminder is no longer worth sending.
 SUMMARY_CUTOFF = timedelta(days=14)
 # How many names a tally lists before "and N more".
