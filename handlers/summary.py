@@ -24,8 +24,9 @@ from services import attendance, chats, meetings, scoring, summary
 from services.errors import DomainError
 from services.parsing import parse_date
 from services.posted import will_show
-from services.summary import MeetingReport, Named, Warnings
+from services.summary import MeetingReport, Named
 from services.text import fold
+from services.warnings import Warnings
 
 router = Router()
 

@@ -31,16 +31,8 @@ from models import (
 from services.errors import DomainError
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE
 from services.names import find_by_name
-from services.summary import (
-    Breakdown,
-    Flag,
-    Warnings,
-    breakdowns,
-    excused_streak_flags,
-    removal_flags,
-    unreachable_flags,
-    year_bounds,
-)
+from services.summary import Breakdown, breakdowns, year_bounds
+from services.warnings import Flag, Warnings, excused_streak_flags, removal_flags, unreachable_flags
 
 TREND_MEETINGS = 6
 CHART_MONTHS = 6

@@ -25,7 +25,7 @@ from models import (
     Person,
     Platform,
 )
-from services import attendance, chats, summary
+from services import attendance, chats, summary, warnings
 from services.outbox import Recipient, enqueue
 from services.people import cell_members
 from services.reminders import members
@@ -217,11 +217,11 @@ async def test_warnings_name_only_people_still_in_the_cell(app: AppContext, chat
         await session.commit()
     since = clock.now() - timedelta(days=365)
     async with app.sessions() as session:
-        flagged = await summary.removal_flags(session, summary.cell_ids(world.cell_id), since, clock.now())
+        flagged = await warnings.removal_flags(session, warnings.cell_ids(world.cell_id), since, clock.now())
     assert sorted(f.name for f in flagged) == [CUONG, "Phạm Thị Dung"]
     assert "Đã ghi" in (await chat.say(SECRETARY, "/ketthuc Phạm Thị Dung xoa ten")).text
     async with app.sessions() as session:
-        flagged = await summary.removal_flags(session, summary.cell_ids(world.cell_id), since, clock.now())
+        flagged = await warnings.removal_flags(session, warnings.cell_ids(world.cell_id), since, clock.now())
     assert [f.name for f in flagged] == [CUONG]
 
 
