@@ -371,6 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(
         config.secrets(),
         logging.WARNING if args.command in ("console", "import", "backup", "restore", "doctor") else logging.INFO,
+        config.log.format,
     )
     redact = Redactor(config.secrets())
     try:

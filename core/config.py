@@ -443,6 +443,13 @@ class BackupConfig(_Section):
         return parse_clock_time(self.daily_at) if self.daily_at else None
 
 
+class LogConfig(_Section):
+    """How log lines are written: "text" for people reading a terminal or journal, "json" (one
+    object per line) for a log collector."""
+
+    format: Literal["text", "json"] = "text"
+
+
 class BotConfig(_Section):
     language: str = "vi"
 
@@ -467,6 +474,7 @@ class Config(_Section):
     server: ServerConfig = ServerConfig()
     privacy: PrivacyConfig = PrivacyConfig()
     backup: BackupConfig = BackupConfig()
+    log: LogConfig = LogConfig()
 
     @model_validator(mode="before")
     @classmethod

@@ -5,13 +5,20 @@
 - Database errors are shown by their type, SQL state and statement only. Their messages are not
   printed: PostgreSQL's carry row values ("DETAIL: Failing row contains (…, <absence reason>)",
   "Key (phone)=(…)"), and SQLAlchemy's would carry the parameters if an engine did not hide them.
+- One line per event: a newline inside a message or traceback is written as "\\n" (text), or is
+  escaped by JSON (`[log] format = "json"`: one object per line with time, level, logger,
+  message and exception). So a log collector never splits an event, and nothing a member types
+  can forge a line of its own.
+- People are logged by id, never by name, reason or phone (tests/test_logs.py checks real paths).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy.exc import StatementError
@@ -92,21 +99,55 @@ class RedactingFormatter(logging.Formatter):
         _kind, error, _tb = ei
         return format_exception(error) if error is not None else ""
 
-    def format(self, record: logging.LogRecord) -> str:
+    def _prepare(self, record: logging.LogRecord) -> None:
         if isinstance(record.args, tuple) and any(isinstance(a, StatementError) for a in record.args):
             record.args = tuple(describe(a) if isinstance(a, StatementError) else a for a in record.args)
         # Another handler may have cached an unsafe rendering of the exception.
         record.exc_text = None
-        return self.redact(super().format(record))
+
+    def format(self, record: logging.LogRecord) -> str:
+        self._prepare(record)
+        return self.redact(super().format(record)).replace("\r", "\\r").replace("\n", "\\n")
 
 
-def setup_logging(secrets: Iterable[str], level: int = logging.INFO) -> None:
+class JsonFormatter(RedactingFormatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, and exception /
+    stack when present, each redacted like the text format."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__("%(message)s", secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        self._prepare(record)
+        event = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": self.redact(record.getMessage()),
+        }
+        if record.exc_info and record.exc_info[1] is not None:
+            event["exception"] = self.redact(self.formatException(record.exc_info))
+        if record.stack_info:
+            event["stack"] = self.redact(self.formatStack(record.stack_info))
+        return json.dumps(event, ensure_ascii=False)
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Loggers whose INFO lines are noise or unsafe; their warnings and errors still show.
+QUIET = (
+    "httpx",  # logs every request URL, and Bot API URLs hold the token
+    "httpcore",
+    "alembic",
+    "apscheduler",  # "Running job …" / "Job … executed successfully" on every tick
+)
+
+
+def setup_logging(secrets: Iterable[str], level: int = logging.INFO, fmt: str = "text") -> None:
+    """Route every log line through one redacting handler on stderr, text or JSON (`[log] format`)."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets))
+    handler.setFormatter(JsonFormatter(secrets) if fmt == "json" else RedactingFormatter(TEXT_FORMAT, secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL, and Bot API URLs hold the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))

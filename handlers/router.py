@@ -14,6 +14,7 @@ from typing import Any
 
 from core.callback import CallbackData, unpack
 from core.messages import ChatKind, Incoming, Response
+from core.metrics import UPDATE_FAILURES, UPDATES
 from handlers.context import AppContext, Ctx, is_admin
 from models import Platform
 from models.db import DATABASE_UNREACHABLE
@@ -165,6 +166,15 @@ class Router:
                     return command, " ".join(words[size:])
         return None
 
+    def route_name(self, incoming: Incoming, *, bare: bool) -> str:
+        """A bounded name for metrics: the command, "button:<prefix>", or "text" for anything else
+        (free text, answers, unknown commands and forged buttons never become label values)."""
+        if incoming.button is not None:
+            data = unpack(incoming.button)
+            return f"button:{data.prefix if data is not None and type(data) in self.buttons else 'unknown'}"
+        parsed = self.parse(incoming.text, bare=bare)
+        return parsed[0].name if parsed else "text"
+
 
 class UpdateNotHandled(Exception):
     """A delivered update could not be worked on now (database out of reach): the channel must not
@@ -196,6 +206,8 @@ class Dispatcher:
         # store the same text (control and invisible characters removed, NFC).
         incoming = replace(incoming, text=clean_text(incoming.text), user_name=clean_name(incoming.user_name))
         await self._note_connected(incoming)
+        route = self.router.route_name(incoming, bare=self._bare(incoming, None))
+        who: int | str = "-"  # people are logged by id only, never by name
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
@@ -209,10 +221,12 @@ class Dispatcher:
                     ctx.actor = await find_actor(
                         session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
                     )
+                    who = ctx.actor.person.id if ctx.actor else who
                     if incoming.button is None and incoming.chat_kind is ChatKind.PRIVATE:
                         ctx.question = await prompts.open_question(
                             session, incoming.platform, incoming.user_id, ctx.now
                         )
+                        route = self.router.route_name(incoming, bare=self._bare(incoming, ctx.question))
                     handler = self._route(ctx)
                     if handler is None:
                         return Response()
@@ -225,18 +239,28 @@ class Dispatcher:
                 await self._drop_question(ctx)
             except DATABASE_UNREACHABLE as lost:
                 await session.rollback()
+                UPDATE_FAILURES.labels(route).inc()
                 if incoming.update_id is not None:
                     # The database is out of reach: leave the update unanswered so it comes again.
                     raise UpdateNotHandled(str(lost)) from lost
-                log.exception("handler failed for %s update", incoming.platform)
+                log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
                 response = self._refusal(ctx, "err-internal")
                 await self._drop_question(ctx)
             except Exception:
                 await session.rollback()
-                log.exception("handler failed for %s update", incoming.platform)
+                log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
+                UPDATE_FAILURES.labels(route).inc()
                 response = self._refusal(ctx, "err-internal")
                 await self._drop_question(ctx)
+        # Counted once answered: a redelivered duplicate or one left for the platform to send again is not.
+        UPDATES.labels(route).inc()
         return response
+
+    @staticmethod
+    def _bare(incoming: Incoming, question: object) -> bool:
+        """Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
+        for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me."""
+        return incoming.platform is not Platform.TELEGRAM and question is None
 
     async def _settle(self, ctx: Ctx) -> None:
         """Close what this message answered and keep the question it asks, with the handler's work."""
@@ -301,10 +325,7 @@ class Dispatcher:
                 return _static(Response(toast=str(ctx.t(key).striptags())))
             return route.func
         in_group = incoming.chat_kind is ChatKind.GROUP
-        # Bare commands ("lich hop") are for platforms without a slash habit; while the bot waits
-        # for an answer, only a slash interrupts, so a reason like "mẹ ốm" is not read as /me.
-        bare = incoming.platform is not Platform.TELEGRAM and ctx.question is None
-        parsed = self.router.parse(incoming.text, bare=bare)
+        parsed = self.router.parse(incoming.text, bare=self._bare(incoming, ctx.question))
         if parsed is None:
             return self._plain_text(ctx, in_group)
         command, ctx.args = parsed

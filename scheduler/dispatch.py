@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from core.clock import Clock
 from core.messages import Address, Outgoing, load_keyboard
+from core.metrics import SEND_SECONDS
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, send_to
 from models import OutboxMessage, OutboxState, Platform
 
@@ -198,7 +199,8 @@ class OutboxDispatcher:
             # The outbox holds catalog markup whose arguments were escaped when it was written.
             text = Markup(row.text)  # noqa: S704
             message = Outgoing(text, load_keyboard(row.buttons), photo=row.photo)
-            message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
+            with SEND_SECONDS.labels(row.platform.value).time():
+                message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
         except RetryLater as exc:
             report.throttled += 1
             return exc.retry_after

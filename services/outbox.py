@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.messages import Keyboard, store_keyboard
@@ -77,13 +77,54 @@ async def period_done(session: AsyncSession, job: str, period: str) -> bool:
     return found is not None
 
 
-async def oldest_overdue(session: AsyncSession, now: datetime) -> datetime | None:
-    """When the longest-waiting message that should have gone out by now fell due; None if none
-    waits. A sender that stopped shows here before members notice missing reminders."""
+def _overdue(now: datetime) -> tuple[ColumnElement[datetime], ColumnElement[bool]]:
+    """When each pending message fell due, and which of them should have gone out by now."""
     due = func.coalesce(OutboxMessage.next_attempt_at, OutboxMessage.not_before)
-    query = select(func.min(due)).where(
+    overdue = and_(
         OutboxMessage.state == OutboxState.PENDING,
         due <= now,
         or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
     )
-    return await session.scalar(query)
+    return due, overdue
+
+
+async def oldest_overdue(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the longest-waiting message that should have gone out by now fell due; None if none
+    waits. A sender that stopped shows here before members notice missing reminders."""
+    due, overdue = _overdue(now)
+    return await session.scalar(select(func.min(due)).where(overdue))
+
+
+@dataclass(frozen=True)
+class OutboxCounts:
+    """The outbox at a glance, for /metrics."""
+
+    by_state: dict[OutboxState, int]
+    oldest_overdue: datetime | None  # as `oldest_overdue` tells
+    last_sent: dict[str, datetime]  # per kind asked for: when its last message was sent
+
+
+async def outbox_counts(session: AsyncSession, now: datetime, kinds: tuple[str, ...] = ()) -> OutboxCounts:
+    """One grouped COUNT over the outbox (run at each scrape, so it must stay one cheap statement)."""
+    due, overdue = _overdue(now)
+    rows = (
+        await session.execute(
+            select(
+                OutboxMessage.state,
+                OutboxMessage.kind,
+                func.count(),
+                func.min(case((overdue, due))),
+                func.max(OutboxMessage.sent_at),
+            ).group_by(OutboxMessage.state, OutboxMessage.kind)
+        )
+    ).all()
+    by_state = dict.fromkeys(OutboxState, 0)
+    oldest: datetime | None = None
+    last_sent: dict[str, datetime] = {}
+    for state, kind, count, oldest_here, sent_here in rows:
+        by_state[state] += count
+        if oldest_here is not None and (oldest is None or oldest_here < oldest):
+            oldest = oldest_here
+        if kind in kinds and sent_here is not None and (kind not in last_sent or sent_here > last_sent[kind]):
+            last_sent[kind] = sent_here
+    return OutboxCounts(by_state, oldest, last_sent)

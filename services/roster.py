@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.metrics import ROSTER_IMPORTS
 from models import MemberRole, MemberStatus, Platform
 from services import roster_store
 from services.roster_file import Problem, RosterError, RosterRow
@@ -220,7 +221,12 @@ async def import_roster(
     sessions: async_sessionmaker[AsyncSession], rows: list[RosterRow], now: datetime | None = None
 ) -> ImportReport:
     """The import a person runs: matched before the write lock, written in one short transaction."""
-    plan = await roster_store.planned_and_written(
-        sessions, lambda snap: make_plan(rows, snap), now or datetime.now(UTC)
-    )
+    try:
+        plan = await roster_store.planned_and_written(
+            sessions, lambda snap: make_plan(rows, snap), now or datetime.now(UTC)
+        )
+    except RosterError:
+        ROSTER_IMPORTS.labels("refused").inc()
+        raise
+    ROSTER_IMPORTS.labels("applied").inc()
     return plan.report

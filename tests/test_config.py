@@ -82,6 +82,8 @@ def test_environment_overrides_secrets(tmp_path: Path) -> None:
         ('[telegram]\nbase_url = "ftp://x"\n', "telegram.base_url = 'ftp://x'"),
         ('[database]\nurl = "mysql://x"\n', "database.url = 'mysql://x'"),
         ('[bot]\nlanguage = "fr"\n', "bot.language = 'fr'"),
+        ('[log]\nformat = "xml"\n', "log.format = 'xml'"),
+        ('[log]\nlevel = "debug"\n', "log.level: unknown key"),
         ('[schedule]\nskip_dates = ["2027-02-30"]\n', "schedule.skip_dates = ['2027-02-30']"),
         ('[schedule]\nskip_dates = ["2027-02-10..2027-02-05"]\n', "FIRST not after LAST"),
         ("[telegram]\nrate_per_second = 100\n", "telegram.rate_per_second = 100"),

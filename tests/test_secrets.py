@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,13 +30,13 @@ REASON = "Mẹ em bị ung thư, em phải vào viện chăm mẹ"
 MEMBER = "1003"
 
 
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    """The bot's own logging set-up, writing into a string instead of stderr."""
+@contextmanager
+def captured_logs(fmt: str = "text") -> Iterator[io.StringIO]:
+    """The bot's own logging set-up (format `fmt`), writing into a string instead of stderr."""
     stream = io.StringIO()
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
-    setup_logging([TOKEN, PASSWORD], logging.INFO)
+    setup_logging([TOKEN, PASSWORD], logging.INFO, fmt)
     handler = root.handlers[0]
     assert isinstance(handler, logging.StreamHandler)
     handler.setStream(stream)
@@ -44,6 +45,12 @@ def log_output() -> Iterator[io.StringIO]:
     finally:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    with captured_logs() as stream:
+        yield stream
 
 
 # A trigger that makes the write of an answer's reason fail inside the database, as a full disk or a

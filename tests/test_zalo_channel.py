@@ -32,6 +32,7 @@ from core.buttons import Answer, CheckinData, RsvpData
 from core.clock import FakeClock
 from core.config import Config
 from core.messages import Address, Button, ChatKind, Edit, Incoming, Keyboard
+from core.metrics import REGISTRY
 from handlers.context import AppContext
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, deliver
 from handlers.registry import ROUTER
@@ -405,10 +406,12 @@ async def test_long_messages_go_in_parts_at_line_boundaries(fake: FakeZalo, send
 async def test_sender_errors_become_delivery_errors(fake: FakeZalo, sender: ZaloSender) -> None:
     fake.user("u1", "An")
     to = Address(Platform.ZALO, "u1")
+    drawn = REGISTRY.get_sample_value("chibo_rate_limited_total", {"platform": "zalo"}) or 0
     fake.fail_next("sendMessage", Failure(429, 429, "Too many requests", retry_after=2))
     with pytest.raises(RetryLater) as slow:
         await sender.send(to, Markup("a"))
     assert slow.value.retry_after == 2
+    assert REGISTRY.get_sample_value("chibo_rate_limited_total", {"platform": "zalo"}) == drawn + 1  # on /metrics
     assert sender.limiter.delay("u1", group=False) > 1  # this chat is held back as asked
     sender.limiter = RateLimiter(overall=Window.rate(100))
     with pytest.raises(Undeliverable, match="chat not found"):

@@ -23,6 +23,7 @@ from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
 from channels.telegram.render import keyboard
 from core.config import TelegramConfig
 from core.messages import Address, Edit, Keyboard
+from core.metrics import RATE_LIMITED
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
 from handlers.platforms import PlatformTraits
 from handlers.textsplit import split_text
@@ -142,6 +143,7 @@ class TelegramSender:
             return await make()
         except RetryAfter as error:
             seconds = retry_seconds(error)
+            RATE_LIMITED.labels("telegram").inc()
             self.limiter.pause(chat_id, seconds)
             raise RetryLater(seconds) from error
         except (Forbidden, ChatMigrated) as error:

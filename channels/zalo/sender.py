@@ -23,6 +23,7 @@ from channels.zalo.render import render
 from core.config import ZaloConfig
 from core.i18n import Translator
 from core.messages import Address, Edit, Keyboard
+from core.metrics import RATE_LIMITED
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
 from handlers.platforms import PlatformTraits
 from handlers.textsplit import split_text
@@ -120,5 +121,6 @@ class ZaloSender:
         except ZaloError as exc:
             error = delivery_error(exc)
             if isinstance(error, RetryLater):
+                RATE_LIMITED.labels("zalo").inc()
                 self.limiter.pause(chat_id, error.retry_after)
             raise error from None
