@@ -28,6 +28,7 @@ from handlers.delivery import Sender
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Platform
+from ops.metrics import add_metrics
 from scheduler.dispatch import worker_name
 from scheduler.runner import BotScheduler, start_scheduler, stop_scheduler
 from scheduler.sender_lock import SenderLock
@@ -92,6 +93,7 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
         max(timedelta(minutes=2), timedelta(seconds=3 * config.reminders.dispatch_seconds)),
     )
     server = HttpServer(config.server.listen, health)
+    add_metrics(server.app, app.sessions, app.clock)
     telegram = (
         TelegramChannel(app, dispatcher, senders=senders, receive=tg_receive, menus=role is not Role.SERVE)
         if config.telegram.token
