@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench venv lock schema
+.PHONY: run test lint bench venv lock migration
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,6 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
-# Before the first release only: rewrite the single initial migration from the models.
-schema: $(STAMP)
-	$(BIN)/python -m models.regenerate
+# A schema change: write the next Alembic revision from the models, then read and complete it.
+migration: $(STAMP)
+	$(BIN)/python -m models.new_migration "$(MESSAGE)"

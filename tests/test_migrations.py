@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,14 @@ async def _upgrade_together(url: str, count: int) -> None:
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+# Released revisions and the SHA-256 of their file: a database in the field is at one of them, so
+# a schema change is a new revision (`make migration MESSAGE=…`), never an edit of a released one.
+RELEASED = {"0001_initial_schema.py": "94a2f5b19e2f9e3748afce46b3e33cad8065c34e61bc0261f3ea18ab101bd386"}
+
+
+def test_released_migrations_are_never_edited() -> None:
+    versions = Path(__file__).resolve().parent.parent / "models" / "migrations" / "versions"
+    for name, digest in RELEASED.items():
+        assert hashlib.sha256((versions / name).read_bytes()).hexdigest() == digest, name
