@@ -26,6 +26,7 @@ from tests.fake_zalo.server import FakeZalo, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+SECRET = "s3cret-token"
 
 
 @pytest.fixture
@@ -133,3 +134,26 @@ def test_the_command_exits_non_zero_and_prints_the_report(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert "FIX  migrations: the database is empty" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+async def test_a_failing_webhook_is_named_with_its_last_error(db_url: str, fake: FakeTelegram) -> None:
+    """In webhook mode, the URL Telegram calls is right but the calls fail (proxy down)."""
+    dead = "http://127.0.0.1:9"
+    await fake._m_setwebhook({"url": f"{dead}/telegram/webhook", "secret_token": SECRET})
+    fake.send(fake.user(1001, "An"), "/start")
+    await fake.wait_for(lambda: fake.webhook is not None and fake.webhook.last_error)
+    config = Config.model_validate(
+        {
+            "database": {"url": db_url},
+            "telegram": {
+                "token": DEFAULT_TOKEN,
+                "base_url": fake.base_url,
+                "mode": "webhook",
+                "webhook_secret": SECRET,
+            },
+            "server": {"public_url": dead},
+        }
+    )
+    problem = fixes(await diagnose(config, FakeClock(NOW)))["telegram webhook"]
+    assert "the platform's last call failed" in problem
+    assert "check the proxy and the secret" in problem

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,3 +78,35 @@ def test_released_migrations_are_never_edited() -> None:
     versions = Path(__file__).resolve().parent.parent / "models" / "migrations" / "versions"
     for name, digest in RELEASED.items():
         assert hashlib.sha256((versions / name).read_bytes()).hexdigest() == digest, name
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_bot_processes_starting_together_both_succeed(backend: str, tmp_path: Path) -> None:
+    """Two real `bot.py db upgrade` processes on one new database, started at the same moment."""
+    if backend == "postgresql" and not postgres_admin_url():
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN")}
+    with fresh_database(backend, tmp_path, migrate=False) as url:
+        config = tmp_path / "c.toml"
+        config.write_text(f'[database]\nurl = "{url}"\n', encoding="utf-8")
+        command = [sys.executable, str(root / "bot.py"), "--config", str(config), "db", "upgrade"]
+        processes = [
+            subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        results = [(p.wait(timeout=120), *p.communicate()) for p in processes]
+        asyncio.run(_check_upgrade_done(url))
+    for code, out, err in results:
+        assert code == 0, err
+        assert "newest schema" in out
+
+
+async def _check_upgrade_done(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            tables = set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+        assert {t.name for t in Base.metadata.sorted_tables} <= tables
+    finally:
+        await engine.dispose()
