@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -96,19 +96,8 @@ def _percent(present: int, counted: int) -> float | None:
 
 async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell, year: int, zone: ZoneInfo) -> bytes:
     """Members × the year's held meetings, with reasons, per-member and per-meeting totals."""
-    start, end = year_bounds(year, zone)
-    meetings = (
-        await session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.cell_id == cell.id,
-                Meeting.state == MeetingState.CLOSED,
-                Meeting.starts_at >= start,
-                Meeting.starts_at < end,
-            )
-            .order_by(Meeting.starts_at)
-        )
-    ).all()
+    start, _ = year_bounds(year, zone)
+    meetings = (await session.scalars(_held_in(cell, year, zone).order_by(Meeting.starts_at))).all()
     if not meetings:
         raise DomainError("reports-export-no-meetings", cell=cell.name, year=str(year))
     rows = (
@@ -312,19 +301,19 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     return buffer.getvalue()
 
 
-async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, zone: ZoneInfo) -> Meeting:
+def _held_in(cell: Cell, year: int, zone: ZoneInfo) -> Select[Meeting]:
+    """The cell's meetings held (check-in closed) in one calendar year of the local zone."""
     start, end = year_bounds(year, zone)
-    meeting = await session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.cell_id == cell.id,
-            Meeting.state == MeetingState.CLOSED,
-            Meeting.starts_at >= start,
-            Meeting.starts_at < end,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
+    return select(Meeting).where(
+        Meeting.cell_id == cell.id,
+        Meeting.state == MeetingState.CLOSED,
+        Meeting.starts_at >= start,
+        Meeting.starts_at < end,
     )
+
+
+async def _latest_held_in(session: AsyncSession, cell: Cell, year: int, zone: ZoneInfo) -> Meeting:
+    meeting = await session.scalar(_held_in(cell, year, zone).order_by(Meeting.starts_at.desc()).limit(1))
     if meeting is None:
         raise DomainError("reports-export-no-meetings", cell=cell.name, year=str(year))
     return meeting
