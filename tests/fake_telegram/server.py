@@ -106,6 +106,11 @@ class Fault:
     chat_id: int | None = None
 
 
+# How long a test waits for the bot by default: an upper bound, not an expectation. Generous
+# because the suite runs on two shared cores, where a burst of tests can stall one for seconds.
+WAIT_SECONDS = 15.0
+
+
 class FakeTelegram:
     """One bot's view of Telegram. Use as `async with FakeTelegram() as fake:`; point the bot at `base_url`."""
 
@@ -363,7 +368,7 @@ class FakeTelegram:
         """The bot confirmed the update (asked for later ones, or answered its webhook call 2xx)."""
         return self._confirmed > update_id or update_id in self._delivered
 
-    async def wait_for(self, predicate: Callable[[], T], within: float = 5.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T], within: float = WAIT_SECONDS) -> T:
         """Wait until `predicate()` is truthy (checked after every call and update) and return it."""
         assert self._changed is not None, "start the fake server first"
         try:
@@ -374,7 +379,7 @@ class FakeTelegram:
             raise AssertionError(f"timed out after {within}s; last calls: {recent}") from None
 
     async def say(
-        self, user: FakeUser, text: str, chat: FakeChat | None = None, *, replies: int = 1, within: float = 5.0
+        self, user: FakeUser, text: str, chat: FakeChat | None = None, *, replies: int = 1, within: float = WAIT_SECONDS
     ) -> list[BotMessage]:
         """Send `text` as `user` and wait for the bot's `replies` messages in that chat."""
         since = self.mark()
@@ -388,7 +393,9 @@ class FakeTelegram:
 
         return await self.wait_for(enough, within)
 
-    async def click(self, user: FakeUser, message: BotMessage, data: str, within: float = 5.0) -> dict[str, Any]:
+    async def click(
+        self, user: FakeUser, message: BotMessage, data: str, within: float = WAIT_SECONDS
+    ) -> dict[str, Any]:
         """Press a button and wait for the bot's answerCallbackQuery; returns its parameters."""
         query_id = self.press(user, message, data)
         answers = await self.wait_for(lambda: self.answers.get(query_id), within)
