@@ -109,13 +109,17 @@ async def test_every_process_with_a_scheduler_serves_health_and_metrics(
         process = asyncio.create_task(run_process(app, role, stop))
         try:
             async with aiohttp.ClientSession() as client:
-                for _ in range(100):
+                # Not healthy until it is up and its scheduler has started: poll for readiness.
+                health: tuple[int, object] = (0, None)
+                for _ in range(150):
                     try:
                         async with client.get(f"http://127.0.0.1:{port}{HEALTH_PATH}") as answer:
                             health = (answer.status, await answer.json())
-                        break
                     except aiohttp.ClientConnectionError:
-                        await asyncio.sleep(0.1)
+                        pass
+                    if health[0] == 200:
+                        break
+                    await asyncio.sleep(0.1)
                 async with client.get(f"http://127.0.0.1:{port}/metrics") as answer:
                     metrics = (answer.status, await answer.text())
         finally:
