@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 
 import aiohttp
 import pytest
 
-from bot import open_app
 from channels.server import HEALTH_PATH, HttpServer
 from core.clock import FakeClock
 from handlers.context import AppContext
 from models import Platform
 from models.db import make_engine, make_sessionmaker
-from processes import Role, run_process
 from services.health import HealthCheck
 from services.outbox import Recipient, enqueue
-from tests.botprocs import free_port
-from tests.fake_telegram.fixtures import telegram_config
-from tests.fake_telegram.server import FakeTelegram
 
 STUCK = timedelta(minutes=15)
 
@@ -92,39 +86,3 @@ async def test_an_unreachable_database_is_unhealthy(app: AppContext) -> None:
         await engine.dispose()
     assert not verdict.ok
     assert verdict.checks == {"database": "unreachable"}
-
-
-@pytest.mark.parametrize("role", [Role.WORKER, Role.RUN])
-async def test_every_process_with_a_scheduler_serves_health_and_metrics(
-    db_url: str, fake: FakeTelegram, role: Role
-) -> None:
-    """A worker (and `run`) answers /healthz with its scheduler's state, and /metrics."""
-    port = free_port()
-    settings = telegram_config(db_url, fake)
-    settings = settings.model_copy(
-        update={"server": settings.server.model_copy(update={"listen": f"127.0.0.1:{port}"})}
-    )
-    stop = asyncio.Event()
-    async with open_app(settings) as app:
-        process = asyncio.create_task(run_process(app, role, stop))
-        try:
-            async with aiohttp.ClientSession() as client:
-                # Not healthy until it is up and its scheduler has started: poll for readiness.
-                health: tuple[int, object] = (0, None)
-                for _ in range(150):
-                    try:
-                        async with client.get(f"http://127.0.0.1:{port}{HEALTH_PATH}") as answer:
-                            health = (answer.status, await answer.json())
-                    except aiohttp.ClientConnectionError:
-                        pass
-                    if health[0] == 200:
-                        break
-                    await asyncio.sleep(0.1)
-                async with client.get(f"http://127.0.0.1:{port}/metrics") as answer:
-                    metrics = (answer.status, await answer.text())
-        finally:
-            stop.set()
-            await process
-    assert health == (200, {"ok": True, "database": "ok", "outbox": "ok", "scheduler": "ok"})
-    assert metrics[0] == 200
-    assert "chibo_outbox_messages" in metrics[1]
