@@ -17,18 +17,21 @@ from sqlalchemy import (
     SQLColumnExpression,
     String,
     UniqueConstraint,
+    func,
     or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UserString, UserText, str_enum
 from models.enums import (
+    CommitteeKind,
     EndReason,
     JoinState,
     MeetingKind,
     MeetingState,
     MemberRole,
     MemberStatus,
+    NodeRole,
     OutboxState,
     Outcome,
     Platform,
@@ -37,12 +40,38 @@ from models.enums import (
 
 
 class Committee(Base):
-    """Đảng bộ / cấp ủy: the level above cells, with one chat where summaries go."""
+    """A party organisation above cells (Thành ủy, Đảng ủy xã/phường, Đảng bộ cơ sở): a node of
+    the tree, with its parent (None at the top) and one chat where its reports go.
+
+    Names are unique among siblings: two wards may each have a "Đảng bộ Trường Tiểu học Kim Đồng".
+    Subtrees and ancestors are read with recursive queries (services/tree.py), so a node can be
+    added anywhere without rewriting others.
+    """
 
     __tablename__ = "committees"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(UserString(200), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[CommitteeKind] = mapped_column(
+        str_enum(CommitteeKind, "committee_kind"), default=CommitteeKind.OTHER, server_default=CommitteeKind.OTHER
+    )
+    name: Mapped[str] = mapped_column(UserString(200))
     cells: Mapped[list[Cell]] = relationship(back_populates="committee")
+
+
+# Unique among siblings; the top level (no parent) counts as one family.
+Index("uq_committees_parent_name", func.coalesce(Committee.parent_id, 0), Committee.name, unique=True)
+
+
+class CommitteeRole(Base):
+    """An admin or supervisor of an organisation and everything below it."""
+
+    __tablename__ = "committee_roles"
+    __table_args__ = (UniqueConstraint("person_id", "committee_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
+    role: Mapped[NodeRole] = mapped_column(str_enum(NodeRole, "node_role"))
+    committee: Mapped[Committee] = relationship()
 
 
 class Cell(Base):
