@@ -39,7 +39,7 @@ def subtree(roots: Collection[int]) -> CTE:
     return below.union(select(Committee.id).where(Committee.parent_id == below.c.id))
 
 
-def cells_under(roots: Collection[int]) -> Select[tuple[int]]:
+def cells_under(roots: Collection[int]) -> Select[int]:
     """The ids of every cell below these nodes."""
     nodes = subtree(roots)
     return select(Cell.id).where(Cell.committee_id.in_(select(nodes.c.id)))
