@@ -113,6 +113,7 @@ class Person(Base):
         primaryjoin="and_(Person.id == Membership.person_id, Membership.ended_at.is_(None))",
     )
     supervised_cells: Mapped[list[Cell]] = relationship(secondary="supervisions", viewonly=True, order_by="Cell.name")
+    node_roles: Mapped[list[CommitteeRole]] = relationship(viewonly=True, order_by="CommitteeRole.id")
 
 
 class Account(Base):

@@ -33,13 +33,13 @@ def kind_of_name(name: str) -> CommitteeKind:
     return next((kind for prefixes, kind in _PREFIXES if words.startswith(prefixes)), CommitteeKind.OTHER)
 
 
-def subtree(roots: Collection[int]) -> CTE:
+def subtree(roots: Collection[int] | Select[int]) -> CTE:
     """The ids of these nodes and every node below them (a recursive CTE with one column, `id`)."""
     below = select(Committee.id).where(Committee.id.in_(roots)).cte("below", recursive=True)
     return below.union(select(Committee.id).where(Committee.parent_id == below.c.id))
 
 
-def cells_under(roots: Collection[int]) -> Select[int]:
+def cells_under(roots: Collection[int] | Select[int]) -> Select[int]:
     """The ids of every cell below these nodes."""
     nodes = subtree(roots)
     return select(Cell.id).where(Cell.committee_id.in_(select(nodes.c.id)))
