@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CTE, Select, func, literal, select, union_all
+from sqlalchemy import CTE, CompoundSelect, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Attendance, Cell, Committee, Meeting, MeetingScore, MeetingState, Membership, Outcome
@@ -76,12 +77,12 @@ def _branches(node_id: int) -> CTE:
     return below.union_all(select(Committee.id, below.c.branch).where(Committee.parent_id == below.c.id))
 
 
-def _cells(node_id: int) -> Select[tuple[int, str, int | None]]:
+def _cells(node_id: int) -> CompoundSelect[Any]:
     """(cell id, cell name, branch) for every cell below the node; a cell right under it has no branch."""
     branches = _branches(node_id)
     deep = select(Cell.id, Cell.name, branches.c.branch).join(branches, branches.c.id == Cell.committee_id)
     direct = select(Cell.id, Cell.name, literal(None).label("branch")).where(Cell.committee_id == node_id)
-    return union_all(deep, direct)  # type: ignore[return-value]
+    return union_all(deep, direct)
 
 
 async def build_rollup(
@@ -89,7 +90,7 @@ async def build_rollup(
 ) -> Rollup:
     """The node's rollup for the month [start, end), warnings counted over the year so far."""
     start, end = month
-    cells = (await session.execute(_cells(node.id))).all()
+    cells: list[tuple[int, str, int | None]] = [(c, n, b) for c, n, b in await session.execute(_cells(node.id))]
     named = await session.execute(select(Committee.id, Committee.name).where(Committee.parent_id == node.id))
     names: dict[int, str] = {node_id: name for node_id, name in named.all()}
     children: dict[int | tuple[str, int], ChildFigures] = {}
@@ -138,7 +139,8 @@ async def build_rollup(
         .where(Meeting.id.in_(month_meetings), MeetingScore.total.is_not(None))
     )
     for cell_id, total in scores.all():
-        child_of[cell_id].scores.append(total)
+        if total is not None:
+            child_of[cell_id].scores.append(total)
     reachable = select(Account.person_id).where(Account.connected_at.is_not(None))
     members = await session.execute(
         select(Membership.cell_id, func.count(), func.count().filter(Membership.person_id.in_(reachable)))
