@@ -12,6 +12,7 @@ from handlers import (
     opinions,
     privacy,
     reminders,
+    rollup,
     scoring,
     summary,
 )
@@ -44,6 +45,7 @@ ROUTER = _merge(
     summary.router,
     scoring.router,
     digest.router,
+    rollup.router,
     exports.router,
     privacy.router,
 )

@@ -144,6 +144,11 @@ def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
+def month_bounds(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime(year, month, 1, tzinfo=zone), datetime(*following, 1, tzinfo=zone)
+
+
 async def report_meeting(
     session: AsyncSession, cell_id: int, now: datetime, zone: ZoneInfo, day: date | None = None
 ) -> Meeting:

@@ -11,8 +11,11 @@ from models import Attendance, Cell, Committee, Meeting, MeetingScore, MeetingSt
 from services.rollup import build_rollup
 from services.roster import import_rows
 from services.roster_file import parse_rows
+from tests.chat import Chat
 from tests.test_processes import engine_of
-from tests.test_tree_admins import ROWS
+from tests.test_tree_admins import ROWS, SCHOOL_ADMIN, WARD_ADMIN, WARD_SUPERVISOR, city
+
+__all__ = ["city"]  # the fixture, shared with the admins' tests
 
 MONTH = (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
 YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
@@ -97,3 +100,22 @@ async def test_the_number_of_statements_does_not_grow_with_the_tree(app: AppCont
         finally:
             event.remove(sync_engine, "before_cursor_execute", count)
     assert len(statements) == few
+
+
+async def test_tonghop_shows_the_callers_organisation_and_drills_down(city: AppContext, chat: Chat) -> None:
+    ward = (await chat.say(WARD_ADMIN, "/tonghop")).text
+    assert "TỔNG HỢP THÁNG 11/2026 — Đảng ủy phường Hoàn Kiếm" in ward
+    assert "• Đảng bộ Trường THPT Việt Đức: 1 chi bộ" in ward
+    assert "• Chi bộ Tổ 1: 1 chi bộ" in ward
+    assert "Chưa họp và chưa có lịch (2): Chi bộ Giáo viên, Chi bộ Tổ 1" in ward
+    assert "Ba Đình" not in ward
+    await chat.say("2003", "/trogiup")
+    school = (await chat.say(WARD_ADMIN, "/tonghop Đảng bộ Trường THPT Việt Đức")).text
+    assert "• Chi bộ Giáo viên: 1 chi bộ" in school
+    assert "dùng bot 1/2 đảng viên" in school  # the secretary wrote to the bot; the other member never did
+    assert "Gõ /tonghop tên" not in school  # nothing below to drill into
+    assert "Không tìm thấy tổ chức" in (await chat.say(WARD_ADMIN, "/tonghop Đảng ủy phường Ba Đình")).text
+    assert "Không tìm thấy tổ chức" in (await chat.say(SCHOOL_ADMIN, "/tonghop Đảng ủy phường Hoàn Kiếm")).text
+    assert "Đảng ủy phường Hoàn Kiếm" in (await chat.say(WARD_SUPERVISOR, "/tonghop")).text
+    assert "không dành cho vai trò" in (await chat.say("2003", "/tonghop")).text
+    assert "/tonghop" in (await chat.say(WARD_ADMIN, "/trogiup")).text
