@@ -103,12 +103,11 @@ async def build_rollup(
         children[key].cells += 1
     scope = _cells(node.id).subquery()
     in_scope = select(scope.c.id)
-    month_meetings = select(Meeting.id).where(
-        Meeting.cell_id.in_(in_scope), Meeting.starts_at >= start, Meeting.starts_at < end
-    )
+    this_month = (Meeting.starts_at >= start) & (Meeting.starts_at < end)
     state_rows = await session.execute(
         select(Meeting.cell_id, Meeting.state, func.count(), func.count(Meeting.summary_at))
-        .where(Meeting.id.in_(month_meetings))
+        .join(scope, scope.c.id == Meeting.cell_id)
+        .where(this_month)
         .group_by(Meeting.cell_id, Meeting.state)
     )
     met: set[int] = set()
@@ -123,10 +122,18 @@ async def build_rollup(
         elif state in (MeetingState.PLANNED, MeetingState.CHECKIN_OPEN):
             figures.planned += count
             met.add(cell_id)
+    held = (
+        select(Meeting.id, Meeting.cell_id)
+        .join(scope, scope.c.id == Meeting.cell_id)
+        .where(this_month, Meeting.state == MeetingState.CLOSED)
+        .subquery()
+    )
+    # IN rather than a join: the planner then walks the held meetings and each one's attendance
+    # by index, instead of every attendance row of the database.
     attendance = await session.execute(
         select(Meeting.cell_id, Attendance.outcome, func.count())
-        .join(Attendance, Attendance.meeting_id == Meeting.id)
-        .where(Meeting.id.in_(month_meetings), Meeting.state == MeetingState.CLOSED, Attendance.outcome.is_not(None))
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.meeting_id.in_(select(held.c.id)), Attendance.outcome.is_not(None))
         .group_by(Meeting.cell_id, Attendance.outcome)
     )
     for cell_id, outcome, count in attendance.all():
@@ -134,22 +141,24 @@ async def build_rollup(
         if outcome is Outcome.PRESENT:
             child_of[cell_id].present += count
     scores = await session.execute(
-        select(Meeting.cell_id, MeetingScore.total)
-        .join(MeetingScore, MeetingScore.meeting_id == Meeting.id)
-        .where(Meeting.id.in_(month_meetings), MeetingScore.total.is_not(None))
+        select(held.c.cell_id, MeetingScore.total)
+        .join(MeetingScore, MeetingScore.meeting_id == held.c.id)
+        .where(MeetingScore.total.is_not(None))
     )
     for cell_id, total in scores.all():
         if total is not None:
             child_of[cell_id].scores.append(total)
-    reachable = select(Account.person_id).where(Account.connected_at.is_not(None))
+    on_bot = (
+        select(Account.id).where(Account.person_id == Membership.person_id, Account.connected_at.is_not(None)).exists()
+    )
     members = await session.execute(
-        select(Membership.cell_id, func.count(), func.count().filter(Membership.person_id.in_(reachable)))
+        select(Membership.cell_id, func.count(), func.count().filter(on_bot))
         .where(Membership.cell_id.in_(in_scope), Membership.current())
         .group_by(Membership.cell_id)
     )
-    for cell_id, count, on_bot in members.all():
+    for cell_id, count, reachable in members.all():
         child_of[cell_id].members += count
-        child_of[cell_id].on_bot += on_bot
+        child_of[cell_id].on_bot += reachable
     since, until = year
     for flags in (
         await removal_flags(session, in_scope, since, until),
