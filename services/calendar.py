@@ -176,8 +176,9 @@ async def feed(session: AsyncSession, tr: Translator, owner: Owner, now: datetim
     title = tr.t("calendar-name-cell", cell=owner.cell_name) if owner.cell_name else tr.t("calendar-name")
     calendar.add("x-wr-calname", plain_text(title))
     calendar.add("x-wr-timezone", zone.key)
-    calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    # Properties icalendar has no type for: the duration is typed here, or it would be written as text.
+    calendar.add("refresh-interval", icalendar.vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     for meeting in await _meetings(session, list(names), now):
         calendar.add_component(_event(tr, meeting, names[meeting.cell_id], zone))
     calendar.add_missing_timezones()

@@ -29,6 +29,7 @@ from services.meetings import schedule_meeting
 from tests.chat import GROUP, Chat, Said
 from tests.conftest import ADMIN_ID
 from tests.factories import build_world
+from tests.test_two_cells import two_cells
 
 PUBLIC = "https://lich.example.vn"
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -94,6 +95,7 @@ async def test_a_members_file_and_link_hold_their_cells_meetings_and_nobody(
     assert "đăng ký đường link riêng" in said.text
     calendar = icalendar.Calendar.from_ical(body)
     assert calendar["x-wr-calname"] == "Lịch họp chi bộ"
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\nX-PUBLISHED-TTL:PT1H\r\n" in body
     [event] = calendar.walk("VEVENT")
     assert event["summary"] == "Họp chi bộ: sinh hoạt thường kỳ — Chi bộ Khu phố 1"
     assert event["location"] == "Nhà văn hóa"
@@ -279,3 +281,25 @@ async def test_without_a_public_address_there_is_the_file_only(db_url: str, cloc
         assert "không gửi được tệp lịch" in (await zalo_says(dispatcher, "/lichhop tep")).text
         async with app.sessions() as session:
             assert (await session.scalars(select(CalendarToken))).all() == []
+
+
+async def test_a_member_of_two_cells_sees_both_and_loses_one_when_it_ends(
+    app: AppContext, chat: Chat, server: HttpServer
+) -> None:
+    person, _, second = await two_cells(app)
+    path = link_in(await chat.say(CUONG, "/lichhop tep"))
+    status, _, body = await fetch(server, path)
+    assert status == 200
+    assert [str(e["location"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")] == [
+        "Nhà văn hóa",
+        "Trụ sở khu 2",
+    ]
+    async with app.sessions() as session, session.begin():
+        meeting = await session.get(Meeting, second)
+        assert meeting is not None
+        await session.execute(
+            update(Membership)
+            .where(Membership.person_id == person, Membership.cell_id == meeting.cell_id)
+            .values(ended_at=app.clock.now())
+        )
+    assert list(events((await fetch(server, path))[2])) == ["Họp chi bộ: sinh hoạt thường kỳ — Chi bộ Khu phố 1"]
