@@ -1,10 +1,12 @@
 """End to end over the fake Telegram Bot API: /lichhop offers the calendar, /lichhop tep sends the
-.ics file and the private link, and /trogiup lists it."""
+.ics file and the private link, and /trogiup lists it; a serve process answers the link."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
+import aiohttp
 import icalendar
 import pytest
 
@@ -13,10 +15,12 @@ from channels.telegram import TelegramChannel
 from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
+from tests.botprocs import free_port
 from tests.factories import build_world
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import People, roomy_limiter, telegram_config
 from tests.test_calendar import LINK_RE, MEETING_AT, PUBLIC
+from tests.test_webhook import serving, webhook_config
 
 
 @pytest.fixture
@@ -55,3 +59,26 @@ async def test_lichhop_sends_the_calendar_file_and_the_link(
     assert event["location"] == "Nhà văn hóa"
     assert fake.rejected(since=since) == []
     assert fake.rejected() == []
+
+
+async def test_a_serve_process_serves_the_link_it_gave(
+    db_url: str, clock: FakeClock, fake: FakeTelegram, people: People
+) -> None:
+    port = free_port()
+    async with open_app(webhook_config(db_url, fake, port), clock) as app:
+        await build_world(app, meeting_at=MEETING_AT)
+        task, stop = await serving(app, fake)
+        try:
+            [text, _] = await fake.say(people.cuong, "/lichhop tep", replies=2)
+            link = text.text[text.text.index(f"http://127.0.0.1:{port}/lich/") :].split()[0]
+            async with aiohttp.ClientSession() as http:
+                async with http.get(link) as response:
+                    assert response.status == 200
+                    [event] = icalendar.Calendar.from_ical(await response.read()).walk("VEVENT")
+                    assert event["location"] == "Nhà văn hóa"
+                async with http.get(link.replace("/lich/", "/lich/x")) as response:
+                    assert response.status == 404
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 15)
+        assert fake.rejected() == []
