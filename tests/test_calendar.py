@@ -250,10 +250,14 @@ async def test_bad_words_groups_and_strangers_are_refused(app: AppContext, chat:
     assert "Cách dùng:\n/lichhop — cuộc họp sắp tới" in (await chat.say(CUONG, "/lichhop abc")).text
     assert "Cách dùng" in (await chat.say(CUONG, "/lichhop tep moi")).text
     assert "Cách dùng" in (await chat.say(CUONG, "/lichhop chibo tep x")).text
+    assert "Cách dùng" in (await chat.say(CUONG, "/lichhop " + "9" * 30)).text
+    assert "Cách dùng" in (await chat.say(CUONG, "/lichhop " + "tep " * 500)).text
     assert "nhắn riêng cho bot" in (await chat.say(CUONG, "/lichhop tep", group=GROUP)).text
     assert "chưa kết nối" in (await chat.say("5555", "/lichhop tep")).text
     async with app.sessions() as session:
         assert (await session.scalars(select(CalendarToken))).all() == []  # nothing half-written
+    for typed in ("/lichhop TỆP", "/lichhop t\u200bep", "/lichhop  Tep "):  # other case, marks, invisible chars
+        assert ics_of(await chat.say(CUONG, typed))[0] == "lich-hop.ics", typed
 
 
 async def zalo_says(dispatcher: Dispatcher, text: str) -> Said:
