@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -179,10 +180,19 @@ async def feed(session: AsyncSession, tr: Translator, owner: Owner, now: datetim
     # Properties icalendar has no type for: the duration is typed here, or it would be written as text.
     calendar.add("refresh-interval", icalendar.vDuration(REFRESH), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    for meeting in await _meetings(session, list(names), now):
+    found = await _meetings(session, list(names), now)
+    for meeting in found:
         calendar.add_component(_event(tr, meeting, names[meeting.cell_id], zone))
-    calendar.add_missing_timezones()
+    if found:
+        calendar.add_component(_vtimezone(zone.key))
     return bytes(calendar.to_ical())
+
+
+@cache
+def _vtimezone(key: str) -> icalendar.Timezone:
+    """The zone's VTIMEZONE, which the events' TZID points to: built once per process (computing its
+    transitions costs more than the rest of a feed), only ever serialized afterwards."""
+    return icalendar.Timezone.from_tzinfo(ZoneInfo(key))
 
 
 def feed_path(token: str) -> str:
