@@ -79,7 +79,7 @@ calendar-usage =
     /lichhop tep — the meetings as an .ics file and your private calendar link
     /lichhop moi — a new private link (the old one stops working)
     /lichhop chibo — the whole cell's calendar (secretary, deputy); /lichhop chibo moi for a new link
-calendar-member-intro = <b>Your meetings</b>: the meetings of the cells you belong to, with time, place and agenda. Open the .ics file on your phone to add them to its calendar.
+calendar-member-intro = <b>Your meetings</b>: the meetings of the cells you belong to, with time, place and agenda.
 calendar-cell-intro = <b>Meetings of { $cell }</b>: for the cell's members, do not share it outside.
 calendar-member-link =
     To keep your calendar up to date when a meeting moves or is cancelled, subscribe to this private link in your calendar app (Google Calendar: “Add calendar → From URL”; iPhone: Settings → Calendar → Accounts → Add Account → Other → Add Subscribed Calendar):

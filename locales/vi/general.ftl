@@ -79,7 +79,7 @@ calendar-usage =
     /lichhop tep — tệp lịch họp (.ics) và đường link lịch riêng của đồng chí
     /lichhop moi — đổi đường link lịch riêng (link cũ ngừng hoạt động)
     /lichhop chibo — lịch của cả chi bộ (bí thư, phó bí thư); /lichhop chibo moi để đổi link
-calendar-member-intro = <b>Lịch họp của đồng chí</b>: các cuộc họp của chi bộ đồng chí đang sinh hoạt, có giờ, địa điểm và nội dung. Mở tệp .ics trên điện thoại để thêm vào ứng dụng Lịch.
+calendar-member-intro = <b>Lịch họp của đồng chí</b>: các cuộc họp của chi bộ đồng chí đang sinh hoạt, có giờ, địa điểm và nội dung.
 calendar-cell-intro = <b>Lịch họp của { $cell }</b>: dành cho đảng viên trong chi bộ, đừng chia sẻ ra ngoài.
 calendar-member-link =
     Để lịch tự cập nhật khi cuộc họp đổi giờ hoặc bị hủy, đăng ký đường link riêng này trong ứng dụng Lịch (Google Lịch: “Thêm lịch → Từ URL”; iPhone: Cài đặt → Lịch → Tài khoản → Thêm tài khoản → Khác → Thêm lịch đã đăng ký):
