@@ -220,7 +220,29 @@ class Meeting(Base):
     closed_at: Mapped[datetime | None]
     summary_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Bumped with `changed_at` whenever the time, place, agenda or state that phone calendars show
+    # changes (services/calendar.py `revise`): the feed's SEQUENCE and LAST-MODIFIED.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    changed_at: Mapped[datetime | None]
     cell: Mapped[Cell] = relationship()
+
+
+class CalendarToken(Base):
+    """The secret of one private calendar (.ics) address: a member's, or a cell's.
+
+    The token is kept so its owner can ask for the link again; `selector` (its first characters)
+    finds the row and the whole token is then compared in constant time, so a response's timing
+    tells nothing about a guess. Rotating overwrites both, which kills the old address at once.
+    """
+
+    __tablename__ = "calendar_tokens"
+    __table_args__ = (CheckConstraint("(person_id IS NULL) <> (cell_id IS NULL)", name="one_owner"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    selector: Mapped[str] = mapped_column(String(16), unique=True)
+    token: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), unique=True)
+    cell_id: Mapped[int | None] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime]
 
 
 class Attendance(Base):

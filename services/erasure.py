@@ -20,6 +20,7 @@ from models import (
     Account,
     Attendance,
     AuditEntry,
+    CalendarToken,
     Cell,
     EndReason,
     Invite,
@@ -121,6 +122,7 @@ async def erase(
     await session.execute(delete(Invite).where(Invite.person_id == pid))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == pid))
     await session.execute(delete(Supervision).where(Supervision.person_id == pid))
+    await session.execute(delete(CalendarToken).where(CalendarToken.person_id == pid))
     await session.execute(update(Attendance).where(Attendance.person_id == pid).values(reason=None))
     await session.execute(update(Opinion).where(Opinion.person_id == pid).values(text=erased_text))
     await session.execute(update(AuditEntry).where(AuditEntry.subject_id == pid).values(detail=None))

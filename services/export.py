@@ -40,7 +40,7 @@ from services.summary import (
     percent_text,
     year_bounds,
 )
-from services.text import clean_text, fold
+from services.text import clean_text, fold, plain_text
 
 XLSX_SHEET_CHARS = 31
 # A value starting with one of these is a formula to a spreadsheet (or becomes one when the file is
@@ -57,12 +57,6 @@ class ExportFiles:
     minutes: tuple[str, bytes]
     register_caption: Markup
     minutes_caption: Markup
-
-
-def _plain(text: Markup) -> str:
-    """Catalog text for a file, not a chat: tags dropped, entities decoded, and any control
-    character from data stored before text was cleaned removed (openpyxl and Word refuse them)."""
-    return clean_text(str(text.striptags()))
 
 
 def _append(sheet: Worksheet, values: Sequence[Value]) -> None:
@@ -130,29 +124,29 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = _plain(tr.t("reports-xlsx-sheet", year=str(year)))[:XLSX_SHEET_CHARS]
-    _append(sheet, [_plain(tr.t("reports-xlsx-title", cell=cell.name, year=str(year)))])
+    sheet.title = plain_text(tr.t("reports-xlsx-sheet", year=str(year)))[:XLSX_SHEET_CHARS]
+    _append(sheet, [plain_text(tr.t("reports-xlsx-title", cell=cell.name, year=str(year)))])
     sheet["A1"].font = Font(bold=True, size=13)
     _append(sheet, [])
     header = [
-        _plain(tr.t("reports-xlsx-number")),
-        _plain(tr.t("reports-xlsx-name")),
-        _plain(tr.t("reports-xlsx-status")),
+        plain_text(tr.t("reports-xlsx-number")),
+        plain_text(tr.t("reports-xlsx-name")),
+        plain_text(tr.t("reports-xlsx-status")),
         *[m.starts_at.astimezone(zone).strftime("%d/%m") for m in meetings],
-        _plain(tr.t("reports-xlsx-present")),
-        _plain(tr.t("reports-xlsx-excused")),
-        _plain(tr.t("reports-xlsx-unexcused")),
-        _plain(tr.t("reports-xlsx-rate")),
+        plain_text(tr.t("reports-xlsx-present")),
+        plain_text(tr.t("reports-xlsx-excused")),
+        plain_text(tr.t("reports-xlsx-unexcused")),
+        plain_text(tr.t("reports-xlsx-rate")),
     ]
     _append(sheet, header)
     for cell_ in sheet[3]:
         cell_.font = Font(bold=True)
         cell_.alignment = Alignment(wrap_text=True, vertical="center")
     marks = {
-        Outcome.PRESENT: _plain(tr.t("reports-xlsx-mark-present")),
-        Outcome.UNEXCUSED: _plain(tr.t("reports-xlsx-mark-unexcused")),
+        Outcome.PRESENT: plain_text(tr.t("reports-xlsx-mark-present")),
+        Outcome.UNEXCUSED: plain_text(tr.t("reports-xlsx-mark-unexcused")),
     }
-    exempt_mark = _plain(tr.t("reports-xlsx-mark-exempt"))
+    exempt_mark = plain_text(tr.t("reports-xlsx-mark-exempt"))
     ordered = sorted(people.items(), key=lambda item: (fold(item[1][0]), item[0]))
     for number, (person_id, (name, status)) in enumerate(ordered, start=1):
         values: list[Value] = []
@@ -170,12 +164,12 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
                     counted += 1
                     present_counted += outcome is Outcome.PRESENT
             if outcome is Outcome.EXCUSED:
-                values.append(_plain(tr.t("reports-xlsx-mark-excused", reason=reason or "")))
+                values.append(plain_text(tr.t("reports-xlsx-mark-excused", reason=reason or "")))
             elif outcome is None:
                 values.append(exempt_mark if snapshot is MemberStatus.EXEMPT else None)
             else:
                 values.append(marks[outcome])
-        status_label = _plain(tr.t(f"status-{status.value}")) if status else ""
+        status_label = plain_text(tr.t(f"status-{status.value}")) if status else ""
         _append(
             sheet,
             [
@@ -195,7 +189,7 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
         sheet,
         [
             None,
-            _plain(tr.t("reports-xlsx-total-present")),
+            plain_text(tr.t("reports-xlsx-total-present")),
             None,
             *[f"{b.present}/{b.counted}" for b in breakdowns],
         ],
@@ -204,13 +198,13 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
         sheet,
         [
             None,
-            _plain(tr.t("reports-xlsx-total-rate")),
+            plain_text(tr.t("reports-xlsx-total-rate")),
             None,
             *[None if b.percent is None else round(b.percent, 1) for b in breakdowns],
         ],
     )
     _append(sheet, [])
-    _append(sheet, [None, _plain(tr.t("reports-xlsx-legend"))])
+    _append(sheet, [None, plain_text(tr.t("reports-xlsx-legend"))])
     sheet.column_dimensions["A"].width = 5
     sheet.column_dimensions["B"].width = 28
     sheet.column_dimensions["C"].width = 20
@@ -230,7 +224,7 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
 
     def para(text: Markup, *, bold: bool = False, center: bool = False, style: str | None = None) -> None:
         paragraph = document.add_paragraph(style=style)
-        run = paragraph.add_run(_plain(text))
+        run = paragraph.add_run(plain_text(text))
         run.bold = bold
         if center:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -245,7 +239,7 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     para(tr.t("reports-docx-chair"))
     para(tr.t("reports-docx-secretary"))
 
-    document.add_heading(_plain(tr.t("reports-docx-attendance-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-attendance-heading")), level=2)
     full, probationary = MemberStatus.FULL, MemberStatus.PROBATIONARY
     temporary, exempt = MemberStatus.TEMPORARY, MemberStatus.EXEMPT
     para(
@@ -278,24 +272,24 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     for row in sorted(absent, key=lambda r: fold(r.name)):
         para(tr.t("reports-docx-name-line", name=row.name), style="List Bullet")
 
-    document.add_heading(_plain(tr.t("reports-docx-agenda-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-agenda-heading")), level=2)
     para(tr.t("reports-docx-name-line", name=meeting.agenda or tr.t("no-agenda")))
-    document.add_heading(_plain(tr.t("reports-docx-opinions-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-opinions-heading")), level=2)
     for opinion in report.opinions:
         para(
             tr.t("reports-docx-opinion-line", name=opinion.name, text=opinion.reason or ""),
             style="List Number",
         )
     para(tr.t("reports-docx-blank"))
-    document.add_heading(_plain(tr.t("reports-docx-conclusion-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-conclusion-heading")), level=2)
     para(tr.t("reports-docx-blank"))
     para(tr.t("reports-docx-blank"))
-    document.add_heading(_plain(tr.t("reports-docx-score-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-score-heading")), level=2)
     for line in describe_score(tr, report.score, rubric):
         para(line)
     table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = _plain(tr.t("reports-docx-sign-secretary"))
-    table.rows[0].cells[1].text = _plain(tr.t("reports-docx-sign-chair"))
+    table.rows[0].cells[0].text = plain_text(tr.t("reports-docx-sign-secretary"))
+    table.rows[0].cells[1].text = plain_text(tr.t("reports-docx-sign-chair"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
