@@ -1,7 +1,7 @@
 """calendar tokens: private .ics addresses, and each meeting's revision for phone calendars
 
-Revision ID: 0004_calendar_tokens
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-27 15:11:39.637322
 """
 
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import models.base
 
 
-revision = '0004_calendar_tokens'
-down_revision = '0001'
+revision = '0003'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
