@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import (
+    absences,
     attendance,
     digest,
     exports,
@@ -14,6 +15,7 @@ from handlers import (
     reminders,
     scoring,
     summary,
+    votes,
 )
 from handlers.router import Router
 
@@ -38,11 +40,13 @@ ROUTER = _merge(
     onboarding.router,
     general.router,
     attendance.router,
+    absences.router,
     opinions.router,
     meetings.router,
     reminders.router,
     summary.router,
     scoring.router,
+    votes.router,
     digest.router,
     exports.router,
     privacy.router,

@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.entities import (
+    Absence,
     Account,
     Attendance,
     AuditEntry,
@@ -25,6 +26,8 @@ from models.entities import (
     ReminderStep,
     SendBudget,
     Supervision,
+    Vote,
+    VoteBallot,
 )
 from models.enums import (
     EndReason,
@@ -37,9 +40,11 @@ from models.enums import (
     Outcome,
     Platform,
     Rsvp,
+    VoteChoice,
 )
 
 __all__ = [
+    "Absence",
     "Account",
     "Attendance",
     "AuditEntry",
@@ -74,4 +79,7 @@ __all__ = [
     "Rsvp",
     "SendBudget",
     "Supervision",
+    "Vote",
+    "VoteBallot",
+    "VoteChoice",
 ]
