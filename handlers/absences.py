@@ -14,7 +14,7 @@ from handlers.router import Need, Router
 from models import Absence, Membership
 from services import absences
 from services.errors import DomainError
-from services.parsing import ID_MAX, is_number, parse_int
+from services.parsing import is_number, parse_int
 from services.people import cell_members
 from services.text import fold
 
@@ -47,9 +47,9 @@ async def away(ctx: Ctx) -> Response:
         if len(words) != 2 or not is_number(words[1]):
             raise DomainError("absence-cancel-usage")
         listed = await _listed(ctx, led)
-        number = parse_int(words[1], 1, ID_MAX)
-        if number > len(listed):
-            raise DomainError("absence-no-such", count=len(listed))
+        if not listed:
+            raise DomainError("absence-none")
+        number = parse_int(words[1], 1, len(listed), "absence-no-such", count=len(listed))
         absence = listed[number - 1]
         absences.cancel(ctx.session, absence, actor_id=ctx.me().person.id, now=ctx.now)
         first, last = absences.shown_days(absence, ctx.app.config.schedule.zone)

@@ -135,9 +135,7 @@ async def of_person(session: AsyncSession, person_id: int, now: datetime) -> Seq
     """A member's periods not over yet, earliest first (numbered from 1 in her list)."""
     return (
         await session.scalars(
-            select(Absence)
-            .where(Absence.person_id == person_id, active(now))
-            .order_by(Absence.starts_at, Absence.id)
+            select(Absence).where(Absence.person_id == person_id, active(now)).order_by(Absence.starts_at, Absence.id)
         )
     ).all()
 
@@ -170,9 +168,7 @@ async def excused(session: AsyncSession, meeting: Meeting) -> dict[int, str]:
     rows = await session.execute(
         select(Absence.person_id, Absence.reason)
         .join(Membership, Membership.person_id == Absence.person_id)
-        .outerjoin(
-            Attendance, (Attendance.person_id == Absence.person_id) & (Attendance.meeting_id == meeting.id)
-        )
+        .outerjoin(Attendance, (Attendance.person_id == Absence.person_id) & (Attendance.meeting_id == meeting.id))
         .where(
             Membership.cell_id == meeting.cell_id,
             Absence.cancelled_at.is_(None),

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from core.clock import FakeClock
 from handlers import votes as vote_handlers
 from handlers.context import AppContext
-from models import MemberStatus, Membership, OutboxMessage, Vote, VoteBallot, VoteChoice
+from models import Membership, MemberStatus, OutboxMessage, Vote, VoteBallot, VoteChoice
 from services import attendance, votes
 from services.vote_result import describe
 from tests.chat import GROUP, Chat
@@ -117,7 +117,8 @@ async def test_a_vote_from_opening_to_the_summary(app: AppContext, chat: Chat, c
     assert "Đã đóng điểm danh" in (await chat.say(SECRETARY, "/dongdiemdanh")).text
     summary = (await chat.say(SECRETARY, "/tongket")).text
     assert "Biểu quyết số 1: “Thông qua <b>nghị quyết</b> tháng 12”" in summary
-    assert "THÔNG QUA" in summary and "KHÔNG THÔNG QUA" in summary
+    assert "THÔNG QUA" in summary
+    assert "KHÔNG THÔNG QUA" in summary
     async with app.sessions() as session:
         assert len(await votes.results(session, meeting_id)) == 2
 
@@ -183,7 +184,8 @@ async def test_the_quorum_rule(
                 await votes.cast(session, vote, short[name], VoteChoice.NO, clock.now())
         await votes.close(session, vote, clock.now())
         assert (vote.called, votes.passed(vote)) == (called, passes)
-        assert vote.temporary == 1 and vote.probationary == 1
+        assert vote.temporary == 1
+        assert vote.probationary == 1
         assert vote.exempt_absent == (0 if "Em" in present else 1)
         assert statuses[short["Em"]] is MemberStatus.EXEMPT
         assert describe(app.tr, vote)[-1].count("THÔNG QUA") == 1
