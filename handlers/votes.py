@@ -108,7 +108,7 @@ async def ballot_button(ctx: Ctx) -> Response:
     return Response(toast=str(text.striptags()))
 
 
-@router.command("endvote", "ketthucbieuquyet", Need.SECRETARY, in_groups=True)
+@router.command("endvote", "ketthucbieuquyet", Need.SECRETARY, in_groups=True, aliases=("dongbieuquyet",))
 async def end_vote(ctx: Ctx) -> Response:
     membership = await secretary_cell(ctx)
     vote = await votes.open_in_cell(ctx.session, membership.cell_id)

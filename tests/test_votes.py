@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from core.clock import FakeClock
 from handlers import votes as vote_handlers
 from handlers.context import AppContext
+from handlers.registry import ROUTER
 from models import Membership, MemberStatus, OutboxMessage, Vote, VoteBallot, VoteChoice
 from services import attendance, votes
 from services.vote_result import describe
@@ -41,6 +42,22 @@ async def open_vote_id(app: AppContext) -> int:
         vote_id = await session.scalar(select(Vote.id).where(Vote.closed_at.is_(None)))
     assert vote_id is not None
     return vote_id
+
+
+def test_typed_without_a_slash() -> None:
+    """On Zalo and the console commands are typed bare: "kết thúc biểu quyết" must not be /ketthuc
+    (ending a membership) with "biểu quyết" as the member's name."""
+    for typed, name in (
+        ("ket thuc bieu quyet", "endvote"),
+        ("kết thúc biểu quyết", "endvote"),
+        ("đóng biểu quyết", "endvote"),
+        ("biểu quyết Thông qua nghị quyết", "vote"),
+        ("tạm vắng 20/12-10/01 ốm", "away"),
+        ("kết thúc Lê Văn Cường chuyen_di", "endmember"),
+    ):
+        parsed = ROUTER.parse(typed, bare=True)
+        assert parsed is not None, typed
+        assert parsed[0].name == name, typed
 
 
 async def test_vote_refusals_before_the_meeting(app: AppContext, chat: Chat) -> None:
