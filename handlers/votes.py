@@ -105,7 +105,12 @@ async def ballot_button(ctx: Ctx) -> Response:
         text = ctx.t("vote-cast", number=vote.number, choice=chosen)
     else:
         text = ctx.t("vote-changed", number=vote.number, choice=chosen, earlier=ctx.t(f"vote-choice-{earlier.value}"))
-    return Response(toast=str(text.striptags()))
+    response = Response(toast=str(text.striptags()))
+    if ctx.incoming.prompt_id is not None:
+        # Typed as a number (Zalo, the console): that choice is used up, so the ballot comes again
+        # for a change of mind, as the buttons stay on Telegram.
+        response.say(text + ctx.t("vote-change-hint"), _ballot(ctx, vote))
+    return response
 
 
 @router.command("endvote", "ketthucbieuquyet", Need.SECRETARY, in_groups=True, aliases=("dongbieuquyet",))

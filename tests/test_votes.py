@@ -10,15 +10,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from channels.choices import PromptBook, typed_reply
 from core.clock import FakeClock
+from core.messages import Address, Incoming, load_keyboard
 from handlers import votes as vote_handlers
 from handlers.context import AppContext
 from handlers.registry import ROUTER
-from models import Membership, MemberStatus, OutboxMessage, Vote, VoteBallot, VoteChoice
+from handlers.router import Dispatcher
+from models import Account, Membership, MemberStatus, OutboxMessage, Platform, Vote, VoteBallot, VoteChoice
 from services import attendance, votes
+from services.roster import import_rows
+from services.roster_file import parse_rows
 from services.vote_result import describe
 from tests.chat import GROUP, Chat
-from tests.factories import build_world, connect_everyone
+from tests.factories import CELL, build_world, connect_everyone, roster_table
 from tests.test_meeting_flow import DEPUTY, EXEMPT, MEMBER, OTHER_SECRETARY, PROBATIONARY, SECRETARY, SUPERVISOR
 
 MEETING_AT = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 19:30 in Hanoi, the fixture clock's day
@@ -206,3 +211,50 @@ async def test_the_quorum_rule(
         assert vote.exempt_absent == (0 if "Em" in present else 1)
         assert statuses[short["Em"]] is MemberStatus.EXEMPT
         assert describe(app.tr, vote)[-1].count("THÔNG QUA") == 1
+
+
+async def test_a_zalo_member_votes_by_number(
+    app: AppContext, chat: Chat, dispatcher: Dispatcher, clock: FakeClock
+) -> None:
+    """On Zalo the ballot's buttons are numbered choices bound to the message: "2" answers it, "1"
+    changes the answer, a word such as "có" casts nothing, and after closing a number does nothing."""
+    hai = ["", CELL, "Ngô Văn Hải", "dang_vien", "chinh_thuc", "", "z-hai"]
+    async with app.sessions() as session:
+        await import_rows(session, parse_rows(roster_table([hai])))
+        await session.commit()
+    await connect_everyone(app)
+    meeting_id = await meeting_under_way(app, chat, clock, SECRETARY)
+    async with app.sessions() as session, session.begin():
+        meeting = await session.get(votes.Meeting, meeting_id)
+        person = await session.scalar(select(Account.person_id).where(Account.external_id == "z-hai"))
+        assert meeting is not None
+        assert person is not None
+        await attendance.check_in(session, meeting, person, clock.now(), code=None)
+    assert "gửi riêng cho 2 đảng viên" in (await chat.say(SECRETARY, "/bieuquyet Thông qua nghị quyết")).text
+    async with app.sessions() as session:
+        ballot = await session.scalar(select(OutboxMessage).where(OutboxMessage.chat_id == "z-hai"))
+    assert ballot is not None
+    # What the Zalo sender does when the outbox sends the ballot: number its choices, bind them.
+    book = PromptBook(app)
+    prompt_id, numbered = await book.open(Address(Platform.ZALO, "z-hai"), load_keyboard(ballot.buttons))
+    await book.bind(prompt_id, "zalo-msg-1")
+    assert [(n, b.label) for n, b in numbered] == [(1, "Tán thành"), (2, "Không tán thành")]
+
+    async def typed(text: str) -> str:
+        incoming = Incoming(platform=Platform.ZALO, user_id="z-hai", user_name="Hải", chat_id="z-hai", text=text)
+        response = await typed_reply(app, dispatcher, incoming)
+        if response is None:
+            return ""
+        for message in response.messages:  # sent again with its choices, as the Zalo sender would
+            prompt, _ = await book.open(Address(Platform.ZALO, "z-hai"), message.buttons)
+            await book.bind(prompt, "zalo-msg-2")
+        return response.toast or " ".join(str(m.text) for m in response.messages)
+
+    assert await typed("có") == ""  # not an answer to a vote: read as ordinary text
+    assert "Đã ghi phiếu biểu quyết số 1: Không tán thành" in await typed("2")
+    assert "thành: Tán thành (trước đó: Không tán thành)" in await typed("1")
+    assert "Kết quả: 1/4 = 25%" in (await chat.say(SECRETARY, "/ketthucbieuquyet")).text  # Hải is the 4th full member
+    assert "đã kết thúc" in await typed("2")
+    async with app.sessions() as session:
+        choices = (await session.scalars(select(VoteBallot.choice))).all()
+    assert choices == [VoteChoice.YES]

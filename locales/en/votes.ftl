@@ -26,6 +26,7 @@ vote-opened = Vote { $number } is open (until { $until }); ballots were sent pri
 vote-status = Vote { $number }: “{ $text }” — { $answered } have voted; it closes at { $until } or with /endvote.
 vote-cast = Your answer to vote { $number }: { $choice }.
 vote-changed = Your answer to vote { $number } is now: { $choice } (was: { $earlier }).
+vote-change-hint = {" "}To change your mind, choose again before the vote closes.
 vote-closed-done = { $result }
 vote-closed-by-time =
     The vote's time is up; it is closed.

@@ -26,6 +26,7 @@ vote-opened = Đã mở biểu quyết số { $number } (đến { $until }); phi
 vote-status = Biểu quyết số { $number }: “{ $text }” — đã có { $answered } người biểu quyết; kết thúc lúc { $until } hoặc bằng /ketthucbieuquyet.
 vote-cast = Đã ghi phiếu biểu quyết số { $number }: { $choice }.
 vote-changed = Đã đổi phiếu biểu quyết số { $number } thành: { $choice } (trước đó: { $earlier }).
+vote-change-hint = {" "}Muốn đổi ý, chọn lại trước khi kết thúc biểu quyết.
 vote-closed-done = { $result }
 vote-closed-by-time =
     Biểu quyết đã hết giờ và được kết thúc.
