@@ -473,7 +473,8 @@ class Vote(Base):
 
 
 class VoteBallot(Base):
-    """One member's answer to one vote; a new answer before closing replaces it. Never shown per person."""
+    """One member's answer to an open vote; a new answer replaces it. Never shown, and deleted when
+    the vote is counted (a secret ballot: only the totals on the vote remain)."""
 
     __tablename__ = "vote_ballots"
     __table_args__ = (UniqueConstraint("vote_id", "person_id"),)

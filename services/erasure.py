@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    Absence,
     Account,
     Attendance,
     AuditEntry,
@@ -119,6 +120,7 @@ async def erase(
     await session.execute(delete(Invite).where(Invite.person_id == pid))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == pid))
     await session.execute(delete(Supervision).where(Supervision.person_id == pid))
+    await session.execute(delete(Absence).where(Absence.person_id == pid))
     await session.execute(update(Attendance).where(Attendance.person_id == pid).values(reason=None))
     await session.execute(update(Opinion).where(Opinion.person_id == pid).values(text=erased_text))
     await session.execute(update(AuditEntry).where(AuditEntry.subject_id == pid).values(detail=None))

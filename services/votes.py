@@ -9,8 +9,8 @@ temporarily attending members vote in their home cell.
 The count: against the full members called to the meeting, excluding temporarily attending members
 and absent exempted members: `called` = full members + exempted members present. The resolution
 passes with more than half of `called` answering Tán thành (a present member who did not answer
-counts as not in favour). Who answered what is stored (one answer per member, replaceable until
-closing) but never shown: only the totals leave this module.
+counts as not in favour). Who answered what is stored only while the vote is open (one answer per
+member, replaceable until closing), never shown, and deleted once counted: only the totals remain.
 
 Closing is claimed in the database (a conditional UPDATE), so the secretary's command and the
 scheduled job, or two workers, close a vote once.
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -235,6 +235,8 @@ async def close(session: AsyncSession, vote: Vote, now: datetime) -> Vote:
         raise DomainError("vote-closed", number=vote.number)
     await session.refresh(vote)
     await _count(session, vote)
+    # A secret ballot: once counted, who answered what is forgotten; only the totals stay.
+    await session.execute(delete(VoteBallot).where(VoteBallot.vote_id == vote.id))
     await session.flush()
     return vote
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from core.clock import FakeClock
 from handlers.context import AppContext
-from models import Attendance, AuditEntry, Outcome, Rsvp
-from services import absences, attendance, reminders
+from models import Absence, Attendance, AuditEntry, Outcome, Rsvp
+from services import absences, attendance, erasure, mydata, reminders
 from services.errors import DomainError
 from services.meetings import schedule_meeting
 from tests.chat import Chat
@@ -141,3 +141,19 @@ async def test_a_period_excuses_reminds_nothing_and_ends_by_itself(
     assert rows[binh].outcome is Outcome.UNEXCUSED  # said she would come, did not
     clock.set(datetime(2026, 12, 5, 17, 0, tzinfo=UTC))  # 00:00 on 06/12 in Hanoi
     assert "Không có đợt tạm vắng" in (await chat.say(MEMBER, "/tamvang")).text
+
+
+async def test_my_data_shows_my_periods_and_erasure_removes_them(app: AppContext, chat: Chat) -> None:
+    world = await build_world(app)
+    cuong = world.people["Lê Văn Cường"]
+    assert "Đã ghi tạm vắng" in (await chat.say(MEMBER, "/tamvang 20/12-10/01 điều trị")).text
+    zone = app.config.schedule.zone
+    async with app.sessions() as session, session.begin():
+        mine = await mydata.collect(session, cuong, zone, app.clock.now())
+        assert [a["reason"] for a in mine.content["absences_declared"]] == ["điều trị"]
+        person = await erasure.person_to_erase(session, cuong)
+        await erasure.erase(
+            session, person, placeholder="#", erased_text="-", actor_id=None, actor_label="test", now=app.clock.now()
+        )
+    async with app.sessions() as session:
+        assert (await session.scalars(select(Absence))).all() == []
