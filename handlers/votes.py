@@ -80,7 +80,7 @@ async def open_vote(ctx: Ctx) -> Response:
             continue
         sent += await outbox.enqueue(
             ctx.session,
-            key=f"vote{vote.id}:{member.to.platform}:{member.to.chat_id}",
+            key=f"{votes.ballot_key_prefix(vote)}{member.to.platform}:{member.to.chat_id}",
             to=member.to,
             text=str(ctx.t("vote-ballot", **args)),
             kind="vote",
@@ -147,7 +147,7 @@ async def close_due(app: AppContext, session: Session) -> tuple[int, list[Edit]]
         if opener is not None:
             await outbox.enqueue(
                 session,
-                key=f"vote{vote.id}:result:{opener.platform}:{opener.chat_id}",
+                key=f"{votes.ballot_key_prefix(vote)}result:{opener.platform}:{opener.chat_id}",
                 to=opener,
                 text=str(app.tr.t("vote-closed-by-time", result=result_text(app, vote))),
                 kind="vote-result",

@@ -31,6 +31,8 @@ from models import (
     MeetingState,
     Membership,
     MemberStatus,
+    OutboxMessage,
+    OutboxState,
     PostedMessage,
     Vote,
     VoteBallot,
@@ -46,6 +48,11 @@ from services.text import clean_text
 TEXT_MAX = 1000
 # Statuses whose holders vote when present.
 VOTING = (MemberStatus.FULL, MemberStatus.EXEMPT)
+
+
+def ballot_key_prefix(vote: Vote) -> str:
+    """The outbox keys of a vote's private ballots start with this (then platform and chat)."""
+    return f"vote{vote.id}:"
 
 
 def post_purpose(vote: Vote) -> str:
@@ -237,6 +244,13 @@ async def close(session: AsyncSession, vote: Vote, now: datetime) -> Vote:
     await _count(session, vote)
     # A secret ballot: once counted, who answered what is forgotten; only the totals stay.
     await session.execute(delete(VoteBallot).where(VoteBallot.vote_id == vote.id))
+    # Ballots still waiting in the outbox (closed early) would only tell members it is over.
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.key.like(f"{ballot_key_prefix(vote)}%"), OutboxMessage.state == OutboxState.PENDING)
+        .values(state=OutboxState.DROPPED)
+        .execution_options(synchronize_session=False)
+    )
     await session.flush()
     return vote
 

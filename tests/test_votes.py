@@ -17,7 +17,7 @@ from handlers import votes as vote_handlers
 from handlers.context import AppContext
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
-from models import Account, Membership, MemberStatus, OutboxMessage, Platform, Vote, VoteBallot, VoteChoice
+from models import Account, Membership, MemberStatus, OutboxMessage, OutboxState, Platform, Vote, VoteBallot, VoteChoice
 from services import attendance, votes
 from services.roster import import_rows
 from services.roster_file import parse_rows
@@ -114,6 +114,8 @@ async def test_a_vote_from_opening_to_the_summary(app: AppContext, chat: Chat, c
     assert "Không có biểu quyết nào đang mở" in (await chat.say(SECRETARY, "/ketthucbieuquyet")).text
     async with app.sessions() as session:
         assert await session.scalar(select(func.count()).select_from(VoteBallot)) == 0  # counted, then forgotten
+        states = (await session.scalars(select(OutboxMessage.state).where(OutboxMessage.kind == "vote"))).all()
+    assert set(states) == {OutboxState.DROPPED}  # never sent, and no use once the vote closed
 
     # A second vote closes by itself when its time is up (the scheduled job), and fails.
     assert (
