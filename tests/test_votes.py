@@ -24,6 +24,7 @@ from services.roster_file import parse_rows
 from services.vote_result import describe
 from tests.chat import GROUP, Chat
 from tests.factories import CELL, build_world, connect_everyone, roster_table
+from tests.test_export import minutes_text
 from tests.test_meeting_flow import DEPUTY, EXEMPT, MEMBER, OTHER_SECRETARY, PROBATIONARY, SECRETARY, SUPERVISOR
 
 MEETING_AT = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 19:30 in Hanoi, the fixture clock's day
@@ -145,6 +146,12 @@ async def test_a_vote_from_opening_to_the_summary(app: AppContext, chat: Chat, c
     assert "KHÔNG THÔNG QUA" in summary
     async with app.sessions() as session:
         assert len(await votes.results(session, meeting_id)) == 2
+    exported = await chat.say(SECRETARY, "/xuatfile")
+    [minutes] = [m.document[1] for m in exported.response.messages if m.document and m.document[0].endswith(".docx")]
+    conclusion = minutes_text(minutes).split("IV. Kết luận", 1)[1]
+    assert "Biểu quyết số 1: “Thông qua <b>nghị quyết</b> tháng 12”" in conclusion
+    assert "2/3 = 66,7% tán thành → THÔNG QUA." in conclusion
+    assert "1/3 = 33,3% tán thành → KHÔNG THÔNG QUA" in conclusion
 
 
 async def test_one_open_vote_per_meeting_in_the_database(app: AppContext, chat: Chat, clock: FakeClock) -> None:
