@@ -185,14 +185,14 @@ async def cast(
     if not present:
         raise DomainError("vote-not-present")
     values = {"vote_id": vote.id, "person_id": person_id, "choice": choice, "cast_at": now}
-    await session.execute(insert_ignoring_duplicates(session, VoteBallot, values, ["vote_id", "person_id"]))
+    first = await session.execute(insert_ignoring_duplicates(session, VoteBallot, values, ["vote_id", "person_id"]))
     ballot = await session.scalar(
         select(VoteBallot)
         .where(VoteBallot.vote_id == vote.id, VoteBallot.person_id == person_id)
         .execution_options(populate_existing=True)
     )
     assert ballot is not None
-    earlier = None if ballot.cast_at == now and ballot.choice is choice else ballot.choice
+    earlier = None if getattr(first, "rowcount", 0) else ballot.choice
     ballot.choice, ballot.cast_at = choice, now
     return earlier
 
