@@ -18,6 +18,7 @@ from handlers.context import AppContext
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import Account, Membership, MemberStatus, OutboxMessage, OutboxState, Platform, Vote, VoteBallot, VoteChoice
+from scheduler import jobs
 from services import attendance, votes
 from services.roster import import_rows
 from services.roster_file import parse_rows
@@ -129,10 +130,7 @@ async def test_a_vote_from_opening_to_the_summary(app: AppContext, chat: Chat, c
     async with app.sessions() as session:
         assert await vote_handlers.close_due(app, session) == (0, [])
     clock.advance(timedelta(minutes=1))
-    async with app.sessions() as session:
-        closed_count, _ = await vote_handlers.close_due(app, session)
-        await session.commit()
-    assert closed_count == 1
+    assert await jobs.close_due_votes(app, {}) == 1  # the scheduler's job
     async with app.sessions() as session:
         told = (await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "vote-result"))).all()
         assert await vote_handlers.close_due(app, session) == (0, [])  # closed once
