@@ -369,6 +369,20 @@ class OpinionsConfig(_Section):
     max_per_meeting: Annotated[int, Field(ge=1, le=50)] = 5
 
 
+class VotesConfig(_Section):
+    """Resolution votes (/bieuquyet) during a meeting."""
+
+    # A vote the secretary does not close by hand closes by itself after this long.
+    minutes: Annotated[int, Field(ge=1, le=180)] = 10
+
+
+class AbsencesConfig(_Section):
+    """Absences declared ahead (/tamvang)."""
+
+    # Longest period one declaration may cover, in days: a long treatment is declared again.
+    max_days: Annotated[int, Field(ge=1, le=366)] = 180
+
+
 class ScoringConfig(_Section):
     """The meeting rubric (points per part) and rating thresholds; default: the common 100-point one."""
 
@@ -491,6 +505,8 @@ class Config(_Section):
     digest: DigestConfig = DigestConfig()
     scoring: ScoringConfig = ScoringConfig()
     opinions: OpinionsConfig = OpinionsConfig()
+    votes: VotesConfig = VotesConfig()
+    absences: AbsencesConfig = AbsencesConfig()
     zalo: ZaloConfig = ZaloConfig()
     server: ServerConfig = ServerConfig()
     privacy: PrivacyConfig = PrivacyConfig()

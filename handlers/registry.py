@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import (
+    absences,
     attendance,
     digest,
     exports,
@@ -15,6 +16,7 @@ from handlers import (
     rollup,
     scoring,
     summary,
+    votes,
 )
 from handlers.router import Router
 
@@ -39,11 +41,13 @@ ROUTER = _merge(
     onboarding.router,
     general.router,
     attendance.router,
+    absences.router,
     opinions.router,
     meetings.router,
     reminders.router,
     summary.router,
     scoring.router,
+    votes.router,
     digest.router,
     rollup.router,
     exports.router,

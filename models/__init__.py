@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.entities import (
+    Absence,
     Account,
     Attendance,
     AuditEntry,
@@ -27,6 +28,8 @@ from models.entities import (
     ReminderStep,
     SendBudget,
     Supervision,
+    Vote,
+    VoteBallot,
 )
 from models.enums import (
     CommitteeKind,
@@ -41,9 +44,11 @@ from models.enums import (
     Outcome,
     Platform,
     Rsvp,
+    VoteChoice,
 )
 
 __all__ = [
+    "Absence",
     "Account",
     "Attendance",
     "AuditEntry",
@@ -82,4 +87,7 @@ __all__ = [
     "Rsvp",
     "SendBudget",
     "Supervision",
+    "Vote",
+    "VoteBallot",
+    "VoteChoice",
 ]

@@ -108,6 +108,13 @@ def build_scheduler(
         name="close due check-ins",
     )
     scheduler.add_job(
+        only_when(sending, jobs.close_due_votes),
+        IntervalTrigger(seconds=CLOSE_CHECK_SECONDS, timezone=zone),
+        args=[app, senders],
+        id="close-votes",
+        name="close due resolution votes",
+    )
+    scheduler.add_job(
         jobs.purge_old_data,
         CronTrigger(hour=0, minute=20, timezone=zone),
         args=[app],

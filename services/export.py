@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload
 from core.config import ScoringConfig
 from core.i18n import Translator
 from models import Attendance, Cell, Meeting, MeetingState, Membership, MemberStatus, Outcome, Person
+from services import vote_result
 from services.errors import DomainError
 from services.names import find_by_name
 from services.scoring import describe_score
@@ -282,6 +283,9 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
         )
     para(tr.t("reports-docx-blank"))
     document.add_heading(plain_text(tr.t("reports-docx-conclusion-heading")), level=2)
+    for vote in report.votes:
+        for line in vote_result.describe(tr, vote):
+            para(line)
     para(tr.t("reports-docx-blank"))
     para(tr.t("reports-docx-blank"))
     document.add_heading(plain_text(tr.t("reports-docx-score-heading")), level=2)

@@ -45,7 +45,7 @@ async def test_member_dialog(app: AppContext) -> None:
 
 async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     world = await build_world(app)
-    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/diemdanh", "/ykien", "/dulieucuatoi"}
+    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/tamvang", "/diemdanh", "/ykien", "/dulieucuatoi"}
 
     async def listed(name: str) -> set[str]:
         answer = await ConsoleDialog(app, world.people[name]).say("/help")
@@ -54,7 +54,15 @@ async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     assert await listed("Lê Văn Cường") == member_commands
     secretary = await listed("Nguyễn Văn An")
     assert member_commands < secretary
-    assert {"/datlich", "/modiemdanh", "/diemdanhho", "/moi", "/ketthuc"} <= secretary
+    assert {
+        "/datlich",
+        "/modiemdanh",
+        "/diemdanhho",
+        "/moi",
+        "/ketthuc",
+        "/bieuquyet",
+        "/ketthucbieuquyet",
+    } <= secretary
     assert "/lichhop" not in await listed("Võ Thị Giang")  # a supervisor is not a member
 
 
