@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from handlers import (
     attendance,
+    checkin,
     digest,
     exports,
     general,
+    marking,
     meetings,
     onboarding,
     opinions,
@@ -38,6 +40,8 @@ ROUTER = _merge(
     onboarding.router,
     general.router,
     attendance.router,
+    checkin.router,
+    marking.router,
     opinions.router,
     meetings.router,
     reminders.router,
