@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from core.buttons import CheckinData, OpenCheckinData
-from core.messages import Address, Button, ChatKind, Outgoing, Response
-from handlers.checkin_post import check_in_post, closed_counter_edits, counter_edits, counter_text, live_counter
+from core.messages import Address, ChatKind, Outgoing, Response
+from handlers.checkin_post import (
+    check_in_post,
+    checkin_keyboard,
+    closed_counter_edits,
+    counter_edits,
+    counter_text,
+    live_counter,
+)
 from handlers.common import (
     about,
     meeting_by_id,
@@ -33,7 +40,7 @@ async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_cod
             ctx.session, meeting, ctx.now, ctx.app.config.schedule.checkin_minutes, requires_code=requires_code
         )
     post = check_in_post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting))
-    button = ((Button(str(ctx.t("checkin-button")), CheckinData(meeting.id)),),)
+    button = checkin_keyboard(ctx.app.tr, meeting.id)
     groups = await chats.cell_groups(ctx.session, membership.cell_id)
     response = Response()
     for group in groups:

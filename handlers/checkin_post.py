@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from core.buttons import CheckinData
 from core.i18n import Translator
-from core.messages import Address, Button, Edit
+from core.messages import Address, Button, Edit, Keyboard
 from handlers.context import AppContext, Ctx
 from models import Meeting, MeetingState
 from models.db import Session
@@ -36,6 +36,11 @@ def check_in_post(tr: Translator, meeting: Meeting, count: Tally, *, closed: boo
     return text
 
 
+def checkin_keyboard(tr: Translator, meeting_id: int) -> Keyboard:
+    """The one button under the group's check-in message."""
+    return ((Button(str(tr.t("checkin-button")), CheckinData(meeting_id)),),)
+
+
 def live_counter(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edit:
     """The open counter, recounted from committed rows when the edit is sent, so the press that
     asks for it spends no query on it and no concurrent press is missed."""
@@ -47,8 +52,7 @@ def live_counter(app: AppContext, to: Address, message_id: str, meeting_id: int)
                 return None
             return check_in_post(app.tr, meeting, await attendance.tally(session, meeting))
 
-    buttons = ((Button(str(app.tr.t("checkin-button")), CheckinData(meeting_id)),),)
-    return Edit(to, message_id, text, buttons, throttled=True)
+    return Edit(to, message_id, text, checkin_keyboard(app.tr, meeting_id), throttled=True)
 
 
 async def counter_edits(ctx: Ctx, meeting_id: int) -> list[Edit]:

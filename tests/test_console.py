@@ -41,6 +41,17 @@ def next_meeting(answer: str) -> str:
     """
 
 
+def my_record(*, held: int, present: int) -> str:
+    return f"""
+        Lê Văn Cường — Chi bộ Khu phố 1
+        Vai trò: đảng viên; đảng viên chính thức
+        Năm 2026: {held} cuộc họp đã kết thúc
+        Có mặt: {present}
+        Vắng có lý do: 0
+        Vắng không lý do: 0
+    """
+
+
 async def test_member_dialog(app: AppContext) -> None:
     world = await build_world(app, meeting_at=app.clock.now() + MEETING_SOON)
     await Consoles(app, world.people).verify(
@@ -62,18 +73,7 @@ async def test_member_dialog(app: AppContext) -> None:
             (CUONG, "/lichhop", next_meeting("chưa trả lời")),
             (CUONG, "lich hop", next_meeting("chưa trả lời")),
             (CUONG, "/next", next_meeting("chưa trả lời")),
-            (
-                CUONG,
-                "/cuatoi",
-                """
-                Lê Văn Cường — Chi bộ Khu phố 1
-                Vai trò: đảng viên; đảng viên chính thức
-                Năm 2026: 0 cuộc họp đã kết thúc
-                Có mặt: 0
-                Vắng có lý do: 0
-                Vắng không lý do: 0
-                """,
-            ),
+            (CUONG, "/cuatoi", my_record(held=0, present=0)),
             (CUONG, "xin chào", NOT_UNDERSTOOD),
             (CUONG, "/khonglenh", NOT_UNDERSTOOD),
         ]
@@ -140,18 +140,7 @@ async def test_a_member_answers_excuses_herself_then_checks_in(
                 "Đã đóng điểm danh cuộc họp ngày 04/12/2026. Có mặt 1/5."
                 " Ai không điểm danh và không báo lý do được ghi là vắng không lý do.",
             ),
-            (
-                CUONG,
-                "/cuatoi",
-                """
-                Lê Văn Cường — Chi bộ Khu phố 1
-                Vai trò: đảng viên; đảng viên chính thức
-                Năm 2026: 1 cuộc họp đã kết thúc
-                Có mặt: 1
-                Vắng có lý do: 0
-                Vắng không lý do: 0
-                """,
-            ),
+            (CUONG, "/cuatoi", my_record(held=1, present=1)),
         ]
     )
 
