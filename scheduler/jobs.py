@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers import votes
-from handlers.attendance import closed_counter_edits
+from handlers.checkin_post import closed_counter_edits
 from handlers.context import AppContext
 from handlers.delivery import Sender, send_edits
 from models import Cell, Platform

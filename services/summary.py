@@ -32,7 +32,7 @@ from models import (
     Vote,
 )
 from services.errors import DomainError
-from services.meetings import latest_begun
+from services.meetings import latest_begun, meetings_on
 from services.votes import results as vote_results
 from services.warnings import Warnings, cell_ids, excused_streak_flags, removal_flags, unreachable_flags
 
@@ -162,21 +162,10 @@ async def report_meeting(
         if meeting is None:
             raise DomainError("reports-no-meeting-held")
         return meeting
-    start, end = local_day_bounds(day, zone)
-    meeting = await session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.cell_id == cell_id,
-            Meeting.state != MeetingState.CANCELLED,
-            Meeting.starts_at >= start,
-            Meeting.starts_at < end,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )
-    if meeting is None:
+    on_day = await meetings_on(session, cell_id, [day], zone)
+    if not on_day:
         raise DomainError("reports-no-meeting-on", day=day.strftime("%d/%m/%Y"))
-    return meeting
+    return on_day[-1]
 
 
 def ensure_held(meeting: Meeting, now: datetime, zone: ZoneInfo) -> None:

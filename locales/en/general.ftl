@@ -17,7 +17,7 @@ err-bad-year = The year “{ $text }” is not valid: give a year from { $low } 
 err-bad-date = “{ $text }” is not a valid date. Type day/month, e.g. 04/12, 04.12, 04-12 or 04/12/2026.
 err-no-such-date = There is no date { $text }.
 
-next-none = Cell { $cell } has no meeting scheduled.
+next-none = { $cell } has no meeting scheduled.
 next-meeting =
     <b>Next meeting — { $cell }</b>
     Kind: { $kind }

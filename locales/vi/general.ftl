@@ -17,7 +17,7 @@ err-bad-year = Năm “{ $text }” không hợp lệ: cần một năm từ { $
 err-bad-date = “{ $text }” không phải ngày hợp lệ. Gõ ngày/tháng, ví dụ 04/12, 04.12, 04-12 hoặc 04/12/2026.
 err-no-such-date = Không có ngày { $text }.
 
-next-none = Chi bộ { $cell } chưa có cuộc họp nào được lên lịch.
+next-none = { $cell } chưa có cuộc họp nào được lên lịch.
 next-meeting =
     <b>Cuộc họp sắp tới — { $cell }</b>
     Loại: { $kind }
