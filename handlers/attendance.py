@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from markupsafe import Markup
 
@@ -137,19 +138,28 @@ def _post(tr: Translator, meeting: Meeting, count: Tally, *, closed: bool = Fals
     return text
 
 
+LIVE_COUNTER = "checkin:"
+
+
+async def live_text(app: AppContext, live: str) -> Markup | None:
+    """The text a live edit names, read from committed rows now; None when there is nothing to show
+    any more (the check-in closed: its final edit is authoritative) or the name is not known."""
+    kind, _, meeting = live.partition(":")
+    if f"{kind}:" != LIVE_COUNTER or not meeting.isdigit():
+        return None
+    async with app.sessions() as session:
+        found = await session.get(Meeting, int(meeting))
+        if found is None or found.state is not MeetingState.CHECKIN_OPEN:
+            return None
+        return _post(app.tr, found, await attendance.tally(session, found))
+
+
 def _live(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edit:
     """The open counter, recounted from committed rows when the edit is sent, so the press that
     asks for it spends no query on it and no concurrent press is missed."""
-
-    async def text() -> Markup | None:
-        async with app.sessions() as session:
-            meeting = await session.get(Meeting, meeting_id)
-            if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
-                return None
-            return _post(app.tr, meeting, await attendance.tally(session, meeting))
-
+    live = f"{LIVE_COUNTER}{meeting_id}"
     buttons = ((Button(str(app.tr.t("checkin-button")), CheckinData(meeting_id)),),)
-    return Edit(to, message_id, text, buttons, throttled=True)
+    return Edit(to, message_id, partial(live_text, app, live), buttons, throttled=True, live=live)
 
 
 async def _counter_edits(ctx: Ctx, meeting_id: int) -> list[Edit]:
