@@ -413,6 +413,17 @@ class PendingEdit(Base):
     next_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class ChartImage(Base):
+    """A picture served to a platform that fetches it by URL (Zalo's sendPhoto), kept here so any
+    process behind the proxy can serve what a worker sent; the token is 256 random bits and the
+    image stops being served after `expires_at` (channels/zalo/charts.py)."""
+
+    __tablename__ = "chart_images"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class CommandMenu(Base):
     """A command menu the bot has set on a platform, per scope ("chat:42", "all_private_chats"), so a
     restart or another process sends only what changed and drops what is no longer wanted."""
