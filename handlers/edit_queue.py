@@ -81,8 +81,12 @@ class EditQueue:
             buttons=store_keyboard(edit.buttons),
             final=not edit.throttled,
         )
+        now = _wall()
+        async with self.app.sessions() as session:
+            if request.live is not None and await edits.waiting(session, request, now):
+                return
         async with self.app.sessions() as session, session.begin():
-            await edits.queue(session, request, _wall())
+            await edits.queue(session, request, now)
         self._wake.set()
 
     async def run(self) -> None:

@@ -62,6 +62,24 @@ async def queue(session: AsyncSession, request: EditRequest, now: datetime) -> N
     )
 
 
+async def waiting(session: AsyncSession, request: EditRequest, now: datetime) -> bool:
+    """Whether the same live text already waits for this message and cannot be in flight yet (its
+    time has not come): it will be read when sent, so a press need not write anything (a burst
+    writes about once per interval per message, not once per press)."""
+    found = await session.scalar(
+        select(PendingEdit.id).where(
+            PendingEdit.platform == request.platform,
+            PendingEdit.chat_id == request.chat_id,
+            PendingEdit.message_id == request.message_id,
+            PendingEdit.live == request.live,
+            ~PendingEdit.final,
+            PendingEdit.sent_version < PendingEdit.version,
+            PendingEdit.next_at > now,
+        )
+    )
+    return found is not None
+
+
 async def due(session: AsyncSession, platform: Platform, now: datetime, limit: int) -> Sequence[PendingEdit]:
     """Messages whose newest text is not sent yet and may go now, the longest waiting first."""
     rows = await session.scalars(
