@@ -97,8 +97,17 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
     add_metrics(server.app, app.sessions, app.clock)
     if config.server.public_url:
         add_calendar_route(server, app)
+    lock = _sender_lock(app)
+    # Only the process holding the sender lock sends queued edits; a serve process only queues them.
     telegram = (
-        TelegramChannel(app, dispatcher, senders=senders, receive=tg_receive, menus=role is not Role.SERVE)
+        TelegramChannel(
+            app,
+            dispatcher,
+            senders=senders,
+            receive=tg_receive,
+            menus=role is not Role.SERVE,
+            sending=(lambda: False) if role is Role.SERVE else (lambda: lock.held),
+        )
         if config.telegram.token
         else None
     )
@@ -119,7 +128,7 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
             await zalo.start()
             stack.push_async_callback(zalo.stop)
         if role is not Role.SERVE:
-            scheduler = await _start_sending(stack, app, senders)
+            scheduler = await _start_sending(stack, app, senders, lock)
         log.info("%s process ready", role)
         if zalo is not None:
             await zalo.wait(stop)
@@ -127,12 +136,17 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
             await stop.wait()
 
 
-async def _start_sending(
-    stack: contextlib.AsyncExitStack, app: AppContext, senders: dict[Platform, Sender]
-) -> BotScheduler:
+def _sender_lock(app: AppContext) -> SenderLock:
     engine = app.sessions.kw["bind"]
     assert isinstance(engine, AsyncEngine)
-    lock = SenderLock(engine, sender_lock_name(app.config), worker_name(), list(senders))
+    config = app.config
+    platforms = [p for p, side in ((Platform.TELEGRAM, config.telegram), (Platform.ZALO, config.zalo)) if side.token]
+    return SenderLock(engine, sender_lock_name(config), worker_name(), platforms)
+
+
+async def _start_sending(
+    stack: contextlib.AsyncExitStack, app: AppContext, senders: dict[Platform, Sender], lock: SenderLock
+) -> BotScheduler:
     task = asyncio.create_task(lock.run(), name="sender-lock")
 
     async def give_up() -> None:

@@ -118,7 +118,8 @@ class Edit:
 
     `text` may be live: a counter built inside one press's transaction would miss presses
     committed at the same moment and could land stale, so it is read from committed rows when the
-    edit goes out (and a press need not count at all).
+    edit goes out (and a press need not count at all). `live` names such a text, so the edit can
+    wait in the database for the process that sends (handlers/edit_queue.py) and be read there.
     """
 
     to: Address
@@ -126,6 +127,7 @@ class Edit:
     text: Markup | LiveText
     buttons: Keyboard = ()
     throttled: bool = False
+    live: str | None = None
 
     async def current_text(self) -> Markup | None:
         return await self.text() if callable(self.text) else self.text

@@ -5,6 +5,8 @@ Shared by check-in, the secretary's marks and the job that closes check-ins at t
 
 from __future__ import annotations
 
+from functools import partial
+
 from markupsafe import Markup
 
 from core.buttons import CheckinData
@@ -41,18 +43,29 @@ def checkin_keyboard(tr: Translator, meeting_id: int) -> Keyboard:
     return ((Button(str(tr.t("checkin-button")), CheckinData(meeting_id)),),)
 
 
+LIVE_COUNTER = "checkin:"
+
+
+async def live_text(app: AppContext, live: str) -> Markup | None:
+    """The text a live edit names, read from committed rows now; None when there is nothing to show
+    any more (the check-in closed: its final edit is authoritative) or the name is not known."""
+    kind, _, meeting_id = live.partition(":")
+    if f"{kind}:" != LIVE_COUNTER or not meeting_id.isdigit():
+        return None
+    async with app.sessions() as session:
+        meeting = await session.get(Meeting, int(meeting_id))
+        if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
+            return None
+        return check_in_post(app.tr, meeting, await attendance.tally(session, meeting))
+
+
 def live_counter(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edit:
     """The open counter, recounted from committed rows when the edit is sent, so the press that
     asks for it spends no query on it and no concurrent press is missed."""
-
-    async def text() -> Markup | None:
-        async with app.sessions() as session:
-            meeting = await session.get(Meeting, meeting_id)
-            if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
-                return None
-            return check_in_post(app.tr, meeting, await attendance.tally(session, meeting))
-
-    return Edit(to, message_id, text, checkin_keyboard(app.tr, meeting_id), throttled=True)
+    live = f"{LIVE_COUNTER}{meeting_id}"
+    return Edit(
+        to, message_id, partial(live_text, app, live), checkin_keyboard(app.tr, meeting_id), throttled=True, live=live
+    )
 
 
 async def counter_edits(ctx: Ctx, meeting_id: int) -> list[Edit]:

@@ -79,8 +79,13 @@ def upsert_first_time(
 _INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
+def dialect_insert(dialect: str) -> Callable[[Any], Any]:
+    """The INSERT construct with ON CONFLICT for `dialect` (sqlite or postgresql)."""
+    return _INSERTS[dialect]
+
+
 def _insert(session: AsyncSession) -> Callable[[Any], Any]:
-    return _INSERTS[session.get_bind().dialect.name]
+    return dialect_insert(session.get_bind().dialect.name)
 
 
 def insert_ignoring_duplicates_core(

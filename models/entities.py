@@ -438,6 +438,45 @@ class SendBudget(Base):
     tat: Mapped[float] = mapped_column(Float)
 
 
+class PendingEdit(Base):
+    """The text a bot message should show next (a live check-in counter, a re-run summary), one row
+    per message: any process writes it, only the process holding the sender lock sends it
+    (handlers/edit_queue.py), within the bot's one send budget.
+
+    A newer text replaces an older one (`version` counts them; `sent_version` is the last one
+    sent), so a burst of presses becomes one edit per `next_at` interval. `live` names a text read
+    when the edit goes out (the counter, from committed rows) instead of `text`. A `final` text (the
+    check-in closed) is never replaced by a live one, so the final state always lands.
+    """
+
+    __tablename__ = "pending_edits"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "message_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[Platform] = mapped_column(str_enum(Platform, "platform"))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(UserText)
+    live: Mapped[str | None] = mapped_column(String(48))
+    buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON)
+    final: Mapped[bool] = mapped_column(Boolean)
+    version: Mapped[int] = mapped_column(Integer)
+    sent_version: Mapped[int] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer)
+    # Not sent before: the last send plus the interval (a final text moves it to now).
+    next_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ChartImage(Base):
+    """A picture served to a platform that fetches it by URL (Zalo's sendPhoto), kept here so any
+    process behind the proxy can serve what a worker sent; the token is 256 random bits and the
+    image stops being served after `expires_at` (channels/zalo/charts.py)."""
+
+    __tablename__ = "chart_images"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class CommandMenu(Base):
     """A command menu the bot has set on a platform, per scope ("chat:42", "all_private_chats"), so a
     restart or another process sends only what changed and drops what is no longer wanted."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
 from models.backup import BackupError, backup, daily_done, prune
 from scheduler.dispatch import DispatchReport, OutboxDispatcher
-from services import attendance, budget, planning, reminders, retention, updates
+from services import attendance, budget, chart_images, edits, planning, reminders, retention, updates
 
 log = logging.getLogger(__name__)
 
@@ -159,10 +160,13 @@ async def daily_backup(app: AppContext) -> None:
 
 
 async def forget_old(app: AppContext) -> int:
-    """Hourly: drop processed update ids older than any platform would redeliver, and (PostgreSQL)
-    the send-budget keys of chats nobody wrote to for an hour."""
+    """Hourly: drop processed update ids older than any platform would redeliver, the pending
+    edits long sent, the chart images past their time, and (PostgreSQL) the send-budget keys of
+    chats nobody wrote to for an hour."""
     async with app.sessions() as session:
         forgotten = await updates.forget_old(session, app.clock.now())
+        forgotten += await edits.forget_settled(session, datetime.now(UTC))
+        forgotten += await chart_images.forget_expired(session, app.clock.now())
         await session.commit()
     engine = app.sessions.kw.get("bind")
     if isinstance(engine, AsyncEngine) and engine.dialect.name == "postgresql":

@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 from bot import open_app
 from channels.choices import PromptBook
 from channels.ratelimit import RateLimiter, Window
-from channels.zalo.charts import ChartStore
 from channels.zalo.client import ZaloClient
 from channels.zalo.runner import ZaloRuntime, ZaloStartError
 from channels.zalo.sender import ZaloSender
@@ -388,7 +387,7 @@ async def sender(fake: FakeZalo, clock: FakeClock) -> AsyncIterator[ZaloSender]:
 
     client = ZaloClient(fake.token, fake.base_url, timeout=5)
     limiter = RateLimiter(overall=Window.rate(100))
-    yield ZaloSender(client, Translator("vi"), limiter, charts=ChartStore(clock), public_url="")
+    yield ZaloSender(client, Translator("vi"), limiter, public_url="")
     await client.aclose()
 
 
@@ -471,6 +470,18 @@ async def test_charts_only_with_a_public_address(
             assert (await http.get(fake.reach(photo.photo[:-8] + "guessed.png"))).status_code == 404
             clock.advance(timedelta(hours=49))
             assert (await http.get(fake.reach(photo.photo))).status_code == 404
+
+
+async def test_a_worker_sends_the_chart_too(fake: FakeZalo, app: AppContext, dispatcher: Dispatcher) -> None:
+    """A worker receives nothing, yet its digest carries the chart: the picture waits in the
+    database for whichever process Zalo's fetch reaches."""
+    fake.user("u1", "An")
+    image = PNG_MAGIC + b"chart-bytes"
+    async with ZaloRuntime(app, dispatcher, {}, receive=False).running() as worker:
+        await worker.sender.send_photo(Address(Platform.ZALO, "u1"), image, Markup("<b>Báo cáo tuần</b>"))
+    photo = fake.sent[-1]
+    assert photo.photo.startswith(PUBLIC + "/zalo/chart/")
+    assert photo.photo_bytes == image
 
 
 # ---- bot.py run -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextvars import ContextVar
 from dataclasses import replace
 from typing import Literal
@@ -24,13 +24,13 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from channels.ratelimit import Limiter
-from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from core.messages import Address, Incoming, Response
 from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
+from handlers.edit_queue import EDIT_INTERVAL, EditQueue
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher, UpdateNotHandled
 from models import Platform
@@ -46,6 +46,8 @@ CONCURRENT_UPDATES = 16
 # Long-polling wait (seconds) for getUpdates.
 POLL_TIMEOUT = 10
 TOAST_LIMIT = 200
+# How long stopping waits for the edits in flight (a request's own timeouts bound it too).
+EDITS_STOP_SECONDS = 5.0
 
 
 def concurrency_for(database_url: str) -> int:
@@ -64,7 +66,7 @@ class TelegramStartError(Exception):
 
 
 class TelegramChannel:
-    """Owns the python-telegram-bot Application, the sender and the edit throttle."""
+    """Owns the python-telegram-bot Application, the sender and the edit queue."""
 
     def __init__(
         self,
@@ -72,6 +74,7 @@ class TelegramChannel:
         dispatcher: Dispatcher | None = None,
         *,
         edit_interval: float = EDIT_INTERVAL,
+        sending: Callable[[], bool] = lambda: True,
         request_timeout: float = 10.0,
         limiter: Limiter | None = None,
         concurrency: int | None = None,
@@ -101,7 +104,11 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         engine = app.sessions.kw.get("bind")
         shared = engine if isinstance(engine, Engine) else None
-        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config, shared), edit_interval)
+        self.sender = TelegramSender(self.application.bot, limiter or telegram_limiter(config, shared))
+        # Any process queues edits; this one sends them only while `sending()` (the sender lock).
+        self.edits = EditQueue(app, Platform.TELEGRAM, self.sender.edit_now, interval=edit_interval, sending=sending)
+        self.sender.edits = self.edits
+        self._edit_task: asyncio.Task[None] | None = None
         # Every running platform's sender, shared with the other channels and the outbox; this
         # channel adds its own while it runs.
         self.senders = senders if senders is not None else {}
@@ -124,6 +131,7 @@ class TelegramChannel:
             assert self.application.updater is not None
             await self.application.updater.start_polling(timeout=POLL_TIMEOUT, allowed_updates=list(ALLOWED_UPDATES))
         await self.application.start()
+        self._edit_task = asyncio.create_task(self.edits.run(), name="telegram-edits")
         self.senders[Platform.TELEGRAM] = self.sender
         how = {"polling": "is polling", "webhook": "receives updates by webhook", None: "only sends"}
         log.info("Telegram bot @%s %s", self.username, how[self.receive])
@@ -148,7 +156,8 @@ class TelegramChannel:
                 log.info("command menus updated (%d scopes)", changed)
 
     async def stop(self) -> None:
-        """Stop polling, let the last edits land, close the HTTP clients."""
+        """Stop polling, finish the edits in flight (the rest wait in the database for the next
+        sender), close the HTTP clients."""
         if self.senders.get(Platform.TELEGRAM) is self.sender:
             del self.senders[Platform.TELEGRAM]
         if self._menu_task is not None:
@@ -159,7 +168,12 @@ class TelegramChannel:
             await updater.stop()
         if self.application.running:
             await self.application.stop()
-        await self.sender.edits.flush(within=self.sender.edits.interval + 2)
+        if self._edit_task is not None:
+            self.edits.stop()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(self._edit_task), EDITS_STOP_SECONDS)
+            self._edit_task.cancel()
+            await asyncio.gather(self._edit_task, return_exceptions=True)
         await self.application.shutdown()
 
     @contextlib.asynccontextmanager

@@ -1,5 +1,5 @@
 """Sending and editing on Telegram through one limiter, with the library's errors turned into delivery errors.
-Edits are coalesced per message (channels/telegram/edits.py).
+Edits wait in the database and go out from the one process that sends (handlers/edit_queue.py).
 
 Used for direct replies and by the outbox dispatcher alike (it is the `Sender` of handlers/delivery.py).
 """
@@ -19,12 +19,12 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 
 from channels.ratelimit import Limiter, RateLimiter, SharedLimiter, Window
-from channels.telegram.edits import EDIT_INTERVAL, EditThrottle
 from channels.telegram.render import keyboard
 from core.config import TelegramConfig
 from core.messages import Address, Edit, Keyboard
 from core.metrics import RATE_LIMITED
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
+from handlers.edit_queue import EditQueue
 from handlers.platforms import PlatformTraits
 from handlers.textsplit import split_text
 from models.db import Engine
@@ -68,10 +68,11 @@ def retry_seconds(error: RetryAfter) -> float:
 class TelegramSender:
     """Sends and edits with HTML parse mode; every call waits for the limiter first."""
 
-    def __init__(self, bot: Bot, limiter: Limiter, edit_interval: float = EDIT_INTERVAL) -> None:
+    def __init__(self, bot: Bot, limiter: Limiter) -> None:
         self.bot = bot
         self.limiter = limiter
-        self.edits = EditThrottle(self._edit_now, edit_interval)
+        # Set by the channel (it needs the database); a sender without it only sends.
+        self.edits: EditQueue | None = None
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         """Send (in several parts when too long; the buttons go on the last) and return
@@ -116,11 +117,14 @@ class TelegramSender:
         return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
     async def edit(self, edit: Edit) -> None:
-        """Queue the edit: every edit of a message goes through its one slot of the throttle, so a
-        burst is coalesced and no older text lands after a newer one, whoever asked for it."""
-        self.edits.submit(edit)
+        """Queue the edit: it goes out from the process that holds the sender lock, coalesced with
+        the other edits of its message, and no older text lands after a newer one."""
+        if self.edits is None:
+            raise TransientFailure("this sender cannot edit (no edit queue)")
+        await self.edits.put(edit)
 
-    async def _edit_now(self, edit: Edit, text: Markup) -> None:
+    async def edit_now(self, edit: Edit, text: Markup) -> None:
+        """Edit at once (the edit queue calls this in the process that sends)."""
         try:
             await self._call(
                 edit.to.chat_id,

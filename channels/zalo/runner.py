@@ -54,9 +54,9 @@ class ZaloRuntime:
         self.public_url = app.config.server.public_url
         self.poll_seconds = poll_seconds
         self.client = ZaloClient(config.token, config.base_url)
-        # Charts are served from memory by the process that sent them: not from a worker, which
-        # has no HTTP server of its own (its Zalo digests go as text).
-        self.charts = ChartStore(app.clock) if self.public_url and receive else None
+        # Charts live in the database: a worker sends the digest's picture, and any process behind
+        # the public address (a serve process, or this one) serves it when Zalo fetches it.
+        self.charts = ChartStore(app) if self.public_url else None
         self.sender = ZaloSender(
             self.client,
             app.tr,

@@ -98,7 +98,7 @@ class ZaloSender:
         """The chart when we have a public address to serve it from; the caption alone otherwise."""
         if self.charts is None:
             return await self.send(to, caption)
-        url = self.public_url + self.charts.put(image)
+        url = self.public_url + await self.charts.put(image)
         parts = split_text(render(self.tr, caption), TRAITS.text_limit, markup=False)
         message_id = await self._call(self.client.send_photo, to.chat_id, url, parts[0] if parts else "")
         for part in parts[1:]:

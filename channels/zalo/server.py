@@ -56,7 +56,7 @@ def _webhook(channel: ZaloChannel, secret: str) -> Route:
 
 def _chart(charts: ChartStore) -> Route:
     async def chart(request: web.Request) -> web.Response:
-        image = charts.get(request.match_info["name"])
+        image = await charts.get(request.match_info["name"])
         if image is None:
             raise web.HTTPNotFound()
         return web.Response(body=image, content_type="image/png", headers={"Cache-Control": "no-store"})

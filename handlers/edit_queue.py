@@ -1,0 +1,158 @@
+"""Edits of bot messages wait in the database and go out from the one process that sends.
+
+Any process asks for an edit (`put`: a press's live counter, a closed check-in, a re-run summary);
+only the process holding the bot's sender lock sends (`run`), within the bot's one send budget,
+so two processes never edit the same message at once and a serve process never spends the
+budget behind the sender's back. A message is edited at most once every `interval` seconds
+however fast presses come, the newest text wins, and a final text goes at once and is never
+undone by an older one (services/edits.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from markupsafe import Markup
+
+from core.messages import Address, Edit, load_keyboard, store_keyboard
+from handlers.checkin_post import live_text
+from handlers.context import AppContext
+from handlers.delivery import DeliveryError, RetryLater, TransientFailure
+from models import PendingEdit, Platform
+from services import edits
+from services.edits import EditRequest
+
+log = logging.getLogger(__name__)
+
+EDIT_INTERVAL = 3.0
+# A network error or timeout is retried with a growing pause; the newest text must land in the end.
+TRANSIENT_ATTEMPTS = 6
+# How often the sending process looks for edits asked for by the others.
+POLL_SECONDS = 0.5
+BATCH = 50
+# Edits of different messages in flight at once (each still waits for the limiter).
+PARALLEL = 8
+
+# Sends one edit with its text read; raises the delivery errors of handlers/delivery.py.
+ApplyEdit = Callable[[Edit, Markup], Awaitable[None]]
+
+
+def _wall() -> datetime:
+    """Real time, shared by every process (the app's clock may be a test's frozen one)."""
+    return datetime.now(UTC)
+
+
+class EditQueue:
+    """One per platform and process: `put` from anywhere, `run` sends while `sending()` says so."""
+
+    def __init__(
+        self,
+        app: AppContext,
+        platform: Platform,
+        apply: ApplyEdit,
+        *,
+        interval: float = EDIT_INTERVAL,
+        sending: Callable[[], bool] = lambda: True,
+        poll: float = POLL_SECONDS,
+    ) -> None:
+        self.app = app
+        self.platform = platform
+        self.apply = apply
+        self.interval = interval
+        self.sending = sending
+        self.poll = poll
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    async def put(self, edit: Edit) -> None:
+        """Make `edit` the message's next text (written at once, sent by whichever process sends)."""
+        if callable(edit.text) and edit.live is None:
+            raise TypeError("a live edit needs its `live` name to wait in the database")
+        request = EditRequest(
+            self.platform,
+            edit.to.chat_id,
+            edit.message_id,
+            text=None if edit.live is not None else str(edit.text),
+            live=edit.live,
+            buttons=store_keyboard(edit.buttons),
+            final=not edit.throttled,
+        )
+        now = _wall()
+        async with self.app.sessions() as session:
+            if request.live is not None and await edits.waiting(session, request, now):
+                return
+        async with self.app.sessions() as session, session.begin():
+            await edits.queue(session, request, now)
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send due edits while this process is the sender, until `stop`."""
+        while not self._stopping:
+            sent = 0
+            if self.sending():
+                try:
+                    sent = await self.send_due()
+                except Exception:
+                    log.exception("could not send the pending edits; trying again shortly")
+            if not sent:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.poll)
+
+    def stop(self) -> None:
+        """Finish the edits in flight, then return from `run`; the rest wait for the next sender."""
+        self._stopping = True
+        self._wake.set()
+
+    async def send_due(self) -> int:
+        async with self.app.sessions() as session:
+            rows = await edits.due(session, self.platform, _wall(), BATCH)
+        gate = asyncio.Semaphore(PARALLEL)
+
+        async def one(row: PendingEdit) -> None:
+            async with gate:
+                await self._send(row)
+
+        await asyncio.gather(*(one(row) for row in rows))
+        return len(rows)
+
+    async def _send(self, row: PendingEdit) -> None:
+        # The database holds catalog markup whose arguments were escaped when it was written.
+        fixed = Markup(row.text or "")  # noqa: S704
+        edit = Edit(Address(row.platform, row.chat_id), row.message_id, fixed, load_keyboard(row.buttons))
+        again: float | None = None
+        failed = False
+        try:
+            text = await self._read(row) if row.live is not None else fixed
+            if text is not None:
+                await self.apply(edit, text)
+        except RetryLater as error:
+            again = error.retry_after
+        except TransientFailure as error:
+            again, failed = self.interval * (row.attempts + 1), True
+            log.info("editing message %s failed (%s); trying again", row.message_id, error)
+        except DeliveryError as error:
+            log.warning("cannot edit message %s: %s", row.message_id, error)
+        async with self.app.sessions() as session, session.begin():
+            now = _wall()
+            if again is not None:
+                later = now + timedelta(seconds=again)
+                failures = await edits.retry(session, row.id, row.version, later, failed=failed)
+                if failures < TRANSIENT_ATTEMPTS:
+                    return
+                log.warning("giving up editing message %s after %d failures", row.message_id, failures)
+            await edits.settle(session, row.id, row.version, now + timedelta(seconds=self.interval))
+
+    async def _read(self, row: PendingEdit) -> Markup | None:
+        """A live text, read now; a failed read is retried like a network error, since the newest
+        count must land in the end."""
+        assert row.live is not None
+        try:
+            return await live_text(self.app, row.live)
+        except Exception as error:
+            log.exception("could not read the text of message %s", row.message_id)
+            raise TransientFailure(f"live text unavailable: {type(error).__name__}") from error

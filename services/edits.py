@@ -1,0 +1,132 @@
+"""Pending edits of bot messages (models.PendingEdit): written by any process, sent by the one
+that holds the sender lock. One row per message; the newest text replaces the older ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models import PendingEdit, Platform
+from models.db import dialect_insert
+
+
+@dataclass(frozen=True)
+class EditRequest:
+    """What a message should show next: a fixed `text`, or the `live` text read when it goes out."""
+
+    platform: Platform
+    chat_id: str
+    message_id: str
+    text: str | None
+    live: str | None
+    buttons: list[list[list[str]]] | None
+    final: bool
+
+
+async def queue(session: AsyncSession, request: EditRequest, now: datetime) -> None:
+    """Make `request` the message's next text. A throttled (non-final) text waits for the message's
+    interval; a final one goes at once and is never replaced by a later non-final one."""
+    table = PendingEdit.__table__
+    insert = dialect_insert(session.get_bind().dialect.name)(PendingEdit).values(
+        platform=request.platform,
+        chat_id=request.chat_id,
+        message_id=request.message_id,
+        text=request.text,
+        live=request.live,
+        buttons=request.buttons,
+        final=request.final,
+        version=1,
+        sent_version=0,
+        attempts=0,
+        next_at=now,
+    )
+    new = insert.excluded
+    await session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["platform", "chat_id", "message_id"],
+            set_={
+                "text": new.text,
+                "live": new.live,
+                "buttons": new.buttons,
+                "final": new.final,
+                "version": table.c.version + 1,
+                "attempts": 0,
+                "next_at": case((new.final, new.next_at), else_=table.c.next_at),
+            },
+            where=or_(new.final, ~table.c.final),
+        )
+    )
+
+
+async def waiting(session: AsyncSession, request: EditRequest, now: datetime) -> bool:
+    """Whether the same live text already waits for this message and cannot be in flight yet (its
+    time has not come): it will be read when sent, so a press need not write anything (a burst
+    writes about once per interval per message, not once per press)."""
+    found = await session.scalar(
+        select(PendingEdit.id).where(
+            PendingEdit.platform == request.platform,
+            PendingEdit.chat_id == request.chat_id,
+            PendingEdit.message_id == request.message_id,
+            PendingEdit.live == request.live,
+            ~PendingEdit.final,
+            PendingEdit.sent_version < PendingEdit.version,
+            PendingEdit.next_at > now,
+        )
+    )
+    return found is not None
+
+
+async def due(session: AsyncSession, platform: Platform, now: datetime, limit: int) -> Sequence[PendingEdit]:
+    """Messages whose newest text is not sent yet and may go now, the longest waiting first."""
+    rows = await session.scalars(
+        select(PendingEdit)
+        .where(
+            PendingEdit.platform == platform,
+            PendingEdit.next_at <= now,
+            PendingEdit.sent_version < PendingEdit.version,
+        )
+        .order_by(PendingEdit.next_at, PendingEdit.id)
+        .limit(limit)
+    )
+    return rows.all()
+
+
+async def settle(session: AsyncSession, edit_id: int, version: int, next_at: datetime) -> None:
+    """`version` went out (or never will): the next text waits until `next_at`, unless it is final."""
+    table = PendingEdit.__table__
+    await session.execute(
+        update(PendingEdit)
+        .where(PendingEdit.id == edit_id, PendingEdit.sent_version < version)
+        .values(
+            sent_version=version,
+            attempts=0,
+            next_at=case((table.c.final & (table.c.version > version), table.c.next_at), else_=next_at),
+        )
+    )
+
+
+async def retry(session: AsyncSession, edit_id: int, version: int, next_at: datetime, *, failed: bool) -> int:
+    """Try `version` again at `next_at` (a newer text, if one came, is what goes then); returns the
+    failures counted so far."""
+    attempts = PendingEdit.attempts + 1 if failed else PendingEdit.attempts
+    counted = await session.scalar(
+        update(PendingEdit)
+        .where(PendingEdit.id == edit_id, PendingEdit.sent_version < version)
+        .values(attempts=attempts, next_at=next_at)
+        .returning(PendingEdit.attempts)
+    )
+    return int(counted or 0)
+
+
+async def forget_settled(session: AsyncSession, now: datetime, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Drop the rows of messages edited long ago with nothing left to send."""
+    result = await session.execute(
+        delete(PendingEdit).where(
+            PendingEdit.sent_version >= PendingEdit.version, PendingEdit.next_at < now - older_than
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

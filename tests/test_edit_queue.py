@@ -1,0 +1,154 @@
+"""Edits of bot messages wait in the database and go out from the one process that holds the sender
+lock (handlers/edit_queue.py, services/edits.py): newest text wins, a final text always lands."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from markupsafe import Markup
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from channels.ratelimit import RateLimiter
+from channels.telegram import TelegramChannel
+from core.messages import Address, Edit
+from handlers.context import AppContext
+from models import Platform
+from scheduler.sender_lock import SenderLock
+from services import edits
+from services.edits import EditRequest
+from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram.fixtures import People, roomy_limiter
+
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def request(text: str | None, *, live: str | None = None, final: bool = False) -> EditRequest:
+    return EditRequest(Platform.TELEGRAM, "-100", "7", text, live, None, final)
+
+
+async def test_newer_texts_replace_older_ones_and_wait_for_the_interval(app: AppContext) -> None:
+    async with app.sessions() as session, session.begin():
+        await edits.queue(session, request("Có mặt 1/5"), NOW)
+        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
+    async with app.sessions() as session, session.begin():
+        await edits.queue(session, request("Có mặt 2/5"), NOW + timedelta(seconds=1))
+        await edits.queue(session, request("Có mặt 3/5"), NOW + timedelta(seconds=1))
+        assert await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=2), 10) == []
+        [due] = await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=3), 10)
+    assert (due.text, due.version, due.sent_version) == ("Có mặt 3/5", 3, 1)
+
+
+async def test_a_live_text_waiting_for_its_time_needs_no_new_write(app: AppContext) -> None:
+    live = request(None, live="checkin:1")
+    async with app.sessions() as session, session.begin():
+        assert not await edits.waiting(session, live, NOW)
+        await edits.queue(session, live, NOW)
+        assert not await edits.waiting(session, live, NOW)  # due now: the sender may be reading it
+        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
+        assert not await edits.waiting(session, live, NOW + timedelta(seconds=1))  # sent: a press writes
+        await edits.queue(session, live, NOW + timedelta(seconds=1))
+        # Read when sent at +3 s, so the presses until then are counted without writing.
+        assert await edits.waiting(session, live, NOW + timedelta(seconds=2))
+        assert not await edits.waiting(session, request("Có mặt 3/5"), NOW + timedelta(seconds=2))
+
+
+async def test_a_final_text_goes_at_once_and_no_live_text_replaces_it(app: AppContext) -> None:
+    async with app.sessions() as session, session.begin():
+        await edits.queue(session, request(None, live="checkin:1"), NOW)
+        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
+        await edits.queue(session, request("Đã kết thúc: 4/5", final=True), NOW + timedelta(seconds=1))
+        # A press committed just before the close asks for its counter after it.
+        await edits.queue(session, request(None, live="checkin:1"), NOW + timedelta(seconds=1))
+        [due] = await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=1), 10)
+    assert (due.text, due.live, due.final) == ("Đã kết thúc: 4/5", None, True)
+
+
+async def test_a_final_text_asked_for_while_an_older_one_is_sent_still_goes_at_once(app: AppContext) -> None:
+    async with app.sessions() as session, session.begin():
+        await edits.queue(session, request(None, live="checkin:1"), NOW)
+        # The sender took version 1; meanwhile the check-in closed (version 2, final).
+        await edits.queue(session, request("Đã kết thúc", final=True), NOW + timedelta(seconds=1))
+        await edits.settle(session, 1, 1, NOW + timedelta(seconds=4))
+        [due] = await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=1), 10)
+        assert due.version == 2
+        await edits.settle(session, due.id, 2, NOW + timedelta(seconds=4))
+        assert await edits.due(session, Platform.TELEGRAM, NOW + timedelta(days=1), 10) == []
+        assert await edits.forget_settled(session, NOW + timedelta(hours=2)) == 1
+
+
+class CountingLimiter(RateLimiter):
+    """Roomy limits that count the calls this process made (its share of the bot's budget)."""
+
+    def __init__(self) -> None:
+        roomy = roomy_limiter()
+        super().__init__(overall=roomy.overall, per_chat=roomy.per_chat, per_group=roomy.per_group)
+        self.calls = 0
+
+    async def acquire(self, chat: str, *, group: bool) -> None:
+        self.calls += 1
+        await super().acquire(chat, group=group)
+
+
+@dataclass
+class Worker:
+    channel: TelegramChannel
+    limiter: CountingLimiter
+    lock: SenderLock
+    holding: asyncio.Task[None]
+
+    async def dies(self) -> None:
+        """Its lock goes (as when PostgreSQL ends a killed process's session); its channel stays."""
+        self.holding.cancel()
+        await asyncio.gather(self.holding, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
+async def worker(app: AppContext, name: str) -> AsyncIterator[Worker]:
+    """A process that only sends: its Telegram channel sends queued edits while it holds the lock."""
+    engine = app.sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    lock = SenderLock(engine, "sender:test", name, [Platform.TELEGRAM], retry_seconds=0.1, lease_seconds=1.0)
+    limiter = CountingLimiter()
+    channel = TelegramChannel(
+        app, receive=None, menus=False, limiter=limiter, edit_interval=0.3, sending=lambda: lock.held
+    )
+    process = Worker(channel, limiter, lock, asyncio.create_task(lock.run()))
+    try:
+        async with channel.running():
+            yield process
+    finally:
+        await process.dies()
+
+
+async def test_only_the_process_holding_the_sender_lock_sends_edits(
+    tg_app: AppContext, fake: FakeTelegram, people: People
+) -> None:
+    group = fake.group("Chi bộ")
+    fake.add_bot(people.an, group)
+    to = Address(Platform.TELEGRAM, str(group.id))
+    async with worker(tg_app, "one") as one, worker(tg_app, "two") as two:
+        await asyncio.wait([asyncio.create_task(w.lock.acquired.wait()) for w in (one, two)], timeout=10)
+        first, second = (one, two) if one.lock.held else (two, one)
+        assert first.lock.held
+        message_id = await first.channel.sender.send(to, Markup("Có mặt 0/5"))
+        message = fake.messages[(group.id, int(message_id))]
+        # Presses handled by the standby process: it only writes the texts down.
+        for count in range(1, 6):
+            await second.channel.sender.edit(Edit(to, message_id, Markup(f"Có mặt {count}/5"), throttled=True))
+        await fake.wait_for(lambda: message.text == "Có mặt 5/5")
+        assert second.limiter.calls == 0
+        assert not second.lock.held
+        assert 1 <= len(message.edits) <= 3  # coalesced, whichever process asked
+        sent_by_first = first.limiter.calls
+        # The sender dies: the standby takes over and sends the final text, the first sends no more.
+        await first.dies()
+        await second.channel.sender.edit(Edit(to, message_id, Markup("Đã kết thúc: 5/5")))
+        await fake.wait_for(lambda: message.text == "Đã kết thúc: 5/5")
+        assert second.lock.held
+        assert second.limiter.calls >= 1
+        assert first.limiter.calls == sent_by_first
+    assert fake.rejected() == []  # no 429, no "message is not modified"
