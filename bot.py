@@ -34,7 +34,7 @@ from handlers.exports import build_exports, save_exports
 from handlers.privacy import erase_texts
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
-from models import Membership, Person, Platform, Supervision
+from models import CommitteeRole, Membership, Person, Platform, Supervision
 from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker
 from models.migrate import upgrade
@@ -188,7 +188,11 @@ async def _pick_person(app: AppContext, wanted: str | None) -> tuple[int, str]:
         people = (
             await session.execute(
                 select(Person.id, Person.full_name)
-                .where(Person.id.in_(select(Membership.person_id)) | Person.id.in_(select(Supervision.person_id)))
+                .where(
+                    Person.id.in_(select(Membership.person_id))
+                    | Person.id.in_(select(Supervision.person_id))
+                    | Person.id.in_(select(CommitteeRole.person_id))  # admins and supervisors of organisations
+                )
                 .order_by(Person.full_name)
             )
         ).all()

@@ -15,7 +15,7 @@ from handlers.context import Ctx
 from handlers.router import Need, Router
 from handlers.summary import warning_lines
 from handlers.textsplit import split_messages
-from services import charts, digest, scoring, summary
+from services import authority, charts, digest, scoring, summary, tree
 from services.digest import Digest
 from services.errors import DomainError
 
@@ -96,17 +96,20 @@ def digest_messages(
 
 @router.command("digest", "baocao", Need.SUPERVISOR)
 async def digest_command(ctx: Ctx) -> Response:
-    """Supervisors see the cells they follow; admins may name any committee."""
+    """Supervisors see the cells they follow; admins name an organisation they administer (its
+    whole subtree), or see all of theirs."""
     actor, tr = ctx.me(), ctx.app.tr
     if ctx.args:
-        if not actor.is_admin:
+        if not actor.administers:
             raise DomainError("reports-digest-admin-only")
-        committee = await digest.find_committee(ctx.session, ctx.args)
-        cells, scope = digest.committee_cells(committee.id), committee.name
-    elif actor.supervised:
+        committee = await authority.find_node(ctx.session, actor, ctx.args)
+        cells, scope = tree.cells_under([committee.id]), committee.name
+    elif actor.supervises:
         cells, scope = digest.supervised_cells(actor.person.id), str(tr.t("reports-digest-scope-mine"))
+    elif actor.admin_of:
+        cells, scope = authority.administered_cells(actor), str(tr.t("reports-digest-scope-mine"))
     else:
-        known = await digest.committee_names(ctx.session)
+        known = await authority.node_names(ctx.session, actor)
         raise DomainError("reports-digest-admin-usage", known=", ".join(known))
     zone = ctx.app.config.schedule.zone
     built = await digest.build_digest(ctx.session, cells, ctx.now, zone)

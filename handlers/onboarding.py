@@ -13,7 +13,7 @@ from handlers.common import find_member, secretary_cell
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import Cell, JoinRequest, Person, Platform
-from services import chats, invites
+from services import authority, chats, invites
 from services.errors import DomainError
 from services.names import find_by_name
 from services.people import cell_members
@@ -97,7 +97,11 @@ async def pick(ctx: Ctx) -> Response:
         return response.say(ctx.t("join-wait-again"))
     request = claim.request
     if claim.leader:
-        deciders = [Address(Platform.TELEGRAM, str(admin)) for admin in ctx.app.config.telegram.admin_ids]
+        # The admins of the nearest organisation above the cell that has any; else the root admins.
+        deciders = [
+            Address(a.platform, a.external_id)
+            for a in await authority.nearest_admin_accounts(ctx.session, request.cell_id)
+        ] or [Address(Platform.TELEGRAM, str(admin)) for admin in ctx.app.config.telegram.admin_ids]
         if not deciders:
             raise DomainError("join-leader-needs-code")
     else:
@@ -153,7 +157,8 @@ async def _decide_command(ctx: Ctx, *, approve: bool) -> Response:
     if number:
         raise DomainError("join-decide-usage")
     led = [m.cell_id for m in ctx.actor.memberships if m.role.runs_meetings] if ctx.actor else []
-    waiting = await invites.waiting_requests(ctx.session, led, ctx.is_admin)
+    administered = authority.administered_cells(ctx.actor) if ctx.actor and not ctx.is_admin else None
+    waiting = await invites.waiting_requests(ctx.session, led, ctx.is_admin, administered)
     if not waiting:
         return ctx.reply("join-none-waiting")
     lines = [
@@ -169,7 +174,8 @@ async def _decide(ctx: Ctx, request_id: int, *, approve: bool, missing: str = "j
     if request is None:
         raise DomainError(missing, number=request_id)
     runs = ctx.actor is not None and ctx.actor.runs(request.cell_id)
-    await invites.check_decider(ctx.session, request, runs, ctx.is_admin)
+    admin = await authority.admin_over_cell(ctx.session, ctx.actor, request.cell_id, root=ctx.is_admin)
+    await invites.check_decider(ctx.session, request, runs, admin)
     await invites.decide(ctx.session, request.id, ctx.actor.person.id if ctx.actor else None, approve)
     person = await ctx.session.get(Person, request.person_id)
     name = person.full_name if person else ""
@@ -223,11 +229,15 @@ async def link(ctx: Ctx) -> Response:
         raise DomainError("link-group-only")
     words = ctx.args.split()
     if words and fold(words[0]) in ("capuy", "committee"):
-        if not ctx.is_admin:
+        if not (ctx.is_admin or (ctx.actor is not None and ctx.actor.administers)):
             raise DomainError("link-refused")
         if len(words) < 2:
             raise DomainError("link-committee-usage")
-        committee = await chats.bind_committee(ctx.session, incoming.platform, incoming.chat_id, " ".join(words[1:]))
+        named = " ".join(words[1:])
+        node = await authority.find_node(
+            ctx.session, ctx.actor, named, root=ctx.is_admin, missing="link-committee-unknown"
+        )
+        committee = await chats.bind_committee(ctx.session, incoming.platform, incoming.chat_id, node)
         return ctx.reply("link-committee-done", name=committee.name)
     if ctx.actor is None:
         raise DomainError("link-refused")

@@ -8,7 +8,7 @@ from handlers.common import secretary_cell
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import Platform
-from services import erasure, membership, mydata
+from services import authority, erasure, membership, mydata
 from services.errors import DomainError
 from services.parsing import is_number, parse_id
 from services.people import cell_members
@@ -43,14 +43,16 @@ def erase_texts(tr: Translator, person_id: int) -> tuple[str, str]:
 
 @router.command("erase", "xoadulieu", Need.ANYONE)
 async def erase_person(ctx: Ctx) -> Response:
-    """Committee admins only: `/xoadulieu <mã số | họ tên>` shows what goes, `/xoadulieu <mã số> xacnhan` erases."""
-    if not ctx.is_admin:
+    """Admins only: `/xoadulieu <mã số | họ tên>` shows what goes, `/xoadulieu <mã số> xacnhan` erases.
+    An admin of part of the tree finds and erases only people whose every cell lies in it."""
+    if not (ctx.is_admin or (ctx.actor is not None and ctx.actor.administers)):
         raise DomainError("erase-admin-only")
     words = ctx.args.split()
     if not words:
         return ctx.reply("erase-usage")
+    within = authority.administered_cells(ctx.actor) if ctx.actor is not None and not ctx.is_admin else None
     if not is_number(words[0]):
-        found = await erasure.people_named(ctx.session, " ".join(words))
+        found = await erasure.people_named(ctx.session, " ".join(words), within=within)
         if not found:
             raise DomainError("erase-no-name", name=" ".join(words))
         listing = "; ".join(f"#{pid} ({cell})" for pid, cell in found)
@@ -58,6 +60,8 @@ async def erase_person(ctx: Ctx) -> Response:
     person_id = parse_id(words[0])
     if person_id is None:
         raise DomainError("erase-unknown", id=words[0][:12] + ("…" if len(words[0]) > 12 else ""))
+    if not await authority.admin_over_person(ctx.session, ctx.actor, person_id, root=ctx.is_admin):
+        raise DomainError("erase-unknown", id=str(person_id))
     person = await erasure.person_to_erase(ctx.session, person_id)
     if len(words) == 1 or words[1].lower() not in CONFIRM_WORDS:
         seen = await erasure.preview(ctx.session, person)

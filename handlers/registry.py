@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers import (
+    absences,
     attendance,
     checkin,
     digest,
@@ -14,8 +15,10 @@ from handlers import (
     opinions,
     privacy,
     reminders,
+    rollup,
     scoring,
     summary,
+    votes,
 )
 from handlers.router import Router
 
@@ -42,12 +45,15 @@ ROUTER = _merge(
     attendance.router,
     checkin.router,
     marking.router,
+    absences.router,
     opinions.router,
     meetings.router,
     reminders.router,
     summary.router,
     scoring.router,
+    votes.router,
     digest.router,
+    rollup.router,
     exports.router,
     privacy.router,
 )

@@ -47,8 +47,9 @@ class Need(StrEnum):
 
 
 def allowed(need: Need, actor: Actor | None, *, admin: bool = False) -> bool:
-    """`admin`: the caller is a committee admin, who may have no person record (no `actor`)."""
-    if need is Need.ANYONE or (need is Need.APPROVER and (admin or (actor is not None and actor.is_admin))):
+    """`admin`: the caller is a root admin (`[telegram] admin_ids`), who may have no person record
+    (no `actor`). An admin of part of the tree passes here; which part is checked by the handler."""
+    if need is Need.ANYONE or (need is Need.APPROVER and (admin or (actor is not None and actor.administers))):
         return True
     if actor is None:
         return False
@@ -59,8 +60,8 @@ def allowed(need: Need, actor: Actor | None, *, admin: bool = False) -> bool:
     if need in (Need.SECRETARY, Need.APPROVER):
         return any(m.role.runs_meetings for m in actor.memberships)
     if need is Need.SUPERVISOR:
-        return bool(actor.supervised) or actor.is_admin
-    return actor.is_admin
+        return actor.supervises or actor.administers
+    return actor.administers
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,9 @@ class Router:
         if not bare:
             return None
         words = text.lstrip("/").split()
-        # Longest name first: "diem danh ho 6 co" is /diemdanhho, not /diemdanh with "ho 6 co".
-        for size in (3, 2, 1):
+        # Longest name first: "diem danh ho 6 co" is /diemdanhho, not /diemdanh with "ho 6 co", and
+        # "ket thuc bieu quyet" is /ketthucbieuquyet, not /ketthuc with "bieu quyet".
+        for size in (4, 3, 2, 1):
             if len(words) >= size:
                 command = self.find("".join(words[:size]))
                 if command:

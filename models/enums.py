@@ -22,6 +22,22 @@ class MemberRole(StrEnum):
         return self in (MemberRole.SECRETARY, MemberRole.DEPUTY)
 
 
+class CommitteeKind(StrEnum):
+    """The level of a party organisation above cells (two-level local government, from 1 July 2025)."""
+
+    PROVINCE = "tinh_uy"  # Thành ủy / Tỉnh ủy
+    COMMUNE = "dang_uy_xa"  # Đảng ủy xã / phường / đặc khu
+    GRASSROOTS = "dang_bo_co_so"  # Đảng bộ cơ sở of an agency, school or company: has cells of its own
+    OTHER = "khac"
+
+
+class NodeRole(StrEnum):
+    """A person's role over a whole organisation (its subtree), given by the roster with an empty chi_bo."""
+
+    ADMIN = "quan_tri"
+    SUPERVISOR = "theo_doi"
+
+
 class MemberStatus(StrEnum):
     FULL = "chinh_thuc"
     PROBATIONARY = "du_bi"
@@ -76,3 +92,10 @@ class OutboxState(StrEnum):
     UNDELIVERABLE = "undeliverable"
     DROPPED = "dropped"
     FAILED = "failed"
+
+
+class VoteChoice(StrEnum):
+    """A member's answer to a resolution vote."""
+
+    YES = "tan_thanh"
+    NO = "khong_tan_thanh"

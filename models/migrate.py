@@ -32,17 +32,34 @@ def alembic_config(connection: Connection | None = None) -> AlembicConfig:
     return cfg
 
 
-def _upgrade(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")
+def _upgrade(connection: Connection, revision: str) -> None:
+    command.upgrade(alembic_config(connection), revision)
 
 
-async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest revision; a no-op when it is already there."""
-    async with _migration_lock(engine), engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # Held until this transaction ends, so the schema is committed before the next looks.
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
-        await conn.run_sync(_upgrade)
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the schema to the newest revision (or `revision`, for tests of a data migration); a
+    no-op when it is already there."""
+    async with _migration_lock(engine), engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # SQLite changes a table by copying it and dropping the old one, and with foreign keys
+            # on, dropping a table deletes the rows that reference it (ON DELETE CASCADE). The
+            # pragma only takes effect outside a transaction; the keys are checked before commit.
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.commit()
+        try:
+            async with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # Held until this transaction ends, so the schema is committed before the next looks.
+                    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
+                await conn.run_sync(_upgrade, revision)
+                if conn.dialect.name == "sqlite":
+                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"migration left rows whose references are gone: {broken[:5]}")
+        finally:
+            if conn.dialect.name == "sqlite":
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
 
 
 @asynccontextmanager

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Cell, ChatLink, Committee, Membership, Platform
 from services.errors import DomainError
-from services.names import find_by_name
 
 
 async def link_for(session: AsyncSession, platform: Platform, chat_id: str) -> ChatLink | None:
@@ -56,15 +55,17 @@ async def bind_cell(session: AsyncSession, platform: Platform, chat_id: str, cel
     await _bind(session, platform, chat_id, name=cell.name, cell_id=cell.id, committee_id=None)
 
 
-async def bind_committee(session: AsyncSession, platform: Platform, chat_id: str, name: str) -> Committee:
-    """Make this group the committee's chat, where meeting summaries go."""
-    committees = (await session.scalars(select(Committee))).all()
-    matches = find_by_name(committees, name, lambda c: c.name)
-    if len(matches) != 1:
-        raise DomainError("link-committee-unknown", name=name, known=", ".join(c.name for c in committees))
-    committee = matches[0]
+async def bind_committee(session: AsyncSession, platform: Platform, chat_id: str, committee: Committee) -> Committee:
+    """Make this group the organisation's chat, where its reports go (the caller checked the right)."""
     await _bind(session, platform, chat_id, name=committee.name, cell_id=None, committee_id=committee.id)
     return committee
+
+
+async def committee_links(session: AsyncSession) -> Sequence[ChatLink]:
+    """Every organisation's linked group, on every platform."""
+    return (
+        await session.scalars(select(ChatLink).where(ChatLink.committee_id.is_not(None)).order_by(ChatLink.id))
+    ).all()
 
 
 async def committees_without_chat(session: AsyncSession) -> list[str]:

@@ -20,17 +20,18 @@ from models import (
     Attendance,
     Cell,
     Committee,
+    CommitteeRole,
     Meeting,
     MeetingScore,
     MeetingState,
+    NodeRole,
     Opinion,
     Outcome,
     Person,
     Supervision,
 )
-from services.errors import DomainError
+from services import tree
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE
-from services.names import find_by_name
 from services.summary import Breakdown, breakdowns, year_bounds
 from services.warnings import Flag, Warnings, excused_streak_flags, removal_flags, unreachable_flags
 
@@ -75,32 +76,23 @@ class Digest:
 
 
 def supervised_cells(person_id: int) -> Select[int]:
-    return select(Supervision.cell_id).where(Supervision.person_id == person_id)
-
-
-def committee_cells(committee_id: int) -> Select[int]:
-    return select(Cell.id).where(Cell.committee_id == committee_id)
-
-
-async def find_committee(session: AsyncSession, name: str) -> Committee:
-    """A committee by name: the same name first, then diacritics ignored, then a part (services.names)."""
-    committees = (await session.scalars(select(Committee).order_by(Committee.name))).all()
-    matches = find_by_name(committees, name, lambda c: c.name)
-    if len(matches) != 1:
-        raise DomainError("reports-committee-unknown", name=name, known=", ".join(c.name for c in committees))
-    return matches[0]
-
-
-async def committee_names(session: AsyncSession) -> list[str]:
-    return list((await session.scalars(select(Committee.name).order_by(Committee.name))).all())
+    """The cells a person follows one by one, and every cell below the organisations they follow."""
+    nodes = select(CommitteeRole.committee_id).where(
+        CommitteeRole.person_id == person_id, CommitteeRole.role == NodeRole.SUPERVISOR
+    )
+    followed = select(Supervision.cell_id).where(Supervision.person_id == person_id)
+    return select(Cell.id).where(Cell.id.in_(followed) | Cell.id.in_(tree.cells_under(nodes)))
 
 
 async def supervisors(session: AsyncSession) -> Sequence[Person]:
-    """Everyone who follows at least one cell, with their chat accounts."""
+    """Everyone who follows at least one cell or organisation, with their chat accounts."""
     return (
         await session.scalars(
             select(Person)
-            .where(Person.id.in_(select(Supervision.person_id)))
+            .where(
+                Person.id.in_(select(Supervision.person_id))
+                | Person.id.in_(select(CommitteeRole.person_id).where(CommitteeRole.role == NodeRole.SUPERVISOR))
+            )
             .options(selectinload(Person.accounts))
             .order_by(Person.full_name, Person.id)
         )

@@ -13,14 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    Absence,
     Account,
     Attendance,
     AuditEntry,
+    CalendarToken,
     Cell,
+    CommitteeRole,
     EndReason,
     Invite,
     JoinRequest,
@@ -59,18 +62,20 @@ async def person_to_erase(session: AsyncSession, person_id: int) -> Person:
     return person
 
 
-async def people_named(session: AsyncSession, name: str, cell_name: str | None = None) -> Sequence[tuple[int, str]]:
+async def people_named(
+    session: AsyncSession, name: str, cell_name: str | None = None, within: Select[int] | None = None
+) -> Sequence[tuple[int, str]]:
     """(person id, cell name) of everyone with exactly this name (every diacritic counts), in a
-    cell of that name if given: the admin then confirms by id, never by a name."""
-    rows = (
-        await session.execute(
-            select(Person.id, Person.full_name, Cell.name)
-            .join(Membership, Membership.person_id == Person.id)
-            .join(Cell, Cell.id == Membership.cell_id)
-            .where(Person.erased_at.is_(None))
-            .order_by(Person.id, Cell.name)
-        )
-    ).all()
+    cell of that name if given, among the cells `within` if given (an admin of part of the tree):
+    the admin then confirms by id, never by a name."""
+    query = (
+        select(Person.id, Person.full_name, Cell.name)
+        .join(Membership, Membership.person_id == Person.id)
+        .join(Cell, Cell.id == Membership.cell_id)
+        .where(Person.erased_at.is_(None))
+        .order_by(Person.id, Cell.name)
+    )
+    rows = (await session.execute(query if within is None else query.where(Cell.id.in_(within)))).all()
     return [
         (pid, cell)
         for pid, full_name, cell in rows
@@ -119,6 +124,9 @@ async def erase(
     await session.execute(delete(Invite).where(Invite.person_id == pid))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == pid))
     await session.execute(delete(Supervision).where(Supervision.person_id == pid))
+    await session.execute(delete(CommitteeRole).where(CommitteeRole.person_id == pid))
+    await session.execute(delete(CalendarToken).where(CalendarToken.person_id == pid))
+    await session.execute(delete(Absence).where(Absence.person_id == pid))
     await session.execute(update(Attendance).where(Attendance.person_id == pid).values(reason=None))
     await session.execute(update(Opinion).where(Opinion.person_id == pid).values(text=erased_text))
     await session.execute(update(AuditEntry).where(AuditEntry.subject_id == pid).values(detail=None))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Invite, JoinRequest, JoinState, MemberRole, Membership, Person, Platform
@@ -216,10 +216,10 @@ async def check_decider(session: AsyncSession, request: JoinRequest, runs_cell: 
 
 
 async def waiting_requests(
-    session: AsyncSession, cell_ids: Sequence[int], is_admin: bool
+    session: AsyncSession, cell_ids: Sequence[int], is_admin: bool, administered: Select[int] | None = None
 ) -> list[tuple[JoinRequest, str]]:
-    """Requests still waiting that these leaders (or an admin: all) may decide, with the name each
-    claims, oldest first."""
+    """Requests still waiting that these leaders may decide (a root admin: all; an admin of part of
+    the tree: every request of the cells in `administered` too), with the name each claims, oldest first."""
     query = (
         select(JoinRequest, Person.full_name, Membership.role)
         .join(Person, Person.id == JoinRequest.person_id)
@@ -228,7 +228,8 @@ async def waiting_requests(
         .order_by(JoinRequest.id)
     )
     if not is_admin:
-        query = query.where(JoinRequest.cell_id.in_(cell_ids), Membership.role.not_in(LEADER_ROLES))
+        led = JoinRequest.cell_id.in_(cell_ids) & Membership.role.not_in(LEADER_ROLES)
+        query = query.where(led | JoinRequest.cell_id.in_(administered) if administered is not None else led)
     return [(request, name) for request, name, _ in (await session.execute(query)).all()]
 
 

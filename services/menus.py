@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Account, CommandMenu, MemberRole, Membership, Platform, Supervision
+from models import Account, CommandMenu, CommitteeRole, MemberRole, Membership, Platform, Supervision
 from models.db import insert_ignoring_duplicates
 
 Menu = list[list[str]]
@@ -46,6 +46,7 @@ async def leader_accounts(session: AsyncSession, platform: Platform, admin_ids: 
             or_(
                 Account.person_id.in_(leaders),
                 Account.person_id.in_(select(Supervision.person_id)),
+                Account.person_id.in_(select(CommitteeRole.person_id)),
                 Account.external_id.in_(admin_ids),
             )
         )

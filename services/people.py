@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
-from models import Account, Cell, Membership, MemberStatus, Person, Platform
+from models import Account, Cell, Membership, MemberStatus, NodeRole, Person, Platform
 from services.errors import DomainError
 from services.parsing import parse_id
 from services.text import fold
@@ -23,7 +23,20 @@ class Actor:
     person: Person
     memberships: Sequence[Membership] = ()
     supervised: Sequence[Cell] = ()
+    # A root admin: a Telegram id in `[telegram] admin_ids`, over the whole tree.
     is_admin: bool = False
+    # Organisations this person administers or follows, each with everything below it.
+    admin_of: tuple[int, ...] = ()
+    follows: tuple[int, ...] = ()
+
+    @property
+    def administers(self) -> bool:
+        """Admin of the whole tree or of some part of it."""
+        return self.is_admin or bool(self.admin_of)
+
+    @property
+    def supervises(self) -> bool:
+        return bool(self.supervised or self.follows)
 
     @property
     def primary(self) -> Membership | None:
@@ -63,6 +76,7 @@ def preferred_platform(platforms: Collection[Platform]) -> Platform | None:
 _ROLES = (
     joinedload(Person.memberships).joinedload(Membership.cell).joinedload(Cell.committee),
     joinedload(Person.supervised_cells),
+    joinedload(Person.node_roles),
 )
 
 
@@ -100,7 +114,14 @@ async def people_with_roles(session: AsyncSession, person_ids: Collection[int]) 
 
 def actor_of(person: Person, *, is_admin: bool = False) -> Actor:
     """The actor for a person loaded with their roles (`find_actor`, `people_with_roles`)."""
-    return Actor(person=person, memberships=person.memberships, supervised=person.supervised_cells, is_admin=is_admin)
+    return Actor(
+        person=person,
+        memberships=person.memberships,
+        supervised=person.supervised_cells,
+        is_admin=is_admin,
+        admin_of=tuple(r.committee_id for r in person.node_roles if r.role is NodeRole.ADMIN),
+        follows=tuple(r.committee_id for r in person.node_roles if r.role is NodeRole.SUPERVISOR),
+    )
 
 
 async def cell_members(session: AsyncSession, cell_id: int) -> Sequence[Membership]:

@@ -1,4 +1,5 @@
-"""Importing a roster: rows become committees, cells, people, memberships and supervisions.
+"""Importing a roster: rows become organisations (a tree), cells, people, memberships, and
+supervisors and admins of cells or of whole organisations.
 
 Re-importing the same file changes nothing; an edited file updates what changed. The whole file
 is checked (within itself and against the database) before anything is written, and written in
@@ -15,10 +16,20 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.metrics import ROSTER_IMPORTS
-from models import MemberRole, MemberStatus, Platform
+from models import MemberRole, MemberStatus, NodeRole, Platform
 from services import roster_store
-from services.roster_file import Problem, RosterError, RosterRow
-from services.roster_plan import CellRef, PersonGroup, Snapshot, committee_keys, group_people, match_person, row_cell
+from services.roster_file import MAX_CHAIN, Problem, RosterError, RosterRow
+from services.roster_plan import (
+    SEP,
+    CellRef,
+    PersonGroup,
+    Snapshot,
+    committee_keys,
+    group_people,
+    match_person,
+    prefixes,
+    row_cell,
+)
 
 
 @dataclass
@@ -34,12 +45,13 @@ class ImportReport:
     cells: Tally = field(default_factory=Tally)
     members: Tally = field(default_factory=Tally)
     supervisors: Tally = field(default_factory=Tally)
+    admins: Tally = field(default_factory=Tally)
 
     def counts(self) -> dict[str, int]:
         """Catalog arguments for roster-report (committees_added, members_unchanged, …)."""
         return {
             f"{label}_{kind}": getattr(getattr(self, label), kind)
-            for label in ("committees", "cells", "members", "supervisors")
+            for label in ("committees", "cells", "members", "supervisors", "admins")
             for kind in ("added", "updated", "unchanged")
         }
 
@@ -48,7 +60,7 @@ class ImportReport:
 class Plan:
     """Every write an import makes. A person is an id, or a negative number for someone new."""
 
-    committees: dict[str, str] = field(default_factory=dict)  # new: name key -> name
+    committees: dict[str, str] = field(default_factory=dict)  # new: path -> name, parents first
     cells: dict[CellRef, str] = field(default_factory=dict)  # new: ref -> name
     people: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # new: -n -> (name, phone)
     person_updates: dict[int, tuple[str, str | None]] = field(default_factory=dict)
@@ -57,6 +69,7 @@ class Plan:
     memberships: list[tuple[int, CellRef, MemberRole, MemberStatus]] = field(default_factory=list)
     membership_updates: list[tuple[int, int, MemberRole, MemberStatus]] = field(default_factory=list)
     supervisions: list[tuple[int, CellRef]] = field(default_factory=list)
+    node_roles: list[tuple[int, str, NodeRole]] = field(default_factory=list)  # (person, path, role)
     readmissions: list[tuple[int, int, MemberRole, MemberStatus, int]] = field(default_factory=list)  # …, line
     report: ImportReport = field(default_factory=ImportReport)
 
@@ -76,19 +89,24 @@ class _Planner:
 
     def _places(self, rows: list[RosterRow], names: dict[str, str]) -> None:
         report = self.plan.report
-        for key in {self.refs[r.line][0] for r in rows}:
+        paths = {above for r in rows for above in prefixes(self.refs[r.line][0])}
+        for key in sorted(paths, key=lambda path: path.count(SEP)):
             if key in self.snap.committees:
                 report.committees.unchanged += 1
             else:
                 self.plan.committees[key] = names[key]
                 report.committees.added += 1
+        if any(path.count(SEP) >= MAX_CHAIN for path in paths):
+            raise RosterError([Problem("roster-chain-too-deep", {"line": rows[0].line, "max": MAX_CHAIN})])
         for row in rows:
+            if row.is_node_role:
+                continue
             ref = self.refs[row.line]
             if ref in self.snap.cells or ref in self.plan.cells:
                 continue
             self.plan.cells[ref] = row.cell
         report.cells.added = len(self.plan.cells)
-        report.cells.unchanged = len({self.refs[r.line] for r in rows}) - report.cells.added
+        report.cells.unchanged = len({self.refs[r.line] for r in rows if not r.is_node_role}) - report.cells.added
 
     def run(self, rows: list[RosterRow]) -> Plan:
         groups, problems = group_people(rows, {line: ref[0] for line, ref in self.refs.items()})
@@ -141,6 +159,9 @@ class _Planner:
 
     def _place(self, person: int, row: RosterRow, person_changed: bool) -> None:
         ref = self.refs[row.line]
+        if row.is_node_role:
+            self._node_role(person, ref[0], NodeRole(row.role))
+            return
         cell = self.snap.cells.get(ref)
         report = self.plan.report
         key = (person, cell) if cell is not None else None
@@ -172,6 +193,15 @@ class _Planner:
             report.members.updated += 1
         else:
             report.members.unchanged += 1
+
+    def _node_role(self, person: int, path: str, role: NodeRole) -> None:
+        tally = self.plan.report.admins if role is NodeRole.ADMIN else self.plan.report.supervisors
+        node = self.snap.committees.get(path)
+        if node is not None and (person, node[0], role.value) in self.snap.node_roles:
+            tally.unchanged += 1
+        else:
+            self.plan.node_roles.append((person, path, role))
+            tally.added += 1
 
     def _readmit(self, person: int, row: RosterRow, role: MemberRole, key: tuple[int, int]) -> None:
         """A file never silently brings back someone whose membership ended: the row must say so."""

@@ -19,11 +19,16 @@ from typing import IO
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from models import MemberRole, MemberStatus
+from models import MemberRole, MemberStatus, NodeRole
 from services.parsing import is_number
-from services.text import clean_name, fold
+from services.text import clean_name, fold, name_key
 
-SUPERVISOR = "theo_doi"
+SUPERVISOR = NodeRole.SUPERVISOR.value
+ADMIN = NodeRole.ADMIN.value
+# "Thành ủy Hà Nội / Đảng ủy phường Hoàn Kiếm": a slash with spaces around it, so that a name such
+# as "Chi bộ Khu phố 3/2" stays whole.
+CHAIN_SEPARATOR = re.compile(r"\s+/\s+")
+MAX_CHAIN = 6  # organisations above a cell; the real tree has four at most
 MAX_ROWS = 50_000
 MAX_COLUMNS = 40
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -36,6 +41,7 @@ MAX_BLANK_LINES = 10_000
 
 _COLUMNS = {
     "dang_bo": "committee",
+    "cap_tren": "chain",
     "chi_bo": "cell",
     "ho_ten": "name",
     "ho_va_ten": "name",
@@ -53,7 +59,11 @@ _COLUMNS = {
     "tiep_nhan_lai": "readmit",
 }
 _IGNORED_COLUMNS = {"stt", "ghi_chu"}
-_ROLES = {r.value: r.value for r in MemberRole} | {SUPERVISOR: SUPERVISOR, "cap_uy_vien_theo_doi": SUPERVISOR}
+_ROLES = {r.value: r.value for r in MemberRole} | {
+    SUPERVISOR: SUPERVISOR,
+    "cap_uy_vien_theo_doi": SUPERVISOR,
+    ADMIN: ADMIN,
+}
 _STATUSES = {s.value: s for s in MemberStatus} | {
     "sinh_hoat_tam_thoi": MemberStatus.TEMPORARY,
     "dang_vien_chinh_thuc": MemberStatus.FULL,
@@ -80,8 +90,12 @@ class RosterError(Exception):
 
 @dataclass(frozen=True)
 class RosterRow:
+    """One line of the file. `committees` are the organisations above the cell, top first (empty:
+    not given). A row without a cell gives its person a role over the last of them (admin or
+    supervisor of that whole subtree)."""
+
     line: int
-    committee: str | None
+    committees: tuple[str, ...]
     cell: str
     name: str
     role: str  # a MemberRole value, or SUPERVISOR
@@ -96,6 +110,11 @@ class RosterRow:
     @property
     def is_supervisor(self) -> bool:
         return self.role == SUPERVISOR
+
+    @property
+    def is_node_role(self) -> bool:
+        """An admin or supervisor of an organisation, not of one cell."""
+        return not self.cell
 
 
 def _key(header: str) -> str:
@@ -281,29 +300,53 @@ def _ids(line: int, values: dict[str, str], problems: list[Problem]) -> tuple[st
     return telegram_id, zalo_id, phone
 
 
+def _chain(line: int, values: dict[str, str], problems: list[Problem]) -> tuple[str, ...]:
+    """cap_tren split into names, then dang_bo unless it repeats the last of them."""
+    text = clean_name(values.get("chain", ""))
+    chain = [clean_name(part) for part in CHAIN_SEPARATOR.split(text)] if text else []
+    committee = clean_name(values.get("committee", ""))
+    if committee and not (chain and name_key(chain[-1]) == name_key(committee)):
+        chain.append(committee)
+    if any(not part or part.startswith("/") or part.endswith("/") for part in chain):
+        problems.append(Problem("roster-bad-chain", {"line": line, "value": text}))
+    if len(chain) > MAX_CHAIN:
+        problems.append(Problem("roster-chain-too-deep", {"line": line, "max": MAX_CHAIN}))
+    for part in chain:
+        if len(part) > 200:
+            problems.append(Problem("roster-too-long", {"line": line, "column": "cap_tren"}))
+    return tuple(chain)
+
+
 def _parse_row(line: int, values: dict[str, str]) -> tuple[RosterRow | None, list[Problem]]:
     problems: list[Problem] = []
     name = clean_name(values.get("name", ""))
     cell = clean_name(values.get("cell", ""))
-    committee = clean_name(values.get("committee", "")) or None
+    chain = _chain(line, values, problems)
     old_name = clean_name(values.get("old_name", "")) or None
-    if not name:
-        problems.append(Problem("roster-name-empty", {"line": line}))
-    if not cell:
-        problems.append(Problem("roster-cell-empty", {"line": line}))
-    for label, text in (("ho_ten", name), ("chi_bo", cell), ("dang_bo", committee or ""), ("ten_cu", old_name or "")):
-        if len(text) > 200:
-            problems.append(Problem("roster-too-long", {"line": line, "column": label}))
     role = _ROLES.get(_key(values.get("role", "")) or MemberRole.MEMBER.value)
     if role is None:
         problems.append(Problem("roster-bad-role", {"line": line, "value": values["role"]}))
+    if not name:
+        problems.append(Problem("roster-name-empty", {"line": line}))
+    if role == ADMIN and cell:
+        problems.append(Problem("roster-admin-with-cell", {"line": line}))
+    elif not cell and role not in (ADMIN, SUPERVISOR):
+        problems.append(Problem("roster-cell-empty", {"line": line}))
+    elif not cell and not chain:
+        problems.append(Problem("roster-node-role-no-chain", {"line": line}))
+    for label, text in (("ho_ten", name), ("chi_bo", cell), ("ten_cu", old_name or "")):
+        if len(text) > 200:
+            problems.append(Problem("roster-too-long", {"line": line, "column": label}))
     status = _STATUSES.get(_key(values.get("status", "")) or MemberStatus.FULL.value)
     if status is None:
         problems.append(Problem("roster-bad-status", {"line": line, "value": values["status"]}))
     telegram_id, zalo_id, phone = _ids(line, values, problems)
+    if not cell and not (telegram_id or zalo_id or phone):
+        # Without a cell, a name alone cannot tell which of two namesakes is meant.
+        problems.append(Problem("roster-node-role-no-id", {"line": line, "name": name}))
     adds_cell = _flag(line, "them_chi_bo", values.get("adds_cell", ""), problems)
     readmit = _flag(line, "tiep_nhan_lai", values.get("readmit", ""), problems)
     if problems or role is None or status is None:
         return None, problems
     ids = (telegram_id, zalo_id, phone)
-    return RosterRow(line, committee, cell, name, role, status, *ids, old_name, adds_cell, readmit), []
+    return RosterRow(line, chain, cell, name, role, status, *ids, old_name, adds_cell, readmit), []

@@ -19,17 +19,31 @@ from services.text import name_key as _name_key
 
 # Rows repeat their cell and committee, and each name is compared several times.
 name_key = lru_cache(maxsize=1 << 16)(_name_key)
-CellRef = tuple[str, str]  # (committee name key, cell name key): a cell that may not exist yet
+# A node of the tree is known by its path: the name keys from the top down, joined by SEP (a
+# control character, which no cleaned name holds). A top-level node's path is its name key.
+SEP = "\x1f"
+CellRef = tuple[str, str]  # (path of the node above, cell name key; "" for a role over the node itself)
+
+
+def path_key(chain: tuple[str, ...]) -> str:
+    return SEP.join(name_key(part) for part in chain)
+
+
+def prefixes(path: str) -> list[str]:
+    """A path and the paths of every node above it, top first."""
+    parts = path.split(SEP)
+    return [SEP.join(parts[: i + 1]) for i in range(len(parts))]
 
 
 @dataclass
 class Snapshot:
     """What the database holds, as plain values keyed the ways rows are matched."""
 
-    committees: dict[str, tuple[int, str]] = field(default_factory=dict)  # name key -> (id, name)
+    committees: dict[str, tuple[int, str]] = field(default_factory=dict)  # path -> (id, name)
     cells: dict[CellRef, int] = field(default_factory=dict)
     cell_names: dict[int, str] = field(default_factory=dict)
-    cell_committees: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cell key
+    cell_committees: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # cell key -> paths
+    node_roles: set[tuple[int, int, str]] = field(default_factory=set)  # (person, committee id, NodeRole value)
     people: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # id -> (name, phone)
     by_account: dict[tuple[Platform, str], int] = field(default_factory=dict)
     account_of: dict[tuple[int, Platform], str] = field(default_factory=dict)
@@ -225,7 +239,9 @@ def _check_identity(
             problems.append(Problem("roster-old-name-differs", {"line": line, "old": group.old_name, "stored": stored}))
     current = snap.member_cells.get(person, set())
     joins = [
-        r for r in group.rows if not (r.is_supervisor or r.readmit) and snap.cells.get(refs[r.line]) not in current
+        r
+        for r in group.rows
+        if not (r.is_supervisor or r.is_node_role or r.readmit) and snap.cells.get(refs[r.line]) not in current
     ]
     if current and joins and not group.adds_cell:
         args: dict[str, str | int] = {
@@ -239,24 +255,65 @@ def _check_identity(
     return problems
 
 
+def _suffixes(snap: Snapshot) -> defaultdict[str, set[str]]:
+    """Every stored path under each of its endings: "phường X" finds "Thành ủy / phường X"."""
+    found: defaultdict[str, set[str]] = defaultdict(set)
+    for path in snap.committees:
+        parts = path.split(SEP)
+        for i in range(len(parts)):
+            found[SEP.join(parts[i:])].add(path)
+    return found
+
+
+def _resolve(row: RosterRow, snap: Snapshot, suffixes: dict[str, set[str]]) -> tuple[str, Problem | None]:
+    """A row's chain as a full path. The chain may leave out the levels above that the database
+    already knows ("Đảng bộ phường X" when it sits under a city): its longest start that names
+    exactly one stored node is that node, and the rest hangs below it."""
+    chain = row.committees
+    for end in range(len(chain), 0, -1):
+        known = path_key(chain[:end])
+        matches = {known} if known in snap.committees else suffixes.get(known, set())
+        if len(matches) > 1:
+            where = "; ".join(sorted(" / ".join(_display(p, snap)) for p in matches))
+            return "", Problem("roster-committee-ambiguous", {"line": row.line, "name": chain[end - 1], "where": where})
+        if matches:
+            return SEP.join([matches.pop(), *(name_key(part) for part in chain[end:])]), None
+    return path_key(chain), None
+
+
+def _display(path: str, snap: Snapshot) -> list[str]:
+    return [snap.committees[p][1] for p in prefixes(path)]
+
+
 def committee_keys(rows: list[RosterRow], snap: Snapshot) -> tuple[dict[int, str], dict[str, str], list[Problem]]:
-    """Each row's committee (name key), filling a blank dang_bo from the same cell's other rows, the
-    database, or the only committee; and the display name of every committee the file names."""
-    names: dict[str, str] = {key: name for key, (_, name) in snap.committees.items()}
-    for row in rows:
-        if row.committee:
-            names.setdefault(name_key(row.committee), row.committee)
-    named = {name_key(r.cell): name_key(r.committee) for r in rows if r.committee}
-    keys: dict[int, str] = {}
+    """Each row's node (its path), filling a blank cap_tren/dang_bo from the same cell's other rows,
+    the database, or the only node that holds cells; and the display name of every node the file
+    or the database names, by path."""
+    names: dict[str, str] = {path: name for path, (_, name) in snap.committees.items()}
+    suffixes = _suffixes(snap)
     problems: list[Problem] = []
+    given: dict[int, str] = {}
+    for row in rows:
+        if not row.committees:
+            continue
+        path, problem = _resolve(row, snap, suffixes)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        given[row.line] = path
+        for full, part in zip(reversed(prefixes(path)), reversed(row.committees), strict=False):
+            names.setdefault(full, part)
+    named = {name_key(r.cell): given[r.line] for r in rows if r.line in given and r.cell}
+    holders = {path for path, _ in snap.cells} | set(named.values())
+    keys: dict[int, str] = {}
     for row in rows:
         cell = name_key(row.cell)
-        choice = name_key(row.committee) if row.committee else named.get(cell)
-        if choice is None and len(snap.cell_committees.get(cell, ())) == 1:
+        choice = given.get(row.line) if row.committees else named.get(cell)
+        if choice is None and not row.committees and len(snap.cell_committees.get(cell, ())) == 1:
             choice = next(iter(snap.cell_committees[cell]))
-        if choice is None and len(names) == 1:
-            choice = next(iter(names))
-        if choice is None:
+        if choice is None and not row.committees and len(holders) == 1:
+            choice = next(iter(holders))
+        if choice is None and not row.committees:
             problems.append(Problem("roster-no-committee", {"line": row.line}))
         keys[row.line] = choice or ""
     return keys, names, problems

@@ -19,16 +19,17 @@ from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models import Account, Cell, Committee, MemberRole, Membership, Person, Supervision
+from models import Account, Cell, Committee, CommitteeRole, MemberRole, Membership, Person, Supervision
 from services import audit
 from services.roster_file import Problem, RosterError
-from services.roster_plan import Snapshot, name_key
+from services.roster_plan import SEP, Snapshot, name_key
+from services.tree import kind_of_name
 
 if TYPE_CHECKING:
     from services.roster import Plan
 
-COMMITTEES, CELLS, PERSONS, ACCOUNTS, MEMBERSHIPS, SUPERVISIONS = (
-    cast(Table, model.__table__) for model in (Committee, Cell, Person, Account, Membership, Supervision)
+COMMITTEES, CELLS, PERSONS, ACCOUNTS, MEMBERSHIPS, SUPERVISIONS, ROLES = (
+    cast(Table, model.__table__) for model in (Committee, Cell, Person, Account, Membership, Supervision, CommitteeRole)
 )
 # pg_advisory_xact_lock key for imports ("chib" in ASCII): any constant all importers share.
 IMPORT_LOCK_KEY = 0x63686962
@@ -53,7 +54,7 @@ async def _begin_immediate(session: AsyncSession) -> None:
 
 
 _STORED = (
-    select(Committee.id, Committee.name).order_by(Committee.id),
+    select(Committee.id, Committee.parent_id, Committee.name).order_by(Committee.id),
     select(Cell.id, Cell.committee_id, Cell.name).order_by(Cell.id),
     select(Person.id, Person.full_name, Person.phone).order_by(Person.id),
     select(Account.person_id, Account.platform, Account.external_id).order_by(Account.id),
@@ -66,6 +67,7 @@ _STORED = (
         Membership.end_reason,
     ).order_by(Membership.id),
     select(Supervision.person_id, Supervision.cell_id).order_by(Supervision.id),
+    select(CommitteeRole.person_id, CommitteeRole.committee_id, CommitteeRole.role).order_by(CommitteeRole.id),
 )
 Stored = list[list[tuple[Any, ...]]]
 
@@ -78,12 +80,11 @@ async def load_stored(session: AsyncSession) -> Stored:
 
 def snapshot(stored: Stored) -> Snapshot:
     """The stored rows keyed the ways file rows are matched."""
-    committees, cells, people, accounts, memberships, supervisions = stored
+    committees, cells, people, accounts, memberships, supervisions, roles = stored
     snap = Snapshot()
-    committee_keys: dict[int, str] = {}
-    for committee_id, name in committees:
-        committee_keys[committee_id] = name_key(name)
-        snap.committees[name_key(name)] = (committee_id, name)
+    committee_keys = paths_of([(committee_id, parent_id, name) for committee_id, parent_id, name in committees])
+    for committee_id, _, name in committees:
+        snap.committees[committee_keys[committee_id]] = (committee_id, name)
     for cell_id, committee_id, name in cells:
         snap.cells[(committee_keys[committee_id], name_key(name))] = cell_id
         snap.cell_names[cell_id] = name
@@ -109,7 +110,26 @@ def snapshot(stored: Stored) -> Snapshot:
     for person_id, cell_id in supervisions:
         snap.supervisions.add((person_id, cell_id))
         snap.by_name[(cell_id, keys[person_id])].add(person_id)
+    for person_id, committee_id, role in roles:
+        snap.node_roles.add((person_id, committee_id, role.value))
     return snap
+
+
+def paths_of(nodes: list[tuple[int, int | None, str]]) -> dict[int, str]:
+    """Each node's path (roster_plan.SEP-joined name keys from the top), from (id, parent, name) rows."""
+    parent_of = {node: parent for node, parent, _ in nodes}
+    key_of = {node: name_key(name) for node, _, name in nodes}
+    paths: dict[int, str] = {}
+
+    def path(node: int) -> str:
+        if node not in paths:
+            parent = parent_of[node]
+            paths[node] = key_of[node] if parent is None else f"{path(parent)}{SEP}{key_of[node]}"
+        return paths[node]
+
+    for node in parent_of:
+        path(node)
+    return paths
 
 
 async def load_snapshot(session: AsyncSession) -> Snapshot:
@@ -140,11 +160,7 @@ async def _add_people(session: AsyncSession, people: list[dict[str, Any]]) -> li
 
 async def write(session: AsyncSession, plan: Plan, now: datetime) -> None:
     """Apply a plan with bulk statements, in the caller's transaction; `now` dates readmissions' audit."""
-    await _many(session, insert(COMMITTEES), [{"name": name} for name in plan.committees.values()])
-    committees = {
-        name_key(name): committee_id
-        for committee_id, name in await session.execute(select(Committee.id, Committee.name))
-    }
+    committees = await _write_committees(session, plan.committees)
     await _many(
         session,
         insert(CELLS),
@@ -207,6 +223,30 @@ async def write(session: AsyncSession, plan: Plan, now: datetime) -> None:
         insert(SUPERVISIONS),
         [{"person_id": pid(p), "cell_id": cells[ref]} for p, ref in plan.supervisions],
     )
+    await _many(
+        session,
+        insert(ROLES),
+        [{"person_id": pid(p), "committee_id": committees[path], "role": role} for p, path, role in plan.node_roles],
+    )
+
+
+async def _write_committees(session: AsyncSession, new: dict[str, str]) -> dict[str, int]:
+    """Add new nodes a level at a time (a parent before its children); every node's id by path."""
+    stored = select(Committee.id, Committee.parent_id, Committee.name)
+    committees = {path: node for node, path in paths_of(list(await session.execute(stored))).items()}
+    for depth in sorted({path.count(SEP) for path in new}):
+        level = [(path, name) for path, name in new.items() if path.count(SEP) == depth]
+        rows = [
+            {
+                "parent_id": committees[path.rsplit(SEP, 1)[0]] if depth else None,
+                "name": name,
+                "kind": kind_of_name(name),
+            }
+            for path, name in level
+        ]
+        await _many(session, insert(COMMITTEES), rows)
+        committees = {path: node for node, path in paths_of(list(await session.execute(stored))).items()}
+    return committees
 
 
 async def planned_and_written(

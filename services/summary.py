@@ -29,9 +29,11 @@ from models import (
     Person,
     Platform,
     PostedMessage,
+    Vote,
 )
 from services.errors import DomainError
 from services.meetings import latest_begun, meetings_on
+from services.votes import results as vote_results
 from services.warnings import Warnings, cell_ids, excused_streak_flags, removal_flags, unreachable_flags
 
 # Hướng dẫn 12-HD/BTCTW (2018): a good regular meeting has attendance above 85 %.
@@ -125,6 +127,7 @@ class MeetingReport:
     opinions: Sequence[Named]  # name = author, reason = the opinion's text
     score: MeetingScore | None
     warnings: Warnings = field(default_factory=Warnings)
+    votes: Sequence[Vote] = ()  # closed resolution votes, in order
 
 
 def percent_text(tr: Translator, value: float | None) -> str:
@@ -142,6 +145,11 @@ def local_day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def month_bounds(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime(year, month, 1, tzinfo=zone), datetime(*following, 1, tzinfo=zone)
 
 
 async def report_meeting(
@@ -248,6 +256,7 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
         opinions=[Named(name, text) for name, text in opinions],
         score=score,
         warnings=warnings,
+        votes=await vote_results(session, meeting_id),
     )
 
 

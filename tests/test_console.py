@@ -38,6 +38,8 @@ def next_meeting(answer: str) -> str:
         Địa điểm: Nhà văn hóa
         Nội dung: Công tác tháng 12
         Trả lời của đồng chí: {answer}
+
+        📅 Đưa lịch họp vào điện thoại: gõ /lichhop tep
     """
 
 
@@ -62,10 +64,11 @@ async def test_member_dialog(app: AppContext) -> None:
                 """
                 Các lệnh của đồng chí
                 /trogiup (/help) — danh sách lệnh
-                /lichhop (/next) — cuộc họp sắp tới và câu trả lời của đồng chí
+                /lichhop (/next) — cuộc họp sắp tới và câu trả lời của đồng chí; /lichhop tep: lịch họp cho điện thoại
                 /cuatoi (/me) — tình hình dự họp của đồng chí trong năm
                 /vang (/absent) — xin vắng cuộc họp tới, kèm lý do: /vang [ngày/tháng] <lý do> (ghi ngày khi sinh hoạt ở hai chi bộ)
                 /diemdanh (/checkin) — điểm danh bằng mã đọc tại cuộc họp: /diemdanh <mã>
+                /tamvang (/away) — báo tạm vắng dài ngày: /tamvang dd/mm-dd/mm <lý do>; /tamvang để xem; /tamvang huy <số> để hủy (bí thư ghi cho đảng viên: /tamvang <tên|số> dd/mm-dd/mm <lý do>)
                 /ykien (/opinion) — gửi ý kiến: /ykien <nội dung>; /ykien để xem; /ykien xoa <số> để rút
                 /dulieucuatoi (/mydata) — nhận toàn bộ dữ liệu bot lưu về đồng chí
                 """,  # noqa: E501 (reply lines)
@@ -147,7 +150,7 @@ async def test_a_member_answers_excuses_herself_then_checks_in(
 
 async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     world = await build_world(app)
-    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/diemdanh", "/ykien", "/dulieucuatoi"}
+    member_commands = {"/trogiup", "/lichhop", "/cuatoi", "/vang", "/tamvang", "/diemdanh", "/ykien", "/dulieucuatoi"}
 
     async def listed(name: str) -> set[str]:
         answer = await ConsoleDialog(app, world.people[name]).say("/help")
@@ -156,7 +159,15 @@ async def test_help_lists_only_the_commands_of_my_role(app: AppContext) -> None:
     assert await listed("Lê Văn Cường") == member_commands
     secretary = await listed("Nguyễn Văn An")
     assert member_commands < secretary
-    assert {"/datlich", "/modiemdanh", "/diemdanhho", "/moi", "/ketthuc"} <= secretary
+    assert {
+        "/datlich",
+        "/modiemdanh",
+        "/diemdanhho",
+        "/moi",
+        "/ketthuc",
+        "/bieuquyet",
+        "/ketthucbieuquyet",
+    } <= secretary
     assert "/lichhop" not in await listed("Võ Thị Giang")  # a supervisor is not a member
 
 

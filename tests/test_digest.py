@@ -41,7 +41,7 @@ from models import (
 )
 from scheduler.digest import JOB, WeeklyDigest, add_digest_job, next_firing, write_weekly_digest
 from scheduler.dispatch import OutboxDispatcher
-from services import digest
+from services import digest, tree
 from services.charts import MAX_LINES, pick_series, short_label
 from services.meetings import schedule_meeting
 from services.outbox import claim_period
@@ -226,7 +226,7 @@ async def test_the_number_of_queries_does_not_grow_with_the_cells(app: AppContex
         committee = await session.scalar(select(Committee.id))
         assert committee is not None
         with count_statements(engine) as counted:
-            await digest.build_digest(session, digest.committee_cells(committee), now, zone)
+            await digest.build_digest(session, tree.cells_under([committee]), now, zone)
         counts.append(len(counted))
     assert counts[0] == counts[1] == counts[2]
     assert counts[0] <= 12
@@ -392,7 +392,7 @@ async def test_digest_messages_fit_telegram(app: AppContext) -> None:
     async with app.sessions() as session:
         assert committee_id is not None
         built = await digest.build_digest(
-            session, digest.committee_cells(committee_id), app.clock.now(), app.config.schedule.zone
+            session, tree.cells_under([committee_id]), app.clock.now(), app.config.schedule.zone
         )
     messages: list[Outgoing] = digest_messages(
         app.tr, built, app.config.schedule.zone, "x", app.clock.now(), None, 4096

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.context import AppContext
-from services.digest import find_committee
+from services.authority import find_node
 from services.errors import DomainError
 from services.export import find_cell
 from services.names import find_by_name, same_name, suggest
@@ -52,7 +52,7 @@ async def test_services_find_cells_and_committees_by_the_same_rule(app: AppConte
     await import_roster(app.sessions, parse_rows(rows))
     async with app.sessions() as session:
         assert (await find_cell(session, "chi bộ khu phố TÁM")).name == "Chi bộ Khu phố Tám"
-        assert (await find_committee(session, "Đảng bộ Phường Tần")).name == "Đảng bộ Phường Tần"
+        assert (await find_node(session, None, "Đảng bộ Phường Tần", root=True)).name == "Đảng bộ Phường Tần"
         with pytest.raises(DomainError) as ambiguous:
             await find_cell(session, "khu pho tam")
         assert ambiguous.value.key == "reports-cell-ambiguous"

@@ -7,6 +7,7 @@ roster-report =
       cells: { $cells_added } added, { $cells_unchanged } unchanged
       members: { $members_added } added, { $members_updated } updated, { $members_unchanged } unchanged
       supervisors: { $supervisors_added } added, { $supervisors_unchanged } unchanged
+      admins: { $admins_added } added, { $admins_unchanged } unchanged
 roster-bad-suffix = { $name }: only .csv and .xlsx files can be imported.
 roster-unreadable = { $name }: cannot read the file ({ $reason }).
 roster-too-big = The file is too big: at most { $max_mb } MB.
@@ -25,7 +26,7 @@ roster-missing-column = Line 1: missing column { $column }.
 roster-name-empty = Line { $line }: ho_ten (full name) is empty.
 roster-cell-empty = Line { $line }: chi_bo (cell) is empty.
 roster-too-long = Line { $line }: { $column } is longer than 200 characters.
-roster-bad-role = Line { $line }: vai_tro “{ $value }” is not one of bi_thu, pho_bi_thu, chi_uy_vien, dang_vien, theo_doi.
+roster-bad-role = Line { $line }: vai_tro “{ $value }” is not one of bi_thu, pho_bi_thu, chi_uy_vien, dang_vien, theo_doi, quan_tri.
 roster-bad-status = Line { $line }: trang_thai “{ $value }” is not one of chinh_thuc, du_bi, tam_thoi, mien_sinh_hoat.
 roster-bad-telegram = Line { $line }: telegram_id “{ $value }” must be a positive whole number.
 roster-bad-zalo = Line { $line }: zalo_id “{ $value }” must be letters and digits, at most 64.
@@ -48,3 +49,9 @@ roster-membership-ended = Line { $line }: { $name }'s membership of { $cell } en
 roster-member-and-follower = Line { $line }: { $name } cannot both be a member of { $cell } and follow it.
 roster-busy = The database is busy (another import, or the bot writing); nothing was changed, try again in a few minutes.
 roster-conflict = The data changed during the import; nothing was changed, import again.
+roster-bad-chain = Line { $line }: cap_tren “{ $value }” has an empty name; list the levels from the top, separated by “ / ”, e.g. Thành ủy Hà Nội / Đảng ủy phường Hoàn Kiếm.
+roster-chain-too-deep = Line { $line }: cap_tren has more than { $max } levels.
+roster-admin-with-cell = Line { $line }: vai_tro quan_tri administers an organisation, so leave chi_bo empty (the organisation is the last level of cap_tren); whoever runs a cell is bi_thu or pho_bi_thu.
+roster-node-role-no-chain = Line { $line }: chi_bo is empty but there is no cap_tren or dang_bo; name the organisation this person administers or follows.
+roster-node-role-no-id = Line { $line }: { $name } administers or follows an organisation, so needs a telegram_id, zalo_id or dien_thoai to be told apart.
+roster-committee-ambiguous = Line { $line }: several organisations are called “{ $name }” ({ $where }); give every level above in cap_tren.

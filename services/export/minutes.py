@@ -16,10 +16,10 @@ from markupsafe import Markup
 from core.config import ScoringConfig
 from core.i18n import Translator
 from models import MemberStatus
-from services.export.workbook import plain
+from services import vote_result
 from services.scoring import describe_score
 from services.summary import MeetingReport, percent_text
-from services.text import fold
+from services.text import fold, plain_text
 
 
 def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, zone: ZoneInfo) -> bytes:
@@ -30,7 +30,7 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
 
     def para(text: Markup, *, bold: bool = False, center: bool = False, style: str | None = None) -> None:
         paragraph = document.add_paragraph(style=style)
-        run = paragraph.add_run(plain(text))
+        run = paragraph.add_run(plain_text(text))
         run.bold = bold
         if center:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -45,7 +45,7 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     para(tr.t("reports-docx-chair"))
     para(tr.t("reports-docx-secretary"))
 
-    document.add_heading(plain(tr.t("reports-docx-attendance-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-attendance-heading")), level=2)
     full, probationary = MemberStatus.FULL, MemberStatus.PROBATIONARY
     temporary, exempt = MemberStatus.TEMPORARY, MemberStatus.EXEMPT
     para(
@@ -78,24 +78,27 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     for row in sorted(absent, key=lambda r: fold(r.name)):
         para(tr.t("reports-docx-name-line", name=row.name), style="List Bullet")
 
-    document.add_heading(plain(tr.t("reports-docx-agenda-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-agenda-heading")), level=2)
     para(tr.t("reports-docx-name-line", name=meeting.agenda or tr.t("no-agenda")))
-    document.add_heading(plain(tr.t("reports-docx-opinions-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-opinions-heading")), level=2)
     for opinion in report.opinions:
         para(
             tr.t("reports-docx-opinion-line", name=opinion.name, text=opinion.reason or ""),
             style="List Number",
         )
     para(tr.t("reports-docx-blank"))
-    document.add_heading(plain(tr.t("reports-docx-conclusion-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-conclusion-heading")), level=2)
+    for vote in report.votes:
+        for line in vote_result.describe(tr, vote):
+            para(line)
     para(tr.t("reports-docx-blank"))
     para(tr.t("reports-docx-blank"))
-    document.add_heading(plain(tr.t("reports-docx-score-heading")), level=2)
+    document.add_heading(plain_text(tr.t("reports-docx-score-heading")), level=2)
     for line in describe_score(tr, report.score, rubric):
         para(line)
     table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = plain(tr.t("reports-docx-sign-secretary"))
-    table.rows[0].cells[1].text = plain(tr.t("reports-docx-sign-chair"))
+    table.rows[0].cells[0].text = plain_text(tr.t("reports-docx-sign-secretary"))
+    table.rows[0].cells[1].text = plain_text(tr.t("reports-docx-sign-chair"))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -19,14 +19,13 @@ from services.export.workbook import (
     Value,
     append_row,
     new_sheet,
-    plain,
     set_widths,
     style_header,
     style_title,
     workbook_bytes,
 )
 from services.summary import fold_breakdown, year_bounds
-from services.text import fold
+from services.text import fold, plain_text
 
 
 def held_in(cell: Cell, year: int, zone: ZoneInfo) -> Select[Meeting]:
@@ -78,26 +77,26 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
         per_meeting[r.meeting_id][(r.member_status, r.outcome)] += 1
 
     book, sheet = new_sheet(tr.t("reports-xlsx-sheet", year=str(year)))
-    append_row(sheet, [plain(tr.t("reports-xlsx-title", cell=cell.name, year=str(year)))])
+    append_row(sheet, [plain_text(tr.t("reports-xlsx-title", cell=cell.name, year=str(year)))])
     style_title(sheet, "A1")
     append_row(sheet, [])
     header = [
-        plain(tr.t("reports-xlsx-number")),
-        plain(tr.t("reports-xlsx-name")),
-        plain(tr.t("reports-xlsx-status")),
+        plain_text(tr.t("reports-xlsx-number")),
+        plain_text(tr.t("reports-xlsx-name")),
+        plain_text(tr.t("reports-xlsx-status")),
         *[m.starts_at.astimezone(zone).strftime("%d/%m") for m in meetings],
-        plain(tr.t("reports-xlsx-present")),
-        plain(tr.t("reports-xlsx-excused")),
-        plain(tr.t("reports-xlsx-unexcused")),
-        plain(tr.t("reports-xlsx-rate")),
+        plain_text(tr.t("reports-xlsx-present")),
+        plain_text(tr.t("reports-xlsx-excused")),
+        plain_text(tr.t("reports-xlsx-unexcused")),
+        plain_text(tr.t("reports-xlsx-rate")),
     ]
     append_row(sheet, header)
     style_header(sheet, 3)
     marks = {
-        Outcome.PRESENT: plain(tr.t("reports-xlsx-mark-present")),
-        Outcome.UNEXCUSED: plain(tr.t("reports-xlsx-mark-unexcused")),
+        Outcome.PRESENT: plain_text(tr.t("reports-xlsx-mark-present")),
+        Outcome.UNEXCUSED: plain_text(tr.t("reports-xlsx-mark-unexcused")),
     }
-    exempt_mark = plain(tr.t("reports-xlsx-mark-exempt"))
+    exempt_mark = plain_text(tr.t("reports-xlsx-mark-exempt"))
     ordered = sorted(people.items(), key=lambda item: (fold(item[1][0]), item[0]))
     for number, (person_id, (name, status)) in enumerate(ordered, start=1):
         values: list[Value] = []
@@ -115,12 +114,12 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
                     counted += 1
                     present_counted += outcome is Outcome.PRESENT
             if outcome is Outcome.EXCUSED:
-                values.append(plain(tr.t("reports-xlsx-mark-excused", reason=reason or "")))
+                values.append(plain_text(tr.t("reports-xlsx-mark-excused", reason=reason or "")))
             elif outcome is None:
                 values.append(exempt_mark if snapshot is MemberStatus.EXEMPT else None)
             else:
                 values.append(marks[outcome])
-        status_label = plain(tr.t(f"status-{status.value}")) if status else ""
+        status_label = plain_text(tr.t(f"status-{status.value}")) if status else ""
         append_row(
             sheet,
             [
@@ -140,7 +139,7 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
         sheet,
         [
             None,
-            plain(tr.t("reports-xlsx-total-present")),
+            plain_text(tr.t("reports-xlsx-total-present")),
             None,
             *[f"{b.present}/{b.counted}" for b in breakdowns],
         ],
@@ -149,13 +148,13 @@ async def attendance_register(session: AsyncSession, tr: Translator, cell: Cell,
         sheet,
         [
             None,
-            plain(tr.t("reports-xlsx-total-rate")),
+            plain_text(tr.t("reports-xlsx-total-rate")),
             None,
             *[None if b.percent is None else round(b.percent, 1) for b in breakdowns],
         ],
     )
     append_row(sheet, [])
-    append_row(sheet, [None, plain(tr.t("reports-xlsx-legend"))])
+    append_row(sheet, [None, plain_text(tr.t("reports-xlsx-legend"))])
     set_widths(sheet, 1, [5, 28, 20, *[12] * (len(meetings) + 4)])
     sheet.freeze_panes = "D4"
     return workbook_bytes(book)

@@ -1,4 +1,4 @@
-"""What every exported file shares: catalog text made plain, spreadsheet rows that stay values, styling.
+"""What every exported file shares: its name in a file name; spreadsheet rows that stay values, styling.
 
 A value starting with a formula sign is a formula to a spreadsheet (or becomes one when the file is
 saved again as CSV): a member named "=HYPERLINK(…)" must stay a name.
@@ -16,17 +16,11 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from services.text import clean_text, fold
+from services.text import clean_text, fold, plain_text
 
 XLSX_SHEET_CHARS = 31
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Value = str | int | float | None
-
-
-def plain(text: Markup) -> str:
-    """Catalog text for a file, not a chat: tags dropped, entities decoded, and any control
-    character from data stored before text was cleaned removed (openpyxl and Word refuse them)."""
-    return clean_text(str(text.striptags()))
 
 
 def file_slug(name: str) -> str:
@@ -39,7 +33,7 @@ def new_sheet(title: Markup) -> tuple[Workbook, Worksheet]:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = plain(title)[:XLSX_SHEET_CHARS]
+    sheet.title = plain_text(title)[:XLSX_SHEET_CHARS]
     return book, sheet
 
 
