@@ -13,6 +13,7 @@ from handlers import (
     meetings,
     onboarding,
     opinions,
+    organisations,
     privacy,
     reminders,
     rollup,
@@ -54,6 +55,7 @@ ROUTER = _merge(
     votes.router,
     digest.router,
     rollup.router,
+    organisations.router,
     exports.router,
     privacy.router,
 )

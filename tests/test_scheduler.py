@@ -71,6 +71,7 @@ async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
         "close",
         "close-votes",
         "weekly-digest",
+        "monthly-rollup",
         "retention",
         "backup",
         "forget-old",
