@@ -1,4 +1,4 @@
-"""What every exported file shares: catalog text made plain, spreadsheet rows that stay values, styling.
+"""What every exported file shares: its name in a file name; spreadsheet rows that stay values, styling.
 
 A value starting with a formula sign is a formula to a spreadsheet (or becomes one when the file is
 saved again as CSV): a member named "=HYPERLINK(…)" must stay a name.
