@@ -126,3 +126,19 @@ class AbsentData(CallbackData, prefix="absent"):
     @property
     def subject(self) -> str:
         return "which:absent"
+
+
+@dataclass(frozen=True)
+class RosterUploadData(CallbackData, prefix="roster"):
+    """Apply or drop a roster file sent in chat (kept in the database as prompt `upload`)."""
+
+    upload: int
+    decision: Decision
+
+    @property
+    def affirms(self) -> bool:
+        return self.decision is Decision.OK
+
+    @property
+    def subject(self) -> str:
+        return f"roster:{self.upload}"

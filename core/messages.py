@@ -26,6 +26,15 @@ class Address:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a user sent. `data` is None when the channel did not fetch it (over `size` limits)."""
+
+    name: str
+    size: int
+    data: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One user action: a command, free text, or a button press (`button` holds its data)."""
 
@@ -42,6 +51,8 @@ class Incoming:
     prompt_id: int | None = None
     # The platform's id for a delivered update (webhook): handled at most once, across redeliveries.
     update_id: str | None = None
+    # A document sent with the message (its caption is `text`).
+    file: Attachment | None = None
 
     @property
     def chat(self) -> Address:

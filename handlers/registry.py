@@ -12,6 +12,7 @@ from handlers import (
     opinions,
     privacy,
     reminders,
+    rosters,
     scoring,
     summary,
 )
@@ -31,6 +32,8 @@ def _merge(*routers: Router) -> Router:
             merged.followup(name)(func)
         if router.stranger_text is not None:
             merged.on_stranger_text(router.stranger_text)
+        if router.file is not None:
+            merged.on_file(router.file.need)(router.file.func)
     return merged
 
 
@@ -46,4 +49,5 @@ ROUTER = _merge(
     digest.router,
     exports.router,
     privacy.router,
+    rosters.router,
 )

@@ -33,7 +33,7 @@ from services.parsing import is_number, looks_like_date, parse_date, parse_int
 from services.summary import local_day_bounds
 from services.text import clean_text, fold, name_key
 
-# Typed words for each reason, diacritics and spaces dropped ("chuyển đi" -> "chuyendi").
+# Typed words for each reason, diacritics, spaces and underscores dropped ("chuyển đi", "chuyen_di" -> "chuyendi").
 REASON_WORDS: dict[str, EndReason] = {
     "chuyendi": EndReason.MOVED,
     "chuyensinhhoat": EndReason.MOVED,
@@ -83,7 +83,7 @@ def pick_member(roster: Sequence[Membership], who: str) -> Membership:
 def _reason_at(words: list[str], start: int) -> tuple[EndReason, int] | None:
     """The reason that begins at `start` and how many words it takes."""
     for size in range(_LONGEST_REASON, 0, -1):
-        key = fold("".join(words[start : start + size]))
+        key = fold("".join(words[start : start + size])).replace("_", "")
         if start + size <= len(words) and key in REASON_WORDS:
             return REASON_WORDS[key], size
     return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Chat, Update, User
 from telegram.constants import ChatMemberStatus
 
-from core.messages import ChatKind, Incoming
+from core.messages import Attachment, ChatKind, Incoming
 from models import Platform
 
 _KINDS = {Chat.PRIVATE: ChatKind.PRIVATE, Chat.GROUP: ChatKind.GROUP, Chat.SUPERGROUP: ChatKind.GROUP}
@@ -37,10 +37,12 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
             message_id=str(message.message_id) if message is not None else None,
         )
     message = update.message
-    if message is None or message.text is None or message.from_user is None or message.from_user.is_bot:
+    if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     chat_kind = _KINDS.get(message.chat.type)
-    if chat_kind is None or not _for_us(message.text, bot_username):
+    document = message.document if chat_kind is ChatKind.PRIVATE else None
+    text = message.text if document is None else (message.caption or "")
+    if chat_kind is None or text is None or not _for_us(text, bot_username):
         return None
     return Incoming(
         platform=Platform.TELEGRAM,
@@ -48,7 +50,9 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
         user_name=_name(message.from_user),
         chat_id=str(message.chat.id),
         chat_kind=chat_kind,
-        text=message.text,
+        text=text,
+        # Fetched by the channel (getFile) before the dispatcher sees it; only files sent privately.
+        file=Attachment(document.file_name or "", document.file_size or 0) if document is not None else None,
     )
 
 

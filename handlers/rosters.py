@@ -1,0 +1,145 @@
+"""Rosters kept from chat: a roster file previewed and confirmed (the importer's own plan, all or
+nothing), and one member added, ended, moved or given another status by command."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from markupsafe import Markup
+
+from core.buttons import Decision, RosterUploadData
+from core.messages import Address, Button, Outgoing, Response
+from handlers.context import Ctx
+from handlers.router import Need, Router
+from services import invites, roster_upload
+from services.roster_file import Problem, RosterError, RosterRow, parse_rows, read_table
+from services.text import clean_name
+
+router = Router()
+MAX_PROBLEMS_SHOWN = 10
+FILE_NAME_CHARS = 100
+
+
+def _read(name: str, data: bytes) -> list[RosterRow]:
+    """The importer's reader, on a temporary copy named only by the file's suffix."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise RosterError([Problem("roster-bad-suffix", {"name": name})])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"roster{suffix}"
+        path.write_bytes(data)
+        return parse_rows(read_table(path))
+
+
+def refused(ctx: Ctx, error: RosterError) -> Response:
+    """Every reason, by line, as the command line import gives them (the first few)."""
+    lines = [ctx.t("roster-refused")]
+    lines += [ctx.t(p.key, **p.args) for p in error.problems[:MAX_PROBLEMS_SHOWN]]
+    if len(error.problems) > MAX_PROBLEMS_SHOWN:
+        lines.append(ctx.t("roster-more-problems", count=len(error.problems) - MAX_PROBLEMS_SHOWN))
+    return Response().say(Markup("\n").join(lines))
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(names[: roster_upload.SHOWN_NAMES])
+    return f"{shown}, …" if len(names) > roster_upload.SHOWN_NAMES else shown
+
+
+@router.on_file(Need.APPROVER)
+async def roster_file(ctx: Ctx) -> Response:
+    """A .csv/.xlsx sent privately: a dry run of the import and a confirm button; nothing written."""
+    file = ctx.incoming.file
+    assert file is not None  # the router sends only messages with a file here
+    name = clean_name(file.name)[:FILE_NAME_CHARS] or "?"
+    if file.data is None:
+        return ctx.reply("upload-not-fetched", file=name)
+    scope = await roster_upload.scope_of(ctx.session, ctx.actor, root=ctx.is_admin)
+    try:
+        rows = await asyncio.to_thread(_read, name, file.data)
+        plan, snap = await roster_upload.preview(ctx.session, rows, scope)
+    except RosterError as error:
+        return refused(ctx, error)
+    upload = await roster_upload.keep(ctx.session, ctx.incoming.platform, ctx.incoming.user_id, name, rows, ctx.now)
+    report = plan.report
+    added, changed = roster_upload.added_names(plan, snap), roster_upload.changed_names(plan, snap)
+    missing = roster_upload.missing_names(rows, snap)
+    text = ctx.t(
+        "upload-preview",
+        file=name,
+        added=report.members.added,
+        added_names=_names(added),
+        changed=len(changed),
+        changed_names=_names(changed),
+        unchanged=report.members.unchanged,
+        cells=report.cells.added,
+        committees=report.committees.added,
+        roles=report.admins.added + report.supervisors.added,
+        missing=len(missing),
+        missing_names=_names(missing),
+        minutes=int(roster_upload.UPLOAD_TTL.total_seconds() // 60),
+    )
+    buttons = (
+        (
+            Button(str(ctx.t("upload-confirm-button")), RosterUploadData(upload, Decision.OK)),
+            Button(str(ctx.t("upload-cancel-button")), RosterUploadData(upload, Decision.NO)),
+        ),
+    )
+    return Response().say(text, buttons)
+
+
+@router.button(RosterUploadData, Need.APPROVER)
+async def roster_decided(ctx: Ctx) -> Response:
+    """Apply the kept file (planned again against what is stored now) or drop it."""
+    data = ctx.data(RosterUploadData)
+    platform, account = ctx.incoming.platform, ctx.incoming.user_id
+    upload = await roster_upload.claim(ctx.session, data.upload, platform, account, ctx.now)
+    if data.decision is Decision.NO:
+        return Response(toast=str(ctx.t("upload-dropped-toast").striptags())).say(
+            ctx.t("upload-dropped", file=upload.file)
+        )
+    scope = await roster_upload.scope_of(ctx.session, ctx.actor, root=ctx.is_admin)
+    actor_id = ctx.actor.person.id if ctx.actor is not None else None
+    try:
+        plan, snap = await roster_upload.apply(ctx.session, upload, scope, actor_id=actor_id, now=ctx.now)
+    except RosterError as error:
+        # Nothing of the import stays; the file is spent (it would be refused the same way again).
+        await ctx.session.rollback()
+        await roster_upload.claim(ctx.session, data.upload, platform, account, ctx.now)
+        response = refused(ctx, error)
+        response.toast = str(ctx.t("upload-refused-toast").striptags())
+        return response
+    report = plan.report
+    args = {
+        "file": upload.file,
+        "added": report.members.added,
+        "changed": report.members.updated,
+        "cells": report.cells.added,
+        "committees": report.committees.added,
+        "roles": report.admins.added + report.supervisors.added,
+    }
+    response = Response(toast=str(ctx.t("upload-applied-toast").striptags())).say(ctx.t("upload-applied", **args))
+    cells = roster_upload.named_cells(upload.rows, snap)
+    response.messages += await tell_leaders(ctx, cells, "upload-told", who=_who(ctx), **args)
+    return response
+
+
+def _who(ctx: Ctx) -> str:
+    return ctx.actor.person.full_name if ctx.actor is not None else str(ctx.t("upload-root-admin"))
+
+
+async def tell_leaders(ctx: Ctx, cell_ids: Iterable[int], key: str, **args: object) -> list[Outgoing]:
+    """The secretary and deputies of each touched cell hear of a change made there by someone else."""
+    me = ctx.actor.person.id if ctx.actor is not None else None
+    told: list[Outgoing] = []
+    seen: set[tuple[str, str]] = set()
+    for cell_id in cell_ids:
+        for account in await invites.cell_leader_accounts(ctx.session, cell_id):
+            where = (account.platform.value, account.external_id)
+            if account.person_id == me or where in seen:
+                continue
+            seen.add(where)
+            told.append(Outgoing(ctx.t(key, **args), to=Address(account.platform, account.external_id)))
+    return told
