@@ -27,11 +27,12 @@ class Address:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file a user sent. `data` is None when the channel did not fetch it (over `size` limits)."""
+    """A file a user sent, fetched only when a handler asks (`fetch`: its bytes, or None when the
+    platform cannot serve it), so a file from someone not allowed to send one is never downloaded."""
 
     name: str
     size: int
-    data: bytes | None = field(default=None, repr=False)
+    fetch: Callable[[], Awaitable[bytes | None]] = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from core.messages import Address, Button, Outgoing, Response
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from services import invites, roster_upload
-from services.roster_file import Problem, RosterError, RosterRow, parse_rows, read_table
+from services.errors import DomainError
+from services.roster_file import MAX_FILE_BYTES, Problem, RosterError, RosterRow, parse_rows, read_table
 from services.text import clean_name
 
 router = Router()
@@ -54,11 +55,14 @@ async def roster_file(ctx: Ctx) -> Response:
     file = ctx.incoming.file
     assert file is not None  # the router sends only messages with a file here
     name = clean_name(file.name)[:FILE_NAME_CHARS] or "?"
-    if file.data is None:
+    if file.size > MAX_FILE_BYTES:
+        raise DomainError("roster-too-big", max_mb=MAX_FILE_BYTES // 2**20)
+    data = await file.fetch()
+    if data is None:
         return ctx.reply("upload-not-fetched", file=name)
     scope = await roster_upload.scope_of(ctx.session, ctx.actor, root=ctx.is_admin)
     try:
-        rows = await asyncio.to_thread(_read, name, file.data)
+        rows = await asyncio.to_thread(_read, name, data)
         plan, snap = await roster_upload.preview(ctx.session, rows, scope)
     except RosterError as error:
         return refused(ctx, error)

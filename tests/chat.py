@@ -44,13 +44,17 @@ class Chat:
         return Said(await self.dispatcher.handle(incoming))
 
     async def send_file(self, user: str, name: str, data: bytes | None) -> Said:
-        """The user sends a document privately (`data` None: the channel could not fetch it)."""
+        """The user sends a document privately (`data` None: the platform cannot serve it)."""
+
+        async def fetch() -> bytes | None:
+            return data
+
         incoming = Incoming(
             platform=Platform.TELEGRAM,
             user_id=user,
             user_name="Người dùng",
             chat_id=user,
-            file=Attachment(name, len(data or b""), data),
+            file=Attachment(name, len(data or b""), fetch),
         )
         return Said(await self.dispatcher.handle(incoming))
 

@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import replace
 from typing import Literal
 
-from telegram import Document, Update
+from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
@@ -28,7 +28,7 @@ from channels.telegram.edits import EDIT_INTERVAL
 from channels.telegram.menus import REFRESH_SECONDS, Menus
 from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
-from core.messages import Address, Attachment, Incoming, Response
+from core.messages import Address, Incoming, Response
 from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
 from handlers.registry import ROUTER
@@ -46,8 +46,6 @@ CONCURRENT_UPDATES = 16
 # Long-polling wait (seconds) for getUpdates.
 POLL_TIMEOUT = 10
 TOAST_LIMIT = 200
-# The Bot API serves files up to 20 MB to bots (getFile).
-DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
 def file_url(base_url: str) -> str:
@@ -215,23 +213,8 @@ class TelegramChannel:
             return
         if self.receive == "webhook":
             incoming = replace(incoming, update_id=str(update.update_id))
-        if incoming.file is not None and update.message is not None and update.message.document is not None:
-            incoming = replace(incoming, file=await self._download(update.message.document, incoming.file))
         response = await self.dispatcher.handle(incoming)
         await self.render(incoming, response, update.callback_query.id if update.callback_query else None)
-
-    async def _download(self, document: Document, file: Attachment) -> Attachment:
-        """The file's bytes (getFile, then the download); left empty past Telegram's 20 MB download
-        limit or when Telegram cannot serve it, and the handler says so."""
-        if file.size > DOWNLOAD_LIMIT:
-            return file
-        try:
-            fetched = await document.get_file()
-            data = bytes(await fetched.download_as_bytearray())
-        except TelegramError as error:
-            log.info("file not downloaded: %s", error.message)
-            return file
-        return replace(file, size=len(data), data=data if len(data) <= DOWNLOAD_LIMIT else None)
 
     def _senders(self) -> dict[Platform, Sender]:
         """The shared senders, with this channel's own even before `start` registered it (tests)."""

@@ -3,14 +3,21 @@ reads what arrives."""
 
 from __future__ import annotations
 
-from telegram import Chat, Update, User
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import Chat, Document, Update, User
 from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
 
 from core.messages import Attachment, ChatKind, Incoming
 from models import Platform
 
 _KINDS = {Chat.PRIVATE: ChatKind.PRIVATE, Chat.GROUP: ChatKind.GROUP, Chat.SUPERGROUP: ChatKind.GROUP}
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+# The Bot API serves files up to 20 MB to bots (getFile).
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def _name(user: User) -> str:
@@ -51,9 +58,28 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
         chat_id=str(message.chat.id),
         chat_kind=chat_kind,
         text=text,
-        # Fetched by the channel (getFile) before the dispatcher sees it; only files sent privately.
-        file=Attachment(document.file_name or "", document.file_size or 0) if document is not None else None,
+        file=_attachment(document) if document is not None else None,
     )
+
+
+def _attachment(document: Document) -> Attachment:
+    return Attachment(document.file_name or "", document.file_size or 0, _fetcher(document))
+
+
+def _fetcher(document: Document) -> Callable[[], Awaitable[bytes | None]]:
+    """getFile, then the download; None past Telegram's limit or when Telegram cannot serve it."""
+
+    async def fetch() -> bytes | None:
+        if (document.file_size or 0) > DOWNLOAD_LIMIT:
+            return None
+        try:
+            data = bytes(await (await document.get_file()).download_as_bytearray())
+        except TelegramError as error:
+            log.info("file not downloaded: %s", error.message)
+            return None
+        return data if len(data) <= DOWNLOAD_LIMIT else None
+
+    return fetch
 
 
 def _for_us(text: str, bot_username: str) -> bool:

@@ -1,5 +1,5 @@
 # Rosters kept from chat: a file sent, previewed, confirmed.
-upload-not-fetched = Could not download { $file } (Telegram lets bots download files up to 20 MB). Nothing was changed.
+upload-not-fetched = Could not download { $file } (too big, or no longer on the server). Nothing was changed.
 upload-preview =
     <b>Preview of { $file }</b> — nothing changed yet.
     • Added to a cell: { $added } { $added_names }
