@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from markupsafe import Markup
 
 from core.buttons import Decision, RosterUploadData
-from core.messages import Address, Button, Outgoing, Response
+from core.messages import Button, Response
+from handlers.common import CELLS_SHOWN, acting_cell, actor_name, tell_leaders
 from handlers.context import Ctx
 from handlers.router import Need, Router
-from services import invites, roster_upload
+from models import MemberStatus
+from services import authority, membership, roster_upload
 from services.errors import DomainError
+from services.people import cell_members
 from services.roster_file import MAX_FILE_BYTES, Problem, RosterError, RosterRow, parse_rows, read_table
 from services.text import clean_name
 
@@ -126,24 +129,67 @@ async def roster_decided(ctx: Ctx) -> Response:
     }
     response = Response(toast=str(ctx.t("upload-applied-toast").striptags())).say(ctx.t("upload-applied", **args))
     cells = roster_upload.named_cells(upload.rows, snap)
-    response.messages += await tell_leaders(ctx, cells, "upload-told", who=_who(ctx), **args)
+    response.messages += await tell_leaders(ctx, cells, "upload-told", who=actor_name(ctx), **args)
     return response
 
 
-def _who(ctx: Ctx) -> str:
-    return ctx.actor.person.full_name if ctx.actor is not None else str(ctx.t("upload-root-admin"))
+def _actor_id(ctx: Ctx) -> int | None:
+    return ctx.actor.person.id if ctx.actor is not None else None
 
 
-async def tell_leaders(ctx: Ctx, cell_ids: Iterable[int], key: str, **args: object) -> list[Outgoing]:
-    """The secretary and deputies of each touched cell hear of a change made there by someone else."""
-    me = ctx.actor.person.id if ctx.actor is not None else None
-    told: list[Outgoing] = []
-    seen: set[tuple[str, str]] = set()
-    for cell_id in cell_ids:
-        for account in await invites.cell_leader_accounts(ctx.session, cell_id):
-            where = (account.platform.value, account.external_id)
-            if account.person_id == me or where in seen:
-                continue
-            seen.add(where)
-            told.append(Outgoing(ctx.t(key, **args), to=Address(account.platform, account.external_id)))
-    return told
+@router.command("addmember", "themdangvien", Need.APPROVER)
+async def add_member(ctx: Ctx) -> Response:
+    """`/themdangvien <họ tên> [du_bi|chinh_thuc][, <chi bộ>]`: one member added to the cell."""
+    if not ctx.args.strip():
+        return ctx.reply("add-usage")
+    cell, rest = await acting_cell(ctx, ctx.args)
+    name, status = membership.split_status(rest)
+    added = await membership.add_member(
+        ctx.session, cell, name, status or MemberStatus.FULL, actor_id=_actor_id(ctx), now=ctx.now
+    )
+    args = {"name": added.person.full_name, "cell": cell.name, "status": ctx.t(f"status-{added.status.value}")}
+    response = Response().say(ctx.t("add-done", **args))
+    response.messages += await tell_leaders(ctx, [cell.id], "add-told", who=actor_name(ctx), **args)
+    return response
+
+
+@router.command("transfer", "chuyen", Need.APPROVER)
+async def transfer(ctx: Ctx) -> Response:
+    """`/chuyen <tên|số> [sang] <chi bộ>[, <chi bộ hiện tại>]`: ends here today, starts there."""
+    if not ctx.args.strip():
+        return ctx.reply("transfer-usage")
+    source, rest = await acting_cell(ctx, ctx.args)
+    roster = await cell_members(ctx.session, source.id)
+    moving, named = membership.member_then_text(roster, rest, skip=("sang",))
+    if not named:
+        return ctx.reply("transfer-usage")
+    target = await authority.find_cell(ctx.session, ctx.actor, named, root=ctx.is_admin)
+    if target is None:
+        known = await authority.acting_cell_names(ctx.session, ctx.actor, root=ctx.is_admin)
+        raise DomainError("transfer-target-unknown", name=named, known=", ".join(known[:CELLS_SHOWN]) or "-")
+    zone = ctx.app.config.schedule.zone
+    await membership.transfer(ctx.session, moving, target, actor_id=_actor_id(ctx), now=ctx.now, zone=zone)
+    args = {"name": moving.person.full_name, "source": source.name, "target": target.name}
+    response = Response().say(ctx.t("transfer-done", **args))
+    response.messages += await tell_leaders(ctx, [source.id, target.id], "transfer-told", who=actor_name(ctx), **args)
+    return response
+
+
+@router.command("setstatus", "trangthai", Need.APPROVER)
+async def set_status(ctx: Ctx) -> Response:
+    """`/trangthai <tên|số> <chinh_thuc|du_bi|mien_sinh_hoat|tam_thoi>[, <chi bộ>]`."""
+    if not ctx.args.strip():
+        return ctx.reply("status-usage")
+    cell, rest = await acting_cell(ctx, ctx.args)
+    roster = await cell_members(ctx.session, cell.id)
+    member, status = membership.parse_status(roster, rest)
+    before = await membership.change_status(ctx.session, member, status, actor_id=_actor_id(ctx), now=ctx.now)
+    args = {
+        "name": member.person.full_name,
+        "cell": cell.name,
+        "before": ctx.t(f"status-{before.value}"),
+        "after": ctx.t(f"status-{status.value}"),
+    }
+    response = Response().say(ctx.t("status-done", **args))
+    response.messages += await tell_leaders(ctx, [cell.id], "status-told", who=actor_name(ctx), **args)
+    return response
