@@ -3,13 +3,17 @@ written all or nothing on confirm; a secretary within her cell, an admin within 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from bot import open_app
 from core.clock import FakeClock
 from handlers.context import AppContext
+from handlers.registry import ROUTER
+from handlers.router import Dispatcher
 from models import AuditEntry, Cell, Membership, Person, Prompt
 from services.roster import import_rows
 from services.roster_file import parse_rows
@@ -209,3 +213,28 @@ async def test_bad_files_are_refused_by_line(city: AppContext, chat: Chat) -> No
     assert "Dòng 2" in bad.text
     assert not bad.response.messages[0].buttons
     assert "Không tải được tệp" in (await chat.send_file(TAM, "lon.csv", None)).text
+
+
+async def test_two_presses_at_once_write_the_file_once(city: AppContext, chat: Chat) -> None:
+    said = await chat.send_file(TAM, "to1.csv", MY_CELL)
+    first, second = await asyncio.gather(chat.press(TAM, button(said)), chat.press(TAM, button(said)))
+    toasts = {first.toast, second.toast}
+    assert "Đã ghi danh sách." in toasts
+    assert any("đã được ghi" in toast for toast in toasts)
+    assert (await members_of(city, "Chi bộ Tổ 1")).count("Lý Văn Mới") == 1
+    async with city.sessions() as session:
+        uploads = await session.scalar(select(func.count()).where(AuditEntry.action == "roster_upload"))
+    assert uploads == 1
+
+
+async def test_the_kept_file_survives_a_restart(city: AppContext, chat: Chat, clock: FakeClock) -> None:
+    said = await chat.send_file(TAM, "to1.csv", MY_CELL)
+    async with open_app(city.config, clock) as restarted:
+        done = await Chat(Dispatcher(restarted, ROUTER)).press(TAM, button(said))
+    assert "Đã ghi tệp to1.csv" in done.text
+    assert "Lý Văn Mới" in await members_of(city, "Chi bộ Tổ 1")
+
+
+async def test_a_file_name_is_shown_escaped(city: AppContext, chat: Chat) -> None:
+    said = await chat.send_file(TAM, "<b>to1</b>\u200b.csv", MY_CELL)
+    assert "&lt;b&gt;to1&lt;/b&gt;.csv" in str(said.response.messages[0].text)
