@@ -173,3 +173,10 @@ async def tell_leaders(ctx: Ctx, cell_ids: Iterable[int], key: str, **args: obje
             seen.add(where)
             told.append(Outgoing(ctx.t(key, **args), to=Address(account.platform, account.external_id)))
     return told
+
+
+async def changed(ctx: Ctx, key: str, cell_ids: Iterable[int], **args: object) -> Response:
+    """A roster change done: `<key>-done` to the caller, `<key>-told` to the touched cells' leaders."""
+    response = Response().say(ctx.t(f"{key}-done", **args))
+    response.messages += await tell_leaders(ctx, cell_ids, f"{key}-told", who=actor_name(ctx), **args)
+    return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.i18n import Translator
 from core.messages import Outgoing, Response
-from handlers.common import acting_cell, actor_name, tell_leaders
+from handlers.common import acting_cell, changed
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import Platform
@@ -29,15 +29,15 @@ async def end_member(ctx: Ctx) -> Response:
     request = membership.parse_end(roster, rest, ctx.now.astimezone(zone).date())
     actor_id = ctx.actor.person.id if ctx.actor is not None else None
     ended = await membership.end_membership(ctx.session, request, actor_id=actor_id, now=ctx.now, zone=zone)
-    args = {
-        "name": ended.person.full_name,
-        "cell": cell.name,
-        "date": request.day.strftime("%d/%m/%Y"),
-        "reason": ctx.t(f"end-reason-{request.reason.value}"),
-    }
-    response = Response().say(ctx.t("end-done", **args))
-    response.messages += await tell_leaders(ctx, [cell.id], "end-told", who=actor_name(ctx), **args)
-    return response
+    return await changed(
+        ctx,
+        "end",
+        [cell.id],
+        name=ended.person.full_name,
+        cell=cell.name,
+        date=request.day.strftime("%d/%m/%Y"),
+        reason=ctx.t(f"end-reason-{request.reason.value}"),
+    )
 
 
 def erase_texts(tr: Translator, person_id: int) -> tuple[str, str]:

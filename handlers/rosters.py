@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from core.buttons import Decision, RosterUploadData
 from core.messages import Button, Response
-from handlers.common import CELLS_SHOWN, acting_cell, actor_name, tell_leaders
+from handlers.common import CELLS_SHOWN, acting_cell, actor_name, changed, tell_leaders
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import MemberStatus
@@ -147,10 +147,8 @@ async def add_member(ctx: Ctx) -> Response:
     added = await membership.add_member(
         ctx.session, cell, name, status or MemberStatus.FULL, actor_id=_actor_id(ctx), now=ctx.now
     )
-    args = {"name": added.person.full_name, "cell": cell.name, "status": ctx.t(f"status-{added.status.value}")}
-    response = Response().say(ctx.t("add-done", **args))
-    response.messages += await tell_leaders(ctx, [cell.id], "add-told", who=actor_name(ctx), **args)
-    return response
+    status_name = ctx.t(f"status-{added.status.value}")
+    return await changed(ctx, "add", [cell.id], name=added.person.full_name, cell=cell.name, status=status_name)
 
 
 @router.command("transfer", "chuyen", Need.APPROVER)
@@ -169,10 +167,8 @@ async def transfer(ctx: Ctx) -> Response:
         raise DomainError("transfer-target-unknown", name=named, known=", ".join(known[:CELLS_SHOWN]) or "-")
     zone = ctx.app.config.schedule.zone
     await membership.transfer(ctx.session, moving, target, actor_id=_actor_id(ctx), now=ctx.now, zone=zone)
-    args = {"name": moving.person.full_name, "source": source.name, "target": target.name}
-    response = Response().say(ctx.t("transfer-done", **args))
-    response.messages += await tell_leaders(ctx, [source.id, target.id], "transfer-told", who=actor_name(ctx), **args)
-    return response
+    cells = [source.id, target.id]
+    return await changed(ctx, "transfer", cells, name=moving.person.full_name, source=source.name, target=target.name)
 
 
 @router.command("setstatus", "trangthai", Need.APPROVER)
@@ -184,12 +180,12 @@ async def set_status(ctx: Ctx) -> Response:
     roster = await cell_members(ctx.session, cell.id)
     member, status = membership.parse_status(roster, rest)
     before = await membership.change_status(ctx.session, member, status, actor_id=_actor_id(ctx), now=ctx.now)
-    args = {
-        "name": member.person.full_name,
-        "cell": cell.name,
-        "before": ctx.t(f"status-{before.value}"),
-        "after": ctx.t(f"status-{status.value}"),
-    }
-    response = Response().say(ctx.t("status-done", **args))
-    response.messages += await tell_leaders(ctx, [cell.id], "status-told", who=actor_name(ctx), **args)
-    return response
+    return await changed(
+        ctx,
+        "status",
+        [cell.id],
+        name=member.person.full_name,
+        cell=cell.name,
+        before=ctx.t(f"status-{before.value}"),
+        after=ctx.t(f"status-{status.value}"),
+    )

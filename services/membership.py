@@ -238,9 +238,7 @@ async def add_member(
     if same and same[0].ended_at is None:
         raise DomainError("add-already", name=same[0].person.full_name, cell=cell.name)
     if same:
-        membership = same[0]
-        membership.ended_at, membership.end_reason, membership.end_note = None, None, None
-        membership.role, membership.status = MemberRole.MEMBER, status
+        membership = _taken_back(same[0], status)
         action = "readmit"
     else:
         person = Person(full_name=name)
@@ -254,6 +252,13 @@ async def add_member(
         session, actor_id=actor_id, subject_id=membership.person_id, action=action, detail=f"cell {cell.id}", now=now
     )
     await session.refresh(membership, ["person"])
+    return membership
+
+
+def _taken_back(membership: Membership, status: MemberStatus) -> Membership:
+    """An ended membership current again, as an ordinary member (the row keeps its past meetings)."""
+    membership.ended_at, membership.end_reason, membership.end_note = None, None, None
+    membership.role, membership.status = MemberRole.MEMBER, status
     return membership
 
 
@@ -311,8 +316,7 @@ async def transfer(
         there = Membership(person_id=membership.person_id, cell_id=target.id, status=membership.status)
         session.add(there)
     else:
-        there.ended_at, there.end_reason, there.end_note = None, None, None
-        there.role, there.status = MemberRole.MEMBER, membership.status
+        _taken_back(there, membership.status)
     await session.flush()
     audit.record(
         session,
