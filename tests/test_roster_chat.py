@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from services.roster import import_rows
 from services.roster_file import parse_rows
 from tests.chat import Chat, Said
 from tests.conftest import ADMIN_ID
+from tests.dialog import ConsoleDialog
 from tests.test_tree_admins import HK, ROWS, SCHOOL, SCHOOL_ADMIN, WARD_ADMIN
 
 TAM, HUNG, BA = "2001", "2003", "2005"  # secretaries of Chi bộ Tổ 1 (Hoàn Kiếm), Giáo viên (school), Ba Đình
@@ -238,3 +240,20 @@ async def test_the_kept_file_survives_a_restart(city: AppContext, chat: Chat, cl
 async def test_a_file_name_is_shown_escaped(city: AppContext, chat: Chat) -> None:
     said = await chat.send_file(TAM, "<b>to1</b>\u200b.csv", MY_CELL)
     assert "&lt;b&gt;to1&lt;/b&gt;.csv" in str(said.response.messages[0].text)
+
+
+async def test_on_the_console_the_confirm_is_a_numbered_choice(city: AppContext, tmp_path: Path) -> None:
+    async with city.sessions() as session:
+        tam = await session.scalar(select(Person.id).where(Person.full_name == "Nguyễn Thị Tâm"))
+    assert tam is not None
+    file = tmp_path / "to1.csv"
+    file.write_bytes(MY_CELL)
+    dialog = ConsoleDialog(city, tam, "Nguyễn Thị Tâm")
+    preview = await dialog.say(f"/tep {file}")
+    assert "Xem trước tệp to1.csv" in preview
+    assert "1. ✅ Xác nhận" in preview
+    assert "Lý Văn Mới" not in await members_of(city, "Chi bộ Tổ 1")
+    done = await dialog.say("1")
+    assert "Đã ghi tệp to1.csv" in done
+    assert "Lý Văn Mới" in await members_of(city, "Chi bộ Tổ 1")
+    assert "Không tải được tệp" in await dialog.say(f"/tep {tmp_path / 'khong-co.csv'}")
