@@ -48,8 +48,11 @@ def refused(ctx: Ctx, error: RosterError) -> Response:
 
 
 def _names(names: Sequence[str]) -> str:
-    shown = ", ".join(names[: roster_upload.SHOWN_NAMES])
-    return f"{shown}, …" if len(names) > roster_upload.SHOWN_NAMES else shown
+    """The first few names after a count: " (A, B, …)", or nothing."""
+    if not names:
+        return ""
+    more = ", …" if len(names) > roster_upload.SHOWN_NAMES else ""
+    return f" ({', '.join(names[: roster_upload.SHOWN_NAMES])}{more})"
 
 
 @router.on_file(Need.APPROVER)

@@ -68,7 +68,9 @@ def outside(rows: list[RosterRow], snap: Snapshot, scope: Scope) -> list[Problem
     refused: list[Problem] = []
     for row in rows:
         path = keys[row.line]
-        if not row.is_node_role and snap.cells.get((path, name_key(row.cell))) in scope.cells:
+        # A cấp ủy viên theo dõi is the committee's to name, not the cell's own secretary's.
+        own = not (row.is_node_role or row.is_supervisor)
+        if own and snap.cells.get((path, name_key(row.cell))) in scope.cells:
             continue
         # A new node hangs below the deepest stored node of its chain; a role over a node is
         # given by the admins above it, so that node must lie strictly below one of theirs.

@@ -73,7 +73,7 @@ async def test_a_secretary_previews_then_confirms_her_cells_file(city: AppContex
     before = await members_of(city, "Chi bộ Tổ 1")
     said = await chat.send_file(TAM, "to1.csv", MY_CELL)
     assert "Xem trước tệp to1.csv" in said.text
-    assert "Thêm vào chi bộ: 1 Lý Văn Mới" in said.text
+    assert "Thêm vào chi bộ: 1 (Lý Văn Mới)" in said.text
     assert "Giữ nguyên: 1" in said.text
     assert await members_of(city, "Chi bộ Tổ 1") == before  # a dry run: nothing written
     confirm = button(said)
@@ -257,3 +257,11 @@ async def test_on_the_console_the_confirm_is_a_numbered_choice(city: AppContext,
     assert "Đã ghi tệp to1.csv" in done
     assert "Lý Văn Mới" in await members_of(city, "Chi bộ Tổ 1")
     assert "Không tải được tệp" in await dialog.say(f"/tep {tmp_path / 'khong-co.csv'}")
+
+
+async def test_a_secretary_may_not_name_her_cells_supervisor(city: AppContext, chat: Chat) -> None:
+    file = csv("chi_bo,ho_ten,vai_tro,telegram_id", "Chi bộ Tổ 1,Lý Văn Mới,theo_doi,3003")
+    said = await chat.send_file(TAM, "theodoi.csv", file)
+    assert "Dòng 2: “Chi bộ Tổ 1” không phải chi bộ của đồng chí" in said.text
+    ward = await chat.send_file(WARD_ADMIN, "theodoi.csv", file)
+    assert "quản trị, theo dõi mới: 1" in ward.text

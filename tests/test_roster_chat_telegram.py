@@ -53,7 +53,7 @@ async def test_a_secretary_sends_a_roster_file_and_confirms_it(
     fake.send_file(an, "danh-sach.xlsx", file, mime_type="application/vnd.ms-excel")
     [preview] = await fake.wait_for(lambda: fake.sent(an.id, since=since))
     assert "Xem trước tệp danh-sach.xlsx" in preview.text
-    assert "Thêm vào chi bộ: 1 Ngô Văn Hải" in preview.text
+    assert "Thêm vào chi bộ: 1 (Ngô Văn Hải)" in preview.text
     assert [c.method for c in fake.calls[since:] if c.method in ("getfile", "download")] == ["getfile", "download"]
     assert await members(tg_app) == before
 

@@ -2,11 +2,11 @@
 upload-not-fetched = Could not download { $file } (too big, or no longer on the server). Nothing was changed.
 upload-preview =
     <b>Preview of { $file }</b> — nothing changed yet.
-    • Added to a cell: { $added } { $added_names }
-    • Changed (name, role, status, readmitted): { $changed } { $changed_names }
+    • Added to a cell: { $added }{ $added_names }
+    • Changed (name, role, status, readmitted): { $changed }{ $changed_names }
     • Unchanged: { $unchanged }
     • New cells: { $cells }; new organisations: { $committees }; new admins and supervisors: { $roles }
-    • Current members missing from the file (kept; if they left, use /ketthuc): { $missing } { $missing_names }
+    • Current members missing from the file (kept; if they left, use /ketthuc): { $missing }{ $missing_names }
     Press “Confirm” within { $minutes } minutes to write it; the file is checked again against the data then.
 upload-confirm-button = ✅ Confirm
 upload-cancel-button = ✖ Cancel

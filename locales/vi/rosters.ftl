@@ -2,11 +2,11 @@
 upload-not-fetched = Không tải được tệp { $file } (tệp quá lớn hoặc không còn trên máy chủ). Chưa có gì thay đổi.
 upload-preview =
     <b>Xem trước tệp { $file }</b> — chưa có gì thay đổi.
-    • Thêm vào chi bộ: { $added } { $added_names }
-    • Thay đổi (tên, vai trò, trạng thái, tiếp nhận lại): { $changed } { $changed_names }
+    • Thêm vào chi bộ: { $added }{ $added_names }
+    • Thay đổi (tên, vai trò, trạng thái, tiếp nhận lại): { $changed }{ $changed_names }
     • Giữ nguyên: { $unchanged }
     • Chi bộ mới: { $cells }; tổ chức đảng mới: { $committees }; quản trị, theo dõi mới: { $roles }
-    • Đang sinh hoạt nhưng không có trong tệp (vẫn giữ nguyên; nếu đã thôi sinh hoạt, dùng /ketthuc): { $missing } { $missing_names }
+    • Đang sinh hoạt nhưng không có trong tệp (vẫn giữ nguyên; nếu đã thôi sinh hoạt, dùng /ketthuc): { $missing }{ $missing_names }
     Bấm “Xác nhận” trong { $minutes } phút để ghi; danh sách sẽ được đối chiếu lại với dữ liệu lúc đó.
 upload-confirm-button = ✅ Xác nhận
 upload-cancel-button = ✖ Hủy
