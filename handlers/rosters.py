@@ -11,7 +11,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from core.buttons import Decision, RosterUploadData
-from core.messages import Button, Response
+from core.messages import Button, Edit, Response
 from handlers.common import CELLS_SHOWN, acting_cell, actor_name, changed, tell_leaders
 from handlers.context import Ctx
 from handlers.router import Need, Router
@@ -72,32 +72,32 @@ async def roster_file(ctx: Ctx) -> Response:
         plan, snap = await roster_upload.preview(ctx.session, rows, scope)
     except RosterError as error:
         return refused(ctx, error)
-    upload = await roster_upload.keep(ctx.session, ctx.incoming.platform, ctx.incoming.user_id, name, rows, ctx.now)
     report = plan.report
     added, changed = roster_upload.added_names(plan, snap), roster_upload.changed_names(plan, snap)
     missing = roster_upload.missing_names(rows, snap)
-    text = ctx.t(
-        "upload-preview",
-        file=name,
-        added=report.members.added,
-        added_names=_names(added),
-        changed=len(changed),
-        changed_names=_names(changed),
-        unchanged=report.members.unchanged,
-        cells=report.cells.added,
-        committees=report.committees.added,
-        roles=report.admins.added + report.supervisors.added,
-        missing=len(missing),
-        missing_names=_names(missing),
-        minutes=int(roster_upload.UPLOAD_TTL.total_seconds() // 60),
-    )
+    shown: dict[str, str | int] = {
+        "file": name,
+        "added": report.members.added,
+        "added_names": _names(added),
+        "changed": len(changed),
+        "changed_names": _names(changed),
+        "unchanged": report.members.unchanged,
+        "cells": report.cells.added,
+        "committees": report.committees.added,
+        "roles": report.admins.added + report.supervisors.added,
+        "missing": len(missing),
+        "missing_names": _names(missing),
+        "minutes": int(roster_upload.UPLOAD_TTL.total_seconds() // 60),
+    }
+    platform, account = ctx.incoming.platform, ctx.incoming.user_id
+    upload = await roster_upload.keep(ctx.session, platform, account, name, rows, ctx.now, shown=shown)
     buttons = (
         (
             Button(str(ctx.t("upload-confirm-button")), RosterUploadData(upload, Decision.OK)),
             Button(str(ctx.t("upload-cancel-button")), RosterUploadData(upload, Decision.NO)),
         ),
     )
-    return Response().say(text, buttons)
+    return Response().say(ctx.t("upload-preview", **shown), buttons)
 
 
 @router.button(RosterUploadData, Need.APPROVER)
@@ -106,10 +106,10 @@ async def roster_decided(ctx: Ctx) -> Response:
     data = ctx.data(RosterUploadData)
     platform, account = ctx.incoming.platform, ctx.incoming.user_id
     upload = await roster_upload.claim(ctx.session, data.upload, platform, account, ctx.now)
+    answered = _without_buttons(ctx, upload.shown)
     if data.decision is Decision.NO:
-        return Response(toast=str(ctx.t("upload-dropped-toast").striptags())).say(
-            ctx.t("upload-dropped", file=upload.file)
-        )
+        response = Response(toast=str(ctx.t("upload-dropped-toast").striptags()), edits=answered)
+        return response.say(ctx.t("upload-dropped", file=upload.file))
     scope = await roster_upload.scope_of(ctx.session, ctx.actor, root=ctx.is_admin)
     actor_id = ctx.actor.person.id if ctx.actor is not None else None
     try:
@@ -120,6 +120,7 @@ async def roster_decided(ctx: Ctx) -> Response:
         await roster_upload.claim(ctx.session, data.upload, platform, account, ctx.now)
         response = refused(ctx, error)
         response.toast = str(ctx.t("upload-refused-toast").striptags())
+        response.edits = answered
         return response
     report = plan.report
     args = {
@@ -130,10 +131,19 @@ async def roster_decided(ctx: Ctx) -> Response:
         "committees": report.committees.added,
         "roles": report.admins.added + report.supervisors.added,
     }
-    response = Response(toast=str(ctx.t("upload-applied-toast").striptags())).say(ctx.t("upload-applied", **args))
+    response = Response(toast=str(ctx.t("upload-applied-toast").striptags()), edits=answered)
+    response.say(ctx.t("upload-applied", **args))
     cells = roster_upload.named_cells(upload.rows, snap)
     response.messages += await tell_leaders(ctx, cells, "upload-told", who=actor_name(ctx), **args)
     return response
+
+
+def _without_buttons(ctx: Ctx, shown: dict[str, str | int]) -> list[Edit]:
+    """The answered preview again, its buttons taken off where messages can be edited."""
+    message_id = ctx.incoming.message_id
+    if not shown or message_id is None or not ctx.app.traits(ctx.incoming.platform).can_edit:
+        return []
+    return [Edit(ctx.incoming.chat, message_id, ctx.t("upload-preview", **shown))]
 
 
 def _actor_id(ctx: Ctx) -> int | None:

@@ -145,9 +145,17 @@ def _loaded(values: list[Any]) -> RosterRow:
 
 
 async def keep(
-    session: AsyncSession, platform: Platform, account: str, file_name: str, rows: list[RosterRow], now: datetime
+    session: AsyncSession,
+    platform: Platform,
+    account: str,
+    file_name: str,
+    rows: list[RosterRow],
+    now: datetime,
+    *,
+    shown: dict[str, str | int],
 ) -> int:
-    """Keep the rows until confirmed; a newer file from the same account replaces an older one."""
+    """Keep the rows until confirmed, with the arguments of the preview `shown` (to show it again
+    without its buttons once answered); a newer file from the same account replaces an older one."""
     await session.execute(
         update(Prompt)
         .where(Prompt.platform == platform, Prompt.account == account, Prompt.kind == KIND, Prompt.closed_at.is_(None))
@@ -158,7 +166,7 @@ async def keep(
         account=account,
         kind=KIND,
         subject=f"{KIND}:{file_name}"[:80],
-        data={"file": file_name, "rows": [_stored(row) for row in rows]},
+        data={"file": file_name, "shown": shown, "rows": [_stored(row) for row in rows]},
         created_at=now,
         expires_at=now + UPLOAD_TTL,
     )
@@ -169,10 +177,11 @@ async def keep(
 
 @dataclass(frozen=True)
 class Upload:
-    """A confirmed file: its name and rows."""
+    """A confirmed file: its name, rows and the preview that was shown."""
 
     file: str
     rows: list[RosterRow]
+    shown: dict[str, str | int] = dataclasses.field(default_factory=dict)
 
 
 async def claim(session: AsyncSession, upload_id: int, platform: Platform, account: str, now: datetime) -> Upload:
@@ -194,7 +203,8 @@ async def claim(session: AsyncSession, upload_id: int, platform: Platform, accou
     if not getattr(done, "rowcount", 0):
         raise DomainError("upload-closed")
     data: dict[str, Any] = dict(prompt.data or {})
-    return Upload(str(data.get("file", "")), [_loaded(list(values)) for values in data.get("rows", [])])
+    rows = [_loaded(list(values)) for values in data.get("rows", [])]
+    return Upload(str(data.get("file", "")), rows, dict(data.get("shown") or {}))
 
 
 async def apply(
