@@ -222,7 +222,7 @@ async def add_member(
     cell already lists is refused, one whose membership there ended is taken back. Serialised with
     roster imports (their lock), so two adds of one name cannot make two people."""
     name = clean_name(name)
-    if not name or is_number(name.replace(" ", "")):
+    if not name or is_number(name.replace(" ", "")) or any(mark in name for mark in ",;/"):
         raise DomainError("add-usage")
     if len(name) > NAME_CHARS:
         raise DomainError("add-name-too-long", max=NAME_CHARS)

@@ -74,3 +74,17 @@ async def test_a_secretary_sends_a_roster_file_and_confirms_it(
     assert "không dành cho vai trò" in refusal.text
     assert not fake.calls_to("getFile", since=since)
     assert not fake.rejected()
+
+
+async def test_a_file_over_telegrams_download_limit_is_not_fetched(
+    tg_app: AppContext, fake: FakeTelegram, people: People, channel: TelegramChannel
+) -> None:
+    async with tg_app.sessions() as session:
+        await import_rows(session, parse_rows(roster_table()))
+        await session.commit()
+    since = fake.mark()
+    fake.send_file(people.an, "lon.csv", b"x" * (20 * 1024 * 1024 + 1))
+    [refusal] = await fake.wait_for(lambda: fake.sent(people.an.id, since=since))
+    assert "Tệp quá lớn: tối đa 20 MB" in refusal.text
+    assert not fake.calls_to("getFile", since=since)
+    assert not fake.rejected()

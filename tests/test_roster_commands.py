@@ -50,6 +50,8 @@ async def test_adding_refusals(city: AppContext, chat: Chat) -> None:
     assert "Lý Văn Mới" not in await members_of(city, "Chi bộ Ba Đình")
     assert "không dành cho vai trò" in (await chat.say(THUONG, "/themdangvien Lý Văn Mới")).text
     assert "dài quá 200 ký tự" in (await chat.say(TAM, "/themdangvien " + "Ă" * 201)).text
+    assert "Cách dùng: /themdangvien" in (await chat.say(TAM, "/themdangvien Lý Văn Mới, du_bi")).text
+    assert "Lý Văn Mới" not in await members_of(city, "Chi bộ Tổ 1")
 
 
 async def test_an_admin_names_the_cell_and_its_secretary_is_told(city: AppContext, chat: Chat) -> None:
