@@ -28,7 +28,7 @@ from services.errors import DomainError
 from services.people import Actor
 from services.roster import Plan, make_plan
 from services.roster_file import Problem, RosterError, RosterRow
-from services.roster_plan import Snapshot, committee_keys, name_key, prefixes
+from services.roster_plan import SEP, Snapshot, committee_keys, name_key, prefixes
 
 KIND = "roster"
 UPLOAD_TTL = timedelta(minutes=30)
@@ -106,6 +106,16 @@ def changed_names(plan: Plan, snap: Snapshot) -> list[str]:
     """Whose record or membership the plan changes (renamed, role or status, readmitted)."""
     people = [p for p, *_ in plan.membership_updates] + list(plan.person_updates) + [p for p, *_ in plan.readmissions]
     return [snap.people[p][0] for p in dict.fromkeys(people)]
+
+
+def _changes(plan: Plan) -> list[tuple[int, str, str]]:
+    """Each person a file changes, with the audit action and where (readmissions the store audits)."""
+    changes = [(p, "roster_add", ref[1]) for p, ref, *_ in plan.memberships]
+    changes += [(p, "roster_change", f"cell {cell}") for p, cell, *_ in plan.membership_updates]
+    changes += [(p, "roster_rename", "person") for p in plan.person_updates]
+    changes += [(p, "roster_supervise", ref[1]) for p, ref in plan.supervisions]
+    changes += [(p, f"roster_{role.value}", path.rsplit(SEP, 1)[-1]) for p, path, role in plan.node_roles]
+    return changes
 
 
 def named_cells(rows: list[RosterRow], snap: Snapshot) -> dict[int, set[str]]:
@@ -211,16 +221,13 @@ async def apply(
     session: AsyncSession, upload: Upload, scope: Scope, *, actor_id: int | None, now: datetime
 ) -> tuple[Plan, Snapshot]:
     """Plan again against what is stored now and write it, in the caller's transaction, under the
-    import lock; audited per cell touched."""
+    import lock; audited for each person it changes, naming the file."""
     await roster_store.lock(session)
     snap = await roster_store.load_snapshot(session)
     plan = plan_within(upload.rows, snap, scope)
-    await roster_store.write(session, plan, now)
-    report = plan.report
-    detail = (
-        f"roster file {upload.file}: members +{report.members.added} ~{report.members.updated}, "
-        f"cells +{report.cells.added}, nodes +{report.committees.added}, "
-        f"admins +{report.admins.added}, supervisors +{report.supervisors.added}"
-    )
-    audit.record(session, actor_id=actor_id, subject_id=None, action="roster_upload", detail=detail, now=now)
+    new_people = await roster_store.write(session, plan, now)
+    for person, action, place in _changes(plan):
+        subject = person if person > 0 else new_people[-person - 1]
+        detail = f"{place}: roster file {upload.file}"
+        audit.record(session, actor_id=actor_id, subject_id=subject, action=action, detail=detail, now=now)
     return plan, snap

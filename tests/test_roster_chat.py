@@ -81,9 +81,12 @@ async def test_a_secretary_previews_then_confirms_her_cells_file(city: AppContex
     assert "Đã ghi tệp to1.csv: thêm 1 đảng viên" in done.text
     assert await members_of(city, "Chi bộ Tổ 1") == sorted([*before, "Lý Văn Mới"])
     async with city.sessions() as session:
-        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "roster_upload"))
+        entry = await session.scalar(select(AuditEntry).where(AuditEntry.action == "roster_add"))
         assert entry is not None
-        assert "to1.csv" in (entry.detail or "")
+        assert entry.detail == "chi bộ tổ 1: roster file to1.csv"
+        person = await session.get(Person, entry.subject_id)
+        assert person is not None
+        assert person.full_name == "Lý Văn Mới"
     again = await chat.press(TAM, confirm)
     assert "đã được ghi" in again.toast
     assert await members_of(city, "Chi bộ Tổ 1") == sorted([*before, "Lý Văn Mới"])
@@ -225,7 +228,7 @@ async def test_two_presses_at_once_write_the_file_once(city: AppContext, chat: C
     assert any("đã được ghi" in toast for toast in toasts)
     assert (await members_of(city, "Chi bộ Tổ 1")).count("Lý Văn Mới") == 1
     async with city.sessions() as session:
-        uploads = await session.scalar(select(func.count()).where(AuditEntry.action == "roster_upload"))
+        uploads = await session.scalar(select(func.count()).where(AuditEntry.action == "roster_add"))
     assert uploads == 1
 
 
