@@ -14,6 +14,7 @@ refused by line, before anything is planned.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -94,7 +95,8 @@ def plan_within(rows: list[RosterRow], snap: Snapshot, scope: Scope) -> Plan:
 async def preview(session: AsyncSession, rows: list[RosterRow], scope: Scope) -> tuple[Plan, Snapshot]:
     """A dry run against what is stored now: nothing is written."""
     snap = await roster_store.load_snapshot(session)
-    return plan_within(rows, snap, scope), snap
+    # In a thread, as the command line import does: a big file must not stop the bot answering.
+    return await asyncio.to_thread(plan_within, rows, snap, scope), snap
 
 
 def added_names(plan: Plan, snap: Snapshot) -> list[str]:
@@ -224,7 +226,7 @@ async def apply(
     import lock; audited for each person it changes, naming the file."""
     await roster_store.lock(session)
     snap = await roster_store.load_snapshot(session)
-    plan = plan_within(upload.rows, snap, scope)
+    plan = await asyncio.to_thread(plan_within, upload.rows, snap, scope)
     new_people = await roster_store.write(session, plan, now)
     for person, action, place in _changes(plan):
         subject = person if person > 0 else new_people[-person - 1]

@@ -150,6 +150,13 @@ async def test_an_admins_file_may_not_reach_outside_the_subtree(city: AppContext
     ward = await chat.send_file(WARD_ADMIN, "phuong.csv", appoint)
     assert "Xem trước" in ward.text
     assert "quản trị, theo dõi mới: 1" in ward.text
+    done = await chat.press(WARD_ADMIN, button(ward))
+    assert "quản trị và theo dõi mới 1" in done.text
+    async with city.sessions() as session:
+        appointed = await session.scalar(select(AuditEntry).where(AuditEntry.action == "roster_quan_tri"))
+        assert appointed is not None
+        assert appointed.detail is not None
+        assert "phuong.csv" in appointed.detail
 
 
 async def test_a_root_admin_may_send_any_file(city: AppContext, chat: Chat) -> None:
