@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from channels.calendar_feed import add_calendar_route
 from channels.server import HttpServer
 from channels.telegram import TelegramChannel
 from channels.telegram.channel import Receive, concurrency_for
@@ -94,6 +95,8 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
     )
     server = HttpServer(config.server.listen, health)
     add_metrics(server.app, app.sessions, app.clock)
+    if config.server.public_url:
+        add_calendar_route(server, app)
     telegram = (
         TelegramChannel(app, dispatcher, senders=senders, receive=tg_receive, menus=role is not Role.SERVE)
         if config.telegram.token

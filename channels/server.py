@@ -45,8 +45,8 @@ class HttpServer:
     def add_post(self, path: str, route: Route) -> None:
         self.app.router.add_post(path, route)
 
-    def add_get(self, path: str, route: Route) -> None:
-        self.app.router.add_get(path, route)
+    def add_get(self, path: str, route: Route, *, allow_head: bool = True) -> None:
+        self.app.router.add_get(path, route, allow_head=allow_head)
 
     async def start(self) -> None:
         self._runner = web.AppRunner(self.app, access_log=None)

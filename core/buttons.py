@@ -128,6 +128,24 @@ class AbsentData(CallbackData, prefix="absent"):
         return "which:absent"
 
 
+class VoteAnswer(StrEnum):
+    YES = "y"
+    NO = "n"
+
+
+@dataclass(frozen=True)
+class VoteData(CallbackData, prefix="vote"):
+    """A member's answer to a resolution vote (1 / 2 where there are no buttons; never a word, so
+    "không" or "vắng" typed for something else cannot cast a vote)."""
+
+    vote: int
+    answer: VoteAnswer
+
+    @property
+    def subject(self) -> str:
+        return f"vote:{self.vote}"
+
+
 @dataclass(frozen=True)
 class RosterUploadData(CallbackData, prefix="roster"):
     """Apply or drop a roster file sent in chat (kept in the database as prompt `upload`)."""

@@ -324,12 +324,33 @@ class DigestConfig(_Section):
         parse_weekly(value)
         return value
 
+    # When each organisation's chat gets the month's rollup of its subtree: a day (1-28) and HH:MM.
+    monthly: str = "10 08:00"
+
+    @field_validator("monthly")
+    @classmethod
+    def _monthly(cls, value: str) -> str:
+        parse_monthly(value)
+        return value
+
     @property
     def moment(self) -> tuple[int, time]:
         return parse_weekly(self.weekly)
 
+    @property
+    def monthly_moment(self) -> tuple[int, time]:
+        return parse_monthly(self.monthly)
+
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_monthly(text: str) -> tuple[int, time]:
+    """Parse "10 08:00" into (day of the month 1-28, time): every month has the day."""
+    parts = text.strip().split()
+    if len(parts) != 2 or not parts[0].isdigit() or not 1 <= int(parts[0]) <= 28:
+        raise ValueError(f"monthly {text!r} must look like '10 08:00' (a day from 1 to 28, then HH:MM)")
+    return int(parts[0]), parse_clock_time(parts[1])
 
 
 def parse_weekly(text: str) -> tuple[int, time]:
@@ -346,6 +367,20 @@ class OpinionsConfig(_Section):
     # Opinions one member may have standing for one meeting (withdrawn ones do not count):
     # 100 of them made one /tongket 33 messages long.
     max_per_meeting: Annotated[int, Field(ge=1, le=50)] = 5
+
+
+class VotesConfig(_Section):
+    """Resolution votes (/bieuquyet) during a meeting."""
+
+    # A vote the secretary does not close by hand closes by itself after this long.
+    minutes: Annotated[int, Field(ge=1, le=180)] = 10
+
+
+class AbsencesConfig(_Section):
+    """Absences declared ahead (/tamvang)."""
+
+    # Longest period one declaration may cover, in days: a long treatment is declared again.
+    max_days: Annotated[int, Field(ge=1, le=366)] = 180
 
 
 class ScoringConfig(_Section):
@@ -470,6 +505,8 @@ class Config(_Section):
     digest: DigestConfig = DigestConfig()
     scoring: ScoringConfig = ScoringConfig()
     opinions: OpinionsConfig = OpinionsConfig()
+    votes: VotesConfig = VotesConfig()
+    absences: AbsencesConfig = AbsencesConfig()
     zalo: ZaloConfig = ZaloConfig()
     server: ServerConfig = ServerConfig()
     privacy: PrivacyConfig = PrivacyConfig()

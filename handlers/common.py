@@ -44,6 +44,11 @@ def member_cell(ctx: Ctx) -> Membership:
     return membership
 
 
+def toast(ctx: Ctx, key: str, **args: object) -> Response:
+    """A short notice on the pressed button, plain text (toasts carry no markup)."""
+    return Response(toast=str(ctx.t(key, **args).striptags()))
+
+
 async def meeting_of(ctx: Ctx, cell_id: int) -> Meeting:
     """The cell's current meeting (check-in open, or the next one), or a clear refusal."""
     meeting = await meetings.current_meeting(ctx.session, cell_id, ctx.now)

@@ -7,6 +7,7 @@ from markupsafe import Markup
 from core.buttons import WhichMeetingData
 from core.messages import Response
 from handlers import format as fmt
+from handlers.calendar import calendar_reply
 from handlers.common import choose_meeting, meeting_by_id
 from handlers.context import Ctx
 from handlers.router import Need, Router, allowed
@@ -33,7 +34,10 @@ async def help_command(ctx: Ctx) -> Response:
 
 @router.command("next", "lichhop", Need.MEMBER)
 async def next_meeting(ctx: Ctx) -> Response:
-    """The next meeting; a member of two cells with a meeting ahead in each is asked which."""
+    """The next meeting; a member of two cells with a meeting ahead in each is asked which.
+    With words after it, the meetings for the phone's calendar (handlers/calendar.py)."""
+    if ctx.args.strip():
+        return await calendar_reply(ctx)
     actor = ctx.me()
     found = await meetings.current_meetings(ctx.session, [m.cell_id for m in actor.memberships], ctx.now)
     if not found:
@@ -64,7 +68,7 @@ async def _show(ctx: Ctx, meeting: Meeting) -> Response:
         mine = ctx.t("next-answer-attend")
     else:
         mine = ctx.t("next-answer-absent", reason=answer.reason or "")
-    return ctx.reply(
+    shown = ctx.t(
         "next-meeting",
         cell=membership.cell.name,
         kind=ctx.t(f"kind-{meeting.kind.value}"),
@@ -73,6 +77,7 @@ async def _show(ctx: Ctx, meeting: Meeting) -> Response:
         agenda=meeting.agenda or ctx.t("no-agenda"),
         answer=mine,
     )
+    return Response().say(shown + Markup("\n\n") + ctx.t("calendar-hint"))
 
 
 @router.command("me", "cuatoi", Need.MEMBER)

@@ -14,7 +14,7 @@ from handlers.context import Ctx
 from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
-from services import chats, meetings, planning, reminders
+from services import calendar, chats, meetings, planning, reminders
 from services.errors import DomainError
 from services.outbox import Recipient
 from services.parsing import is_number, parse_date, parse_int, parse_time
@@ -143,4 +143,5 @@ async def agenda(ctx: Ctx) -> Response:
         raise DomainError("agenda-usage")
     meeting = await meeting_of(ctx, membership.cell_id)
     meeting.agenda = text
+    calendar.revise(meeting, ctx.now)
     return ctx.reply("agenda-done", agenda=text, day=meeting_day(ctx, meeting))

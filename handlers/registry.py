@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from handlers import (
+    absences,
     attendance,
+    checkin,
     digest,
     exports,
     general,
+    marking,
     meetings,
     onboarding,
     opinions,
     privacy,
     reminders,
+    rollup,
     rosters,
     scoring,
     summary,
+    votes,
 )
 from handlers.router import Router
 
@@ -41,12 +46,17 @@ ROUTER = _merge(
     onboarding.router,
     general.router,
     attendance.router,
+    checkin.router,
+    marking.router,
+    absences.router,
     opinions.router,
     meetings.router,
     reminders.router,
     summary.router,
     scoring.router,
+    votes.router,
     digest.router,
+    rollup.router,
     exports.router,
     privacy.router,
     rosters.router,

@@ -170,8 +170,9 @@ class Router:
         if not bare:
             return None
         words = text.lstrip("/").split()
-        # Longest name first: "diem danh ho 6 co" is /diemdanhho, not /diemdanh with "ho 6 co".
-        for size in (3, 2, 1):
+        # Longest name first: "diem danh ho 6 co" is /diemdanhho, not /diemdanh with "ho 6 co", and
+        # "ket thuc bieu quyet" is /ketthucbieuquyet, not /ketthuc with "bieu quyet".
+        for size in (4, 3, 2, 1):
             if len(words) >= size:
                 command = self.find("".join(words[:size]))
                 if command:

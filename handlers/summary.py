@@ -20,7 +20,7 @@ from handlers.context import Ctx
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from models import MemberStatus
-from services import attendance, chats, meetings, scoring, summary
+from services import attendance, chats, meetings, scoring, summary, vote_result
 from services.errors import DomainError
 from services.parsing import parse_date
 from services.posted import will_show
@@ -118,6 +118,8 @@ def summary_lines(
             lines.append(tr.t("reports-summary-opinion-anonymous", text=opinion.reason or ""))
         else:
             lines.append(tr.t("reports-summary-opinion", name=opinion.name, text=opinion.reason or ""))
+    for vote in report.votes:
+        lines += [Markup(""), *vote_result.describe(tr, vote)]
     lines += [Markup(""), *scoring.describe_score(tr, report.score, rubric)]
     warnings = warning_lines(tr, report.warnings)
     if warnings:

@@ -2,9 +2,11 @@
 
 from models.base import Base
 from models.entities import (
+    Absence,
     Account,
     Attendance,
     AuditEntry,
+    CalendarToken,
     Cell,
     ChatLink,
     CommandMenu,
@@ -26,6 +28,8 @@ from models.entities import (
     ReminderStep,
     SendBudget,
     Supervision,
+    Vote,
+    VoteBallot,
 )
 from models.enums import (
     CommitteeKind,
@@ -40,13 +44,16 @@ from models.enums import (
     Outcome,
     Platform,
     Rsvp,
+    VoteChoice,
 )
 
 __all__ = [
+    "Absence",
     "Account",
     "Attendance",
     "AuditEntry",
     "Base",
+    "CalendarToken",
     "Cell",
     "ChatLink",
     "CommandMenu",
@@ -80,4 +87,7 @@ __all__ = [
     "Rsvp",
     "SendBudget",
     "Supervision",
+    "Vote",
+    "VoteBallot",
+    "VoteChoice",
 ]

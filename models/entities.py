@@ -36,6 +36,7 @@ from models.enums import (
     Outcome,
     Platform,
     Rsvp,
+    VoteChoice,
 )
 
 
@@ -220,7 +221,29 @@ class Meeting(Base):
     closed_at: Mapped[datetime | None]
     summary_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Bumped with `changed_at` whenever the time, place, agenda or state that phone calendars show
+    # changes (services/calendar.py `revise`): the feed's SEQUENCE and LAST-MODIFIED.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    changed_at: Mapped[datetime | None]
     cell: Mapped[Cell] = relationship()
+
+
+class CalendarToken(Base):
+    """The secret of one private calendar (.ics) address: a member's, or a cell's.
+
+    The token is kept so its owner can ask for the link again; `selector` (its first characters)
+    finds the row and the whole token is then compared in constant time, so a response's timing
+    tells nothing about a guess. Rotating overwrites both, which kills the old address at once.
+    """
+
+    __tablename__ = "calendar_tokens"
+    __table_args__ = (CheckConstraint("(person_id IS NULL) <> (cell_id IS NULL)", name="one_owner"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    selector: Mapped[str] = mapped_column(String(16), unique=True)
+    token: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), unique=True)
+    cell_id: Mapped[int | None] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime]
 
 
 class Attendance(Base):
@@ -471,3 +494,63 @@ class Prompt(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+
+
+class Vote(Base):
+    """Biểu quyết: one resolution put to the vote at one meeting; the result is frozen at closing.
+
+    `open_meeting_id` is the meeting's id while the vote is open and NULL once closed: a unique
+    column, so the database refuses a second open vote at the same meeting (two secretaries at once).
+    """
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    # 1, 2, … within the meeting, as the summary numbers them.
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(UserString(1000))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime]
+    closes_at: Mapped[datetime] = mapped_column(index=True)
+    open_meeting_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    closed_at: Mapped[datetime | None]
+    # The count at closing (services/votes.py explains the arithmetic).
+    called: Mapped[int | None] = mapped_column(Integer)
+    yes: Mapped[int | None] = mapped_column(Integer)
+    no: Mapped[int | None] = mapped_column(Integer)
+    exempt_absent: Mapped[int | None] = mapped_column(Integer)
+    temporary: Mapped[int | None] = mapped_column(Integer)
+    probationary: Mapped[int | None] = mapped_column(Integer)
+
+
+class VoteBallot(Base):
+    """One member's answer to an open vote; a new answer replaces it. Never shown, and deleted when
+    the vote is counted (a secret ballot: only the totals on the vote remain)."""
+
+    __tablename__ = "vote_ballots"
+    __table_args__ = (UniqueConstraint("vote_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("votes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[VoteChoice] = mapped_column(str_enum(VoteChoice, "vote_choice"))
+    cast_at: Mapped[datetime]
+
+
+class Absence(Base):
+    """Tạm vắng: a period a member declared ahead (ill, in treatment, away on work), with the reason.
+
+    Stored as instants: local midnight of the first day and of the day after the last, in UTC, so a
+    meeting is covered when `starts_at <= meeting.starts_at < ends_at`; the period ends by itself.
+    """
+
+    __tablename__ = "absences"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(UserString(500))
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])

@@ -92,3 +92,10 @@ class OutboxState(StrEnum):
     UNDELIVERABLE = "undeliverable"
     DROPPED = "dropped"
     FAILED = "failed"
+
+
+class VoteChoice(StrEnum):
+    """A member's answer to a resolution vote."""
+
+    YES = "tan_thanh"
+    NO = "khong_tan_thanh"

@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handlers.attendance import closed_counter_edits
+from handlers import votes
+from handlers.checkin_post import closed_counter_edits
 from handlers.context import AppContext
 from handlers.delivery import Sender, send_edits
 from models import Cell, Platform
@@ -120,6 +121,16 @@ async def close_due_checkins(app: AppContext, senders: Mapping[Platform, Sender]
         await session.commit()
     await send_edits(edits, senders)
     return len(closed)
+
+
+async def close_due_votes(app: AppContext, senders: Mapping[Platform, Sender]) -> int:
+    """Close the resolution votes whose time is up: the result goes to the groups' posts and, through
+    the outbox, to whoever opened the vote."""
+    async with app.sessions() as session:
+        closed, edits = await votes.close_due(app, session)
+        await session.commit()
+    await send_edits(edits, senders)
+    return closed
 
 
 async def purge_old_data(app: AppContext) -> retention.Purged:

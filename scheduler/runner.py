@@ -4,7 +4,7 @@ A channel runner calls `start_scheduler(app, senders)` once the senders exist (i
 event loop) and `stop_scheduler` on the way out. Fixed jobs, recreated at every start, with
 all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
 planning ahead daily at 00:05 local time (and once at start), closing check-ins whose time is up,
-the weekly digest, the daily retention purge at 00:20, and forgetting old processed update ids
+the weekly digest, the monthly rollup, the daily retention purge at 00:20, and forgetting old processed update ids
 and send-budget keys.
 
 Several workers may run these side by side. Planning, reminder steps, the digest (written to the
@@ -34,6 +34,7 @@ from models import Platform
 from scheduler import jobs
 from scheduler.digest import add_digest_job
 from scheduler.dispatch import OutboxDispatcher
+from scheduler.rollup import add_rollup_job
 
 CLOSE_CHECK_SECONDS = 30
 # How long shutting down waits for the message in flight (a send's own timeouts are shorter).
@@ -107,6 +108,13 @@ def build_scheduler(
         name="close due check-ins",
     )
     scheduler.add_job(
+        only_when(sending, jobs.close_due_votes),
+        IntervalTrigger(seconds=CLOSE_CHECK_SECONDS, timezone=zone),
+        args=[app, senders],
+        id="close-votes",
+        name="close due resolution votes",
+    )
+    scheduler.add_job(
         jobs.purge_old_data,
         CronTrigger(hour=0, minute=20, timezone=zone),
         args=[app],
@@ -123,6 +131,7 @@ def build_scheduler(
             name="daily backup",
         )
     add_digest_job(scheduler, app)
+    add_rollup_job(scheduler, app)
     scheduler.add_job(
         jobs.forget_old,
         CronTrigger(minute=17, timezone=zone),

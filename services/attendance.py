@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Attendance, Meeting, MeetingState, Membership, MemberStatus, Outcome, Platform, Rsvp
 from models.db import insert_ignoring_duplicates, upsert_first_time
-from services import audit
+from services import absences, audit
 from services.errors import DomainError
 
 # Check-in may open this long before the planned start (members arrive early).
@@ -279,11 +279,14 @@ async def close_checkin(session: AsyncSession, meeting: Meeting, now: datetime) 
         r.person_id: r
         for r in (await session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id))).all()
     }
+    away = await absences.excused(session, meeting)
     for membership in members:
         row = rows.get(membership.person_id)
         if row is None:
             row = Attendance(meeting_id=meeting.id, person_id=membership.person_id, code_failures=0)
             session.add(row)
+        if membership.person_id in away:
+            row.rsvp, row.reason = Rsvp.ABSENT, away[membership.person_id]
         _settle(row, membership.status)
     meeting.state = MeetingState.CLOSED
     meeting.closed_at = now

@@ -69,12 +69,28 @@ async def nearest_admin_accounts(session: AsyncSession, cell_id: int) -> Sequenc
     return []
 
 
-def _administered(actor: Actor | None, root: bool) -> Select[Committee]:
+def _scope(actor: Actor | None, *, follows: bool) -> tuple[int, ...]:
+    """The nodes at the top of what the caller administers (and, with `follows`, follows)."""
+    if actor is None:
+        return ()
+    return actor.admin_of + actor.follows if follows else actor.admin_of
+
+
+def _administered(actor: Actor | None, root: bool, *, follows: bool = False) -> Select[Committee]:
     query = select(Committee).order_by(Committee.name, Committee.id)
     if root or (actor is not None and actor.is_admin):
         return query
-    mine = tree.subtree(actor.admin_of if actor is not None else ())
+    mine = tree.subtree(_scope(actor, follows=follows))
     return query.where(Committee.id.in_(select(mine.c.id)))
+
+
+async def top_nodes(session: AsyncSession, actor: Actor | None, *, follows: bool = False) -> list[Committee]:
+    """The highest nodes the caller administers or follows: the top of the tree for a root admin."""
+    if actor is not None and actor.is_admin:
+        return list((await session.scalars(select(Committee).where(Committee.parent_id.is_(None)))).all())
+    scope = set(_scope(actor, follows=follows))
+    nodes = (await session.scalars(select(Committee).where(Committee.id.in_(scope)).order_by(Committee.name))).all()
+    return [n for n in nodes if not await tree.is_above(session, scope - {n.id}, n.id)]
 
 
 async def node_names(session: AsyncSession, actor: Actor | None, *, root: bool = False) -> list[str]:
@@ -89,10 +105,11 @@ async def find_node(
     *,
     root: bool = False,
     missing: str = "reports-committee-unknown",
+    follows: bool = False,
 ) -> Committee:
-    """A node the caller administers, by a typed name (services.names: the same name first);
-    `missing` is the refusal (with the names they may use) when none or several match."""
-    nodes = (await session.scalars(_administered(actor, root))).all()
+    """A node the caller administers (with `follows`, or follows), by a typed name (services.names:
+    the same name first); `missing` is the refusal (with the names they may use) when none or several match."""
+    nodes = (await session.scalars(_administered(actor, root, follows=follows))).all()
     matches = find_by_name(nodes, text, lambda c: c.name)
     if len(matches) != 1:
         raise DomainError(missing, name=text, known=", ".join(c.name for c in nodes))

@@ -61,6 +61,13 @@ async def bind_committee(session: AsyncSession, platform: Platform, chat_id: str
     return committee
 
 
+async def committee_links(session: AsyncSession) -> Sequence[ChatLink]:
+    """Every organisation's linked group, on every platform."""
+    return (
+        await session.scalars(select(ChatLink).where(ChatLink.committee_id.is_not(None)).order_by(ChatLink.id))
+    ).all()
+
+
 async def committees_without_chat(session: AsyncSession) -> list[str]:
     """Committees whose summaries have nowhere to go."""
     linked = select(ChatLink.committee_id).where(ChatLink.committee_id.is_not(None))

@@ -17,10 +17,13 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
+    Absence,
     Account,
     Attendance,
     AuditEntry,
+    CalendarToken,
     Cell,
+    CommitteeRole,
     EndReason,
     Invite,
     JoinRequest,
@@ -121,6 +124,9 @@ async def erase(
     await session.execute(delete(Invite).where(Invite.person_id == pid))
     await session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == pid))
     await session.execute(delete(Supervision).where(Supervision.person_id == pid))
+    await session.execute(delete(CommitteeRole).where(CommitteeRole.person_id == pid))
+    await session.execute(delete(CalendarToken).where(CalendarToken.person_id == pid))
+    await session.execute(delete(Absence).where(Absence.person_id == pid))
     await session.execute(update(Attendance).where(Attendance.person_id == pid).values(reason=None))
     await session.execute(update(Opinion).where(Opinion.person_id == pid).values(text=erased_text))
     await session.execute(update(AuditEntry).where(AuditEntry.subject_id == pid).values(detail=None))

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models import (
+    Absence,
     Account,
     Attendance,
     AuditEntry,
@@ -81,6 +82,9 @@ async def collect(session: AsyncSession, person_id: int, zone: ZoneInfo, now: da
             .order_by(Opinion.created_at, Opinion.id)
         )
     ).all()
+    away = (
+        await session.scalars(select(Absence).where(Absence.person_id == person_id).order_by(Absence.starts_at))
+    ).all()
     actor = aliased(Person)
     audits = (
         await session.execute(
@@ -141,6 +145,15 @@ async def collect(session: AsyncSession, person_id: int, zone: ZoneInfo, now: da
                 "withdrawn_at": _local(o.withdrawn_at, zone),
             }
             for o, starts_at, cell in opinions
+        ],
+        "absences_declared": [
+            {
+                "from": _local(a.starts_at, zone),
+                "until": _local(a.ends_at, zone),
+                "reason": a.reason,
+                "cancelled_at": _local(a.cancelled_at, zone),
+            }
+            for a in away
         ],
         "join_requests": [
             {"cell": cell, "platform": r.platform.value, "display_name": r.display_name, "state": r.state.value}

@@ -29,9 +29,11 @@ from models import (
     Person,
     Platform,
     PostedMessage,
+    Vote,
 )
 from services.errors import DomainError
-from services.meetings import latest_begun
+from services.meetings import latest_begun, meetings_on
+from services.votes import results as vote_results
 from services.warnings import Warnings, cell_ids, excused_streak_flags, removal_flags, unreachable_flags
 
 # Hướng dẫn 12-HD/BTCTW (2018): a good regular meeting has attendance above 85 %.
@@ -125,6 +127,7 @@ class MeetingReport:
     opinions: Sequence[Named]  # name = author, reason = the opinion's text
     score: MeetingScore | None
     warnings: Warnings = field(default_factory=Warnings)
+    votes: Sequence[Vote] = ()  # closed resolution votes, in order
 
 
 def percent_text(tr: Translator, value: float | None) -> str:
@@ -144,6 +147,11 @@ def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
+def month_bounds(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return datetime(year, month, 1, tzinfo=zone), datetime(*following, 1, tzinfo=zone)
+
+
 async def report_meeting(
     session: AsyncSession, cell_id: int, now: datetime, zone: ZoneInfo, day: date | None = None
 ) -> Meeting:
@@ -154,21 +162,10 @@ async def report_meeting(
         if meeting is None:
             raise DomainError("reports-no-meeting-held")
         return meeting
-    start, end = local_day_bounds(day, zone)
-    meeting = await session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.cell_id == cell_id,
-            Meeting.state != MeetingState.CANCELLED,
-            Meeting.starts_at >= start,
-            Meeting.starts_at < end,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
-    )
-    if meeting is None:
+    on_day = await meetings_on(session, cell_id, [day], zone)
+    if not on_day:
         raise DomainError("reports-no-meeting-on", day=day.strftime("%d/%m/%Y"))
-    return meeting
+    return on_day[-1]
 
 
 def ensure_held(meeting: Meeting, now: datetime, zone: ZoneInfo) -> None:
@@ -259,6 +256,7 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
         opinions=[Named(name, text) for name, text in opinions],
         score=score,
         warnings=warnings,
+        votes=await vote_results(session, meeting_id),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from markupsafe import Markup
+
 # Newline and tab are the only control characters a stored text may keep.
 _KEPT_CONTROLS = frozenset("\n\t")
 
@@ -27,6 +29,12 @@ def clean_text(text: str) -> str:
     if text.isprintable():  # no Cc or Cf character: the common case, without a loop per character
         return text
     return "".join(c for c in text if not _is_hostile(c))
+
+
+def plain_text(text: Markup) -> str:
+    """Catalog text for a file, not a chat: tags dropped, entities decoded, and any control
+    character from data stored before text was cleaned removed (openpyxl, Word and calendars)."""
+    return clean_text(str(text.striptags()))
 
 
 def clean_name(text: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -65,6 +65,16 @@ def _still_member(cell_id: SQLColumnExpression[int], at: datetime) -> ColumnElem
     )
 
 
+def _held_between(cells: Select[int], since: datetime, until: datetime) -> ColumnElement[bool]:
+    """The cells' meetings held (check-in closed) from `since` up to and including `until`."""
+    return and_(
+        Meeting.cell_id.in_(cells.scalar_subquery()),
+        Meeting.state == MeetingState.CLOSED,
+        Meeting.starts_at >= since,
+        Meeting.starts_at <= until,
+    )
+
+
 async def removal_flags(session: AsyncSession, cells: Select[int], since: datetime, until: datetime) -> list[Flag]:
     """Members with REMOVAL_UNEXCUSED or more unexcused absences between `since` and `until`."""
     count = func.count(Attendance.id)
@@ -73,10 +83,7 @@ async def removal_flags(session: AsyncSession, cells: Select[int], since: dateti
         .join(Meeting, Meeting.id == Attendance.meeting_id)
         .join(Person, Person.id == Attendance.person_id)
         .where(
-            Meeting.cell_id.in_(cells.scalar_subquery()),
-            Meeting.state == MeetingState.CLOSED,
-            Meeting.starts_at >= since,
-            Meeting.starts_at <= until,
+            _held_between(cells, since, until),
             Attendance.outcome == Outcome.UNEXCUSED,
             _still_member(Meeting.cell_id, until),
         )
@@ -99,12 +106,7 @@ async def excused_streak_flags(
             Meeting.cell_id.label("cell_id"),
             func.row_number().over(partition_by=Meeting.cell_id, order_by=Meeting.starts_at.desc()).label("rank"),
         )
-        .where(
-            Meeting.cell_id.in_(cells.scalar_subquery()),
-            Meeting.state == MeetingState.CLOSED,
-            Meeting.starts_at >= since,
-            Meeting.starts_at <= until,
-        )
+        .where(_held_between(cells, since, until))
         .subquery()
     )
     count = func.count(Attendance.id)

@@ -14,6 +14,7 @@ from services.roster import import_rows
 from services.roster_file import parse_rows
 from tests.chat import GROUP, Chat
 from tests.conftest import ADMIN_ID
+from tests.dialog import verify_dialog
 from tests.factories import CELL, COMMITTEE, build_world, roster_table
 
 SECRETARY, DEPUTY, MEMBER, PROBATIONARY, EXEMPT, OTHER_SECRETARY, SUPERVISOR = (
@@ -303,20 +304,59 @@ async def test_secretary_marks_for_members_without_phones(app: AppContext, chat:
 
 async def test_opinions(app: AppContext, chat: Chat, clock: FakeClock) -> None:
     await meeting_soon(app, chat, clock)
-    assert "chưa gửi ý kiến" in (await chat.say(MEMBER, "/ykien")).text
-    assert (
-        "có 1 ý kiến cho cuộc họp ngày 04/12/2026" in (await chat.say(MEMBER, "/ykien Đề nghị sửa đường <script>")).text
+
+    async def reply(user: str, text: str) -> str:
+        return (await chat.say(user, text)).text
+
+    none_yet = "Đồng chí chưa gửi ý kiến nào cho cuộc họp ngày 04/12/2026. Gửi: /ykien <nội dung>."
+    await verify_dialog(
+        reply,
+        [
+            (MEMBER, "/ykien", none_yet),
+            (
+                MEMBER,
+                "/ykien Đề nghị sửa đường <script>",
+                "Đã nhận ý kiến của đồng chí (đồng chí có 1 ý kiến cho cuộc họp ngày 04/12/2026)."
+                " Gõ /ykien để xem lại.",
+            ),
+            (
+                MEMBER,
+                "/opinion Thêm đèn đường",
+                "Đã nhận ý kiến của đồng chí (đồng chí có 2 ý kiến cho cuộc họp ngày 04/12/2026)."
+                " Gõ /ykien để xem lại.",
+            ),
+            (
+                MEMBER,
+                "/ykien",
+                """
+                Ý kiến của đồng chí — cuộc họp ngày 04/12/2026
+                1. Đề nghị sửa đường <script>
+                2. Thêm đèn đường
+                Rút một ý kiến: /ykien xoa <số>
+                """,
+            ),
+        ],
     )
-    assert "có 2 ý kiến" in (await chat.say(MEMBER, "/opinion Thêm đèn đường")).text
-    listing = await chat.say(MEMBER, "/ykien")
-    assert "1. Đề nghị sửa đường <script>" in listing.text
-    assert "&lt;script&gt;" in listing.response.messages[0].text
-    assert "tối đa 1.000 ký tự" in (await chat.say(MEMBER, "/ykien " + "y" * 1001)).text
-    assert "Không có ý kiến số này" in (await chat.say(MEMBER, "/ykien xoa 5")).text
-    assert "Cú pháp" in (await chat.say(MEMBER, "/ykien xoa một")).text
-    assert "Đã rút ý kiến số 1" in (await chat.say(MEMBER, "/ykien xoa 1")).text
-    assert "1. Thêm đèn đường" in (await chat.say(MEMBER, "/ykien")).text
-    assert "chưa gửi ý kiến" in (await chat.say(DEPUTY, "/ykien")).text  # only my own
+    assert "&lt;script&gt;" in (await chat.say(MEMBER, "/ykien")).response.messages[0].text  # shown, not run
+    await verify_dialog(
+        reply,
+        [
+            (MEMBER, "/ykien " + "y" * 1001, "Ý kiến dài 1.001 ký tự; tối đa 1.000 ký tự. Vui lòng rút gọn."),
+            (MEMBER, "/ykien xoa 5", "Không có ý kiến số này (đồng chí có 2 ý kiến)."),
+            (MEMBER, "/ykien xoa một", "Cú pháp: /ykien xoa <số> (xem số bằng /ykien)."),
+            (MEMBER, "/ykien xoa 1", "Đã rút ý kiến số 1 (cuộc họp ngày 04/12/2026)."),
+            (
+                MEMBER,
+                "/ykien",
+                """
+                Ý kiến của đồng chí — cuộc họp ngày 04/12/2026
+                1. Thêm đèn đường
+                Rút một ý kiến: /ykien xoa <số>
+                """,
+            ),
+            (DEPUTY, "/ykien", none_yet),  # only my own
+        ],
+    )
 
 
 async def test_wrong_chat_and_strangers(app: AppContext, chat: Chat) -> None:

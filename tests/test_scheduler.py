@@ -65,7 +65,17 @@ asyncio.run(main())
 async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
     scheduler = build_scheduler(app, {})
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"dispatch", "plan", "close", "weekly-digest", "retention", "backup", "forget-old"}
+    assert set(jobs) == {
+        "dispatch",
+        "plan",
+        "close",
+        "close-votes",
+        "weekly-digest",
+        "monthly-rollup",
+        "retention",
+        "backup",
+        "forget-old",
+    }
     assert "hour='3'" in str(jobs["backup"].trigger) and "minute='0'" in str(jobs["backup"].trigger)  # noqa: PT018
     assert isinstance(jobs["dispatch"].trigger, IntervalTrigger)
     assert jobs["dispatch"].trigger.interval == timedelta(seconds=app.config.reminders.dispatch_seconds)

@@ -27,7 +27,7 @@ from models import (
 )
 from services.roster import import_rows
 from services.roster_file import parse_rows
-from tests.dialog import ConsoleDialog
+from tests.dialog import Consoles, expected_text
 from tests.factories import CELL, COMMITTEE, build_world, connect_everyone, roster_table
 from tests.fake_telegram import parse_html, utf16_len
 from tests.test_summary_world import hold_meeting
@@ -436,14 +436,59 @@ async def test_a_meeting_not_held_yet_or_still_open_is_refused(app: AppContext, 
 async def test_console_dialog(app: AppContext) -> None:
     _, cell_id, _ = await standard_meeting(app)
     await link_chats(app, cell_id)
-    people = await _people(app)
-    dialog = ConsoleDialog(app, people["Nguyễn Văn An"], "Nguyễn Văn An")
-    first = await dialog.say("/tongket")
-    assert f"[→ telegram {COMMITTEE_CHAT}]" in first
-    assert "Dự họp: 3/5 đồng chí (60%)" in first
-    second = await dialog.say("tong ket")
-    assert f"[✎ telegram {COMMITTEE_CHAT}]" not in second  # nothing changed: no edit
-    assert f"[→ telegram {COMMITTEE_CHAT}]" not in second
+    summary = expected_text(
+        """
+        TỔNG KẾT SINH HOẠT — Chi bộ Khu phố 1
+        Thứ Tư, 04/11/2026 lúc 19:30 — sinh hoạt thường kỳ
+        Địa điểm: Nhà văn hóa
+        Nội dung: Công tác tháng
+
+        Dự họp: 3/5 đồng chí (60%)
+        Có mặt: chính thức 2/3, dự bị 1/1, sinh hoạt tạm thời 0/1
+        Miễn sinh hoạt: 1 đồng chí, không tính vào tỷ lệ (có mặt 0)
+
+        Có mặt (3):
+        Nguyễn Văn An, Phạm Thị Dung, Trần Thị Bình
+        Vắng có lý do (1):
+        • Lê Văn Cường: Đi công tác Đà Nẵng
+        Vắng không lý do (0):
+        không có
+        Không trả lời thông báo và không đến (1):
+        Đỗ Thị Phương
+
+        Ý kiến (0):
+        không có
+
+        Điểm: chưa chấm
+
+        ⚠️ Cảnh báo
+        • Tỷ lệ dự họp 60%, không vượt mức 85% (Hướng dẫn 12-HD/BTCTW).
+        • 1 đồng chí vắng không lý do: Đỗ Thị Phương.
+        """
+    )
+    not_for_role = "Lệnh này không dành cho vai trò của đồng chí."
+    await Consoles(app, await _people(app)).verify(
+        [
+            (
+                "Nguyễn Văn An",
+                "/tongket",
+                f"[→ telegram {COMMITTEE_CHAT}]\n{summary}\n"
+                f"Đã gửi bản tổng kết cuộc họp ngày 04/11/2026 lên nhóm cấp ủy.\n\n{summary}",
+            ),
+            # The same text again: the committee's post is not edited (no ✎ line) and not sent again.
+            (
+                "Nguyễn Văn An",
+                "tong ket",
+                "Đã sửa lại bản tổng kết cuộc họp ngày 04/11/2026 trong nhóm cấp ủy (không gửi thêm bản mới).\n\n"
+                + summary,
+            ),
+            ("Nguyễn Văn An", "/tongket 05/11", "Chi bộ không có cuộc họp nào ngày 05/11/2026."),
+            ("Nguyễn Văn An", "/tongket 31/02", "Không có ngày 31/02."),
+            ("Lê Văn Cường", "/tongket", not_for_role),
+            ("Võ Thị Giang", "/tongket", not_for_role),
+            ("Bùi Văn Khang", "/tongket", "Chi bộ chưa có cuộc họp nào đã diễn ra."),
+        ]
+    )
 
 
 async def _people(app: AppContext) -> dict[str, int]:

@@ -34,7 +34,7 @@ T = TypeVar("T")
 
 CAPTION_LIMIT = 1024
 # Telegram edits its messages and shows 4,096 characters of parsed text in one.
-TRAITS = PlatformTraits(can_edit=True, text_limit=4096)
+TRAITS = PlatformTraits(can_edit=True, text_limit=4096, sends_files=True)
 # A private chat may take a short burst; on average `chat_per_second` (Telegram: about 1/s).
 CHAT_BURST_SECONDS = 3.0
 # Answers Telegram gives when the recipient is gone for good, whatever the status code.

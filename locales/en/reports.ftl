@@ -164,3 +164,13 @@ reports-docx-sign-chair = CHAIR
 reports-docx-sign-secretary = MINUTE-TAKER
 
 reports-settled-now = Attendance of the meeting on { $day } is now settled from the marks made; whoever was not marked counts as absent (with reason if they asked to be excused).
+help-rollup = the month's rollup of an organisation you administer or follow (/tonghop name for one below it)
+rollup-title = <b>ROLLUP { $month } — { $name }</b>
+rollup-line = • { $name }: { $cells } cells · held { $held } · coming { $planned } · not met { $missing } · attendance { $attendance } · warnings { $warnings } · average score { $score } · on the bot { $on_bot }/{ $members } members
+rollup-empty = No cells below it yet.
+rollup-missing = Not met and nothing planned ({ $count }): { $names }
+rollup-unsent = Met but no summary sent ({ $count }): { $names }
+rollup-more = { $shown } and { $more } more cells
+rollup-drill = Type /tonghop and the name of one of the organisations above for its detail.
+rollup-usage = Type /tonghop and an organisation's name. Yours: { $known }
+rollup-unknown = No organisation “{ $name }” within your reach. Yours: { $known }

@@ -2,7 +2,7 @@
 help-title = <b>Các lệnh của đồng chí</b>
 help-line = /{ $vi } (/{ $en }) — { $text }
 help-help = danh sách lệnh
-help-next = cuộc họp sắp tới và câu trả lời của đồng chí
+help-next = cuộc họp sắp tới và câu trả lời của đồng chí; /lichhop tep: lịch họp cho điện thoại
 help-me = tình hình dự họp của đồng chí trong năm
 
 err-not-joined = Đồng chí chưa kết nối với chi bộ. Hãy mở đường link mời hoặc gửi mã mời mà bí thư chi bộ đã gửi cho đồng chí.
@@ -17,7 +17,7 @@ err-bad-year = Năm “{ $text }” không hợp lệ: cần một năm từ { $
 err-bad-date = “{ $text }” không phải ngày hợp lệ. Gõ ngày/tháng, ví dụ 04/12, 04.12, 04-12 hoặc 04/12/2026.
 err-no-such-date = Không có ngày { $text }.
 
-next-none = Chi bộ { $cell } chưa có cuộc họp nào được lên lịch.
+next-none = { $cell } chưa có cuộc họp nào được lên lịch.
 next-meeting =
     <b>Cuộc họp sắp tới — { $cell }</b>
     Loại: { $kind }
@@ -70,3 +70,30 @@ next-which =
     { $meetings }
     Đồng chí muốn xem cuộc họp của chi bộ nào?
 next-which-button = { $cell } ({ $day })
+
+# Lịch họp trên điện thoại (/lichhop tep, /lichhop moi, /lichhop chibo).
+calendar-hint = 📅 Đưa lịch họp vào điện thoại: gõ /lichhop tep
+calendar-usage =
+    Cách dùng:
+    /lichhop — cuộc họp sắp tới
+    /lichhop tep — tệp lịch họp (.ics) và đường link lịch riêng của đồng chí
+    /lichhop moi — đổi đường link lịch riêng (link cũ ngừng hoạt động)
+    /lichhop chibo — lịch của cả chi bộ (bí thư, phó bí thư); /lichhop chibo moi để đổi link
+calendar-member-intro = <b>Lịch họp của đồng chí</b>: các cuộc họp của chi bộ đồng chí đang sinh hoạt, có giờ, địa điểm và nội dung.
+calendar-cell-intro = <b>Lịch họp của { $cell }</b>: dành cho đảng viên trong chi bộ, đừng chia sẻ ra ngoài.
+calendar-member-link =
+    Để lịch tự cập nhật khi cuộc họp đổi giờ hoặc bị hủy, đăng ký đường link riêng này trong ứng dụng Lịch (Google Lịch: “Thêm lịch → Từ URL”; iPhone: Cài đặt → Lịch → Tài khoản → Thêm tài khoản → Khác → Thêm lịch đã đăng ký):
+    { $link }
+    Link này chỉ dành cho đồng chí. Nếu lỡ chia sẻ, gõ /lichhop moi để đổi link.
+calendar-cell-link =
+    Đường link lịch của chi bộ (đăng ký trong ứng dụng Lịch):
+    { $link }
+    Nếu link lọt ra ngoài, gõ /lichhop chibo moi để đổi link.
+calendar-rotated = Đã đổi link: link cũ không còn hoạt động, hãy đăng ký lại bằng link mới.
+calendar-no-address = Máy chủ của bot chưa cấu hình địa chỉ công khai nên chưa có đường link lịch để đổi. Gõ /lichhop tep để nhận tệp lịch.
+calendar-no-file = Nền tảng này không gửi được tệp lịch và máy chủ chưa có đường link lịch. Đồng chí hãy dùng lệnh này trên Telegram, hoặc nhờ bí thư chi bộ.
+calendar-caption = Tệp lịch họp (.ics): mở tệp để thêm các cuộc họp vào lịch điện thoại.
+calendar-summary = Họp chi bộ: { $kind } — { $cell }
+calendar-summary-cancelled = [ĐÃ HỦY] Họp chi bộ: { $kind } — { $cell }
+calendar-name = Lịch họp chi bộ
+calendar-name-cell = Lịch họp — { $cell }

@@ -164,3 +164,13 @@ reports-docx-sign-chair = CHỦ TRÌ
 reports-docx-sign-secretary = THƯ KÝ
 
 reports-settled-now = Đã chốt điểm danh cuộc họp ngày { $day } theo các lượt điểm danh hộ; ai chưa được ghi tính vắng (có lý do nếu đã xin vắng).
+help-rollup = tổng hợp tháng của tổ chức đảng đồng chí quản trị hoặc theo dõi (/tonghop tên để xem một cấp dưới)
+rollup-title = <b>TỔNG HỢP THÁNG { $month } — { $name }</b>
+rollup-line = • { $name }: { $cells } chi bộ · đã họp { $held } · sắp họp { $planned } · chưa họp { $missing } · dự họp { $attendance } · cảnh báo { $warnings } · điểm TB { $score } · dùng bot { $on_bot }/{ $members } đảng viên
+rollup-empty = Chưa có chi bộ nào trực thuộc.
+rollup-missing = Chưa họp và chưa có lịch ({ $count }): { $names }
+rollup-unsent = Đã họp nhưng chưa gửi tổng kết ({ $count }): { $names }
+rollup-more = { $shown } và { $more } chi bộ khác
+rollup-drill = Gõ /tonghop tên một tổ chức ở trên để xem chi tiết.
+rollup-usage = Hãy gõ /tonghop kèm tên tổ chức. Các tổ chức của đồng chí: { $known }
+rollup-unknown = Không tìm thấy tổ chức “{ $name }” trong phạm vi của đồng chí. Các tổ chức: { $known }

@@ -16,6 +16,7 @@ from models import (
     OutboxState,
     ReminderStep,
 )
+from services import calendar
 from services.errors import DomainError
 from services.meetings import check_new_time
 from services.outbox import Recipient
@@ -66,6 +67,7 @@ async def cancel_meeting(
     if meeting.state is not MeetingState.PLANNED:
         raise DomainError("reminders-cancel-not-planned")
     meeting.state = MeetingState.CANCELLED
+    calendar.revise(meeting, now)
     await session.flush()
     told = await _informed(session, meeting, now)
     await _drop_queued(session, meeting, now, "cancelled")
@@ -100,6 +102,7 @@ async def move_meeting(
     previous = meeting.starts_at
     meeting.starts_at = starts_at
     meeting.place = place
+    calendar.revise(meeting, now)
     steps = plan(meeting, config)
     await session.execute(
         delete(ReminderStep).where(

@@ -4,7 +4,7 @@ its leaders, supervisors and groups, and the tally of answers for the secretary.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, null, select
@@ -22,7 +22,7 @@ from models import (
     Rsvp,
     Supervision,
 )
-from services import chats
+from services import absences, chats
 from services.outbox import Recipient
 from services.people import PLATFORM_PREFERENCE, preferred_platform
 from services.reminders.timeline import MEMBER_KINDS, NAMES_SHOWN, NOT_DELIVERED
@@ -96,6 +96,12 @@ async def members(session: AsyncSession, cell_id: int, meeting_id: int | None = 
         if current is not None and not _prefer(to, current.to):
             continue
         found[person_id] = Member(person_id, name, role, status, wants, rsvp, to)
+    if meeting_id is not None:
+        # A period declared ahead (/tamvang) excuses the member: no reminders, counted as absent.
+        meeting = await session.get(Meeting, meeting_id)
+        for person_id in await absences.excused(session, meeting) if meeting is not None else {}:
+            if person_id in found:
+                found[person_id] = replace(found[person_id], rsvp=Rsvp.ABSENT)
     # Sorted here, not by the database: collations differ and Đ belongs with D.
     return sorted(found.values(), key=lambda m: (fold(m.name), m.person_id))
 

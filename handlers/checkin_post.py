@@ -1,0 +1,68 @@
+"""The group's check-in message: its counter text and the edits that keep it current.
+
+Shared by check-in, the secretary's marks and the job that closes check-ins at their end.
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from core.buttons import CheckinData
+from core.i18n import Translator
+from core.messages import Address, Button, Edit, Keyboard
+from handlers.context import AppContext, Ctx
+from models import Meeting, MeetingState
+from models.db import Session
+from services import attendance
+from services.attendance import Tally
+from services.posted import checkin_posts
+
+
+def counter_text(tr: Translator, count: Tally, *, closed: bool = False) -> Markup:
+    key = "checkin-counter-closed" if closed else "checkin-counter"
+    text = tr.t(key, present=count.present, counted=count.counted)
+    if count.present_exempt:
+        text += tr.t("checkin-counter-exempt", exempt=count.present_exempt)
+    return text
+
+
+def check_in_post(tr: Translator, meeting: Meeting, count: Tally, *, closed: bool = False) -> Markup:
+    """The group's check-in message: the same text when posted and on every later edit."""
+    if closed:
+        return tr.t("checkin-post-closed", counter=counter_text(tr, count, closed=True))
+    text = tr.t("checkin-post", counter=counter_text(tr, count))
+    if meeting.checkin_requires_code:
+        text += tr.t("checkin-post-code-hint")
+    return text
+
+
+def checkin_keyboard(tr: Translator, meeting_id: int) -> Keyboard:
+    """The one button under the group's check-in message."""
+    return ((Button(str(tr.t("checkin-button")), CheckinData(meeting_id)),),)
+
+
+def live_counter(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edit:
+    """The open counter, recounted from committed rows when the edit is sent, so the press that
+    asks for it spends no query on it and no concurrent press is missed."""
+
+    async def text() -> Markup | None:
+        async with app.sessions() as session:
+            meeting = await session.get(Meeting, meeting_id)
+            if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
+                return None
+            return check_in_post(app.tr, meeting, await attendance.tally(session, meeting))
+
+    return Edit(to, message_id, text, checkin_keyboard(app.tr, meeting_id), throttled=True)
+
+
+async def counter_edits(ctx: Ctx, meeting_id: int) -> list[Edit]:
+    """Live edits for every group message showing this meeting's open check-in."""
+    posts = await checkin_posts(ctx.session, meeting_id)
+    return [live_counter(ctx.app, Address(p.platform, p.chat_id), p.message_id, meeting_id) for p in posts]
+
+
+async def closed_counter_edits(app: AppContext, session: Session, meeting: Meeting, count: Tally) -> list[Edit]:
+    """The final count, without the button, for every group message that showed the check-in."""
+    body = check_in_post(app.tr, meeting, count, closed=True)
+    posts = await checkin_posts(session, meeting.id)
+    return [Edit(Address(p.platform, p.chat_id), p.message_id, body) for p in posts]

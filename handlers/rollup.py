@@ -1,0 +1,81 @@
+"""`/tonghop`: the monthly rollup of an organisation, for its admins and supervisors, with a
+drill-down by naming a child."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from core.i18n import Translator
+from core.messages import Response
+from handlers.context import Ctx
+from handlers.router import Need, Router
+from handlers.textsplit import split_messages
+from services import authority
+from services.errors import DomainError
+from services.rollup import ChildFigures, Rollup, build_rollup
+from services.summary import month_bounds, percent_text, year_bounds
+
+router = Router()
+# Names listed in full under "not met" or "summary not sent"; the rest are counted.
+MAX_NAMES = 10
+
+
+def _names(tr: Translator, names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_NAMES])
+    more = len(names) - MAX_NAMES
+    return shown if more <= 0 else str(tr.t("rollup-more", shown=shown, more=more))
+
+
+def _line(tr: Translator, child: ChildFigures) -> Markup:
+    share = child.attendance
+    attendance = "—" if share is None else f"{percent_text(tr, share * 100)}%"
+    return tr.t(
+        "rollup-line",
+        name=child.name,
+        cells=child.cells,
+        held=child.held,
+        planned=child.planned,
+        missing=len(child.missing),
+        attendance=attendance,
+        warnings=child.warnings,
+        score=percent_text(tr, child.score),
+        on_bot=child.on_bot,
+        members=child.members,
+    )
+
+
+def rollup_lines(tr: Translator, rollup: Rollup, month: str) -> list[Markup]:
+    """The rollup as lines: a title, the whole, one line per child, then what is overdue."""
+    total = rollup.total
+    lines = [tr.t("rollup-title", name=rollup.node.name, month=month), _line(tr, total), Markup("")]
+    lines += [_line(tr, child) for child in rollup.children] or [tr.t("rollup-empty")]
+    if total.missing:
+        lines += [Markup(""), tr.t("rollup-missing", count=len(total.missing), names=_names(tr, total.missing))]
+    if total.unsent:
+        lines += [tr.t("rollup-unsent", count=len(total.unsent), names=_names(tr, total.unsent))]
+    if any(not child.is_cell for child in rollup.children):
+        lines += [Markup(""), tr.t("rollup-drill")]
+    return lines
+
+
+@router.command("rollup", "tonghop", Need.SUPERVISOR)
+async def rollup_command(ctx: Ctx) -> Response:
+    """`/tonghop [tổ chức]`: an organisation the caller administers or follows, this month."""
+    actor, tr = ctx.me(), ctx.app.tr
+    if ctx.args:
+        node = await authority.find_node(ctx.session, actor, ctx.args, missing="rollup-unknown", follows=True)
+    else:
+        tops = await authority.top_nodes(ctx.session, actor, follows=True)
+        if len(tops) != 1:
+            raise DomainError("rollup-usage", known=", ".join(n.name for n in tops) or "—")
+        node = tops[0]
+    zone = ctx.app.config.schedule.zone
+    local = ctx.now.astimezone(zone)
+    month = month_bounds(local.year, local.month, zone)
+    year = (year_bounds(local.year, zone)[0], ctx.now)
+    built = await build_rollup(ctx.session, node, month, year)
+    limit = ctx.app.traits(ctx.incoming.platform).text_limit
+    response = Response()
+    for text in split_messages(rollup_lines(tr, built, f"{local.month:02d}/{local.year}"), limit):
+        response.say(text)
+    return response
