@@ -16,6 +16,7 @@ from handlers.context import AppContext
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher
 from models import AuditEntry, Cell, Membership, Person, Prompt
+from services import retention
 from services.roster import import_rows
 from services.roster_file import parse_rows
 from tests.chat import Chat, Said
@@ -275,3 +276,16 @@ async def test_a_secretary_may_not_name_her_cells_supervisor(city: AppContext, c
     assert "Dòng 2: “Chi bộ Tổ 1” không phải chi bộ của đồng chí" in said.text
     ward = await chat.send_file(WARD_ADMIN, "theodoi.csv", file)
     assert "quản trị, theo dõi mới: 1" in ward.text
+
+
+async def test_the_daily_purge_drops_answered_and_expired_files(city: AppContext, chat: Chat, clock: FakeClock) -> None:
+    answered = await chat.send_file(TAM, "a.csv", MY_CELL)
+    await chat.press(TAM, button(answered, 1))
+    await chat.send_file(HUNG, "b.csv", csv("chi_bo,ho_ten", "Chi bộ Giáo viên,Lý Văn Mới"))
+    async with city.sessions() as session, session.begin():
+        assert (await retention.purge(session, clock.now(), 365)).roster_files == 1
+    assert await kept_files(city) == 1  # still open: kept
+    clock.advance(timedelta(minutes=31))
+    async with city.sessions() as session, session.begin():
+        assert (await retention.purge(session, clock.now(), 365)).roster_files == 1
+    assert await kept_files(city) == 0
