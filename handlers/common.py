@@ -160,6 +160,11 @@ async def acting_cell(ctx: Ctx, text: str) -> tuple[Cell, str]:
     raise DomainError("roster-name-the-cell", known=known or "-")
 
 
+def actor_id(ctx: Ctx) -> int | None:
+    """The person making a change, for the audit; None for a root admin with no roster record."""
+    return ctx.actor.person.id if ctx.actor is not None else None
+
+
 def actor_name(ctx: Ctx) -> str:
     """Who made a change, as the people told about it read it."""
     return ctx.actor.person.full_name if ctx.actor is not None else str(ctx.t("upload-root-admin"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.i18n import Translator
 from core.messages import Outgoing, Response
-from handlers.common import acting_cell, changed
+from handlers.common import acting_cell, actor_id, changed
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import Platform
@@ -27,8 +27,7 @@ async def end_member(ctx: Ctx) -> Response:
     zone = ctx.app.config.schedule.zone
     roster = await cell_members(ctx.session, cell.id)
     request = membership.parse_end(roster, rest, ctx.now.astimezone(zone).date())
-    actor_id = ctx.actor.person.id if ctx.actor is not None else None
-    ended = await membership.end_membership(ctx.session, request, actor_id=actor_id, now=ctx.now, zone=zone)
+    ended = await membership.end_membership(ctx.session, request, actor_id=actor_id(ctx), now=ctx.now, zone=zone)
     return await changed(
         ctx,
         "end",

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from core.buttons import Decision, RosterUploadData
 from core.messages import Button, Edit, Response
-from handlers.common import CELLS_SHOWN, acting_cell, actor_name, changed, tell_leaders
+from handlers.common import CELLS_SHOWN, acting_cell, actor_id, actor_name, changed, tell_leaders
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import MemberStatus
@@ -111,9 +111,8 @@ async def roster_decided(ctx: Ctx) -> Response:
         response = Response(toast=str(ctx.t("upload-dropped-toast").striptags()), edits=answered)
         return response.say(ctx.t("upload-dropped", file=upload.file))
     scope = await roster_upload.scope_of(ctx.session, ctx.actor, root=ctx.is_admin)
-    actor_id = ctx.actor.person.id if ctx.actor is not None else None
     try:
-        plan, snap = await roster_upload.apply(ctx.session, upload, scope, actor_id=actor_id, now=ctx.now)
+        plan, snap = await roster_upload.apply(ctx.session, upload, scope, actor_id=actor_id(ctx), now=ctx.now)
     except RosterError as error:
         # Nothing of the import stays; the file is spent (it would be refused the same way again).
         await ctx.session.rollback()
@@ -146,10 +145,6 @@ def _without_buttons(ctx: Ctx, shown: dict[str, str | int]) -> list[Edit]:
     return [Edit(ctx.incoming.chat, message_id, ctx.t("upload-preview", **shown))]
 
 
-def _actor_id(ctx: Ctx) -> int | None:
-    return ctx.actor.person.id if ctx.actor is not None else None
-
-
 @router.command("addmember", "themdangvien", Need.APPROVER)
 async def add_member(ctx: Ctx) -> Response:
     """`/themdangvien <họ tên> [du_bi|chinh_thuc][, <chi bộ>]`: one member added to the cell."""
@@ -158,7 +153,7 @@ async def add_member(ctx: Ctx) -> Response:
     cell, rest = await acting_cell(ctx, ctx.args)
     name, status = membership.split_status(rest)
     added = await membership.add_member(
-        ctx.session, cell, name, status or MemberStatus.FULL, actor_id=_actor_id(ctx), now=ctx.now
+        ctx.session, cell, name, status or MemberStatus.FULL, actor_id=actor_id(ctx), now=ctx.now
     )
     status_name = ctx.t(f"status-{added.status.value}")
     return await changed(ctx, "add", [cell.id], name=added.person.full_name, cell=cell.name, status=status_name)
@@ -179,7 +174,7 @@ async def transfer(ctx: Ctx) -> Response:
         known = await authority.acting_cell_names(ctx.session, ctx.actor, root=ctx.is_admin)
         raise DomainError("transfer-target-unknown", name=named, known=", ".join(known[:CELLS_SHOWN]) or "-")
     zone = ctx.app.config.schedule.zone
-    await membership.transfer(ctx.session, moving, target, actor_id=_actor_id(ctx), now=ctx.now, zone=zone)
+    await membership.transfer(ctx.session, moving, target, actor_id=actor_id(ctx), now=ctx.now, zone=zone)
     cells = [source.id, target.id]
     return await changed(ctx, "transfer", cells, name=moving.person.full_name, source=source.name, target=target.name)
 
@@ -192,7 +187,7 @@ async def set_status(ctx: Ctx) -> Response:
     cell, rest = await acting_cell(ctx, ctx.args)
     roster = await cell_members(ctx.session, cell.id)
     member, status = membership.parse_status(roster, rest)
-    before = await membership.change_status(ctx.session, member, status, actor_id=_actor_id(ctx), now=ctx.now)
+    before = await membership.change_status(ctx.session, member, status, actor_id=actor_id(ctx), now=ctx.now)
     return await changed(
         ctx,
         "status",

@@ -38,8 +38,8 @@ SHOWN_NAMES = 5
 
 @dataclass(frozen=True)
 class Scope:
-    """What a sender may touch: `cells` for a secretary; `nodes` (each with its subtree) for an
-    admin; neither for a root admin."""
+    """What a sender may touch: the `cells` they run as secretary or deputy, the `nodes` of the
+    subtrees they administer, or `everything` (a root admin)."""
 
     cells: frozenset[int] = frozenset()
     nodes: frozenset[int] = frozenset()
