@@ -289,3 +289,12 @@ async def test_the_daily_purge_drops_answered_and_expired_files(city: AppContext
     async with city.sessions() as session, session.begin():
         assert (await retention.purge(session, clock.now(), 365)).roster_files == 1
     assert await kept_files(city) == 0
+
+
+async def test_a_secretary_who_left_cannot_confirm_her_earlier_file(city: AppContext, chat: Chat) -> None:
+    said = await chat.send_file(TAM, "to1.csv", MY_CELL)
+    ended = await chat.say(WARD_ADMIN, "/ketthuc Nguyễn Thị Tâm chuyen_di, Chi bộ Tổ 1")
+    assert "thôi sinh hoạt" in ended.text
+    refused = await chat.press(TAM, button(said))
+    assert "không dành cho vai trò" in refused.toast
+    assert "Lý Văn Mới" not in await members_of(city, "Chi bộ Tổ 1")
