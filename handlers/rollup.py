@@ -6,18 +6,22 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from core.i18n import Translator
-from core.messages import Response
+from core.messages import Outgoing, Response
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from services import authority
 from services.errors import DomainError
+from services.export.node import rollup_workbook, year_workbook
+from services.export.workbook import file_slug
 from services.rollup import ChildFigures, Rollup, build_rollup
-from services.summary import month_bounds, percent_text, year_bounds
+from services.summary import month_bounds, month_label, percent_text, year_bounds
+from services.text import fold
 
 router = Router()
 # Names listed in full under "not met" or "summary not sent"; the rest are counted.
 MAX_NAMES = 10
+FILE_WORDS = ("tep", "file", "xlsx")
 
 
 def _names(tr: Translator, names: list[str]) -> str:
@@ -60,10 +64,14 @@ def rollup_lines(tr: Translator, rollup: Rollup, month: str) -> list[Markup]:
 
 @router.command("rollup", "tonghop", Need.SUPERVISOR)
 async def rollup_command(ctx: Ctx) -> Response:
-    """`/tonghop [tổ chức]`: an organisation the caller administers or follows, this month."""
+    """`/tonghop [tep] [tổ chức]`: an organisation the caller administers or follows, this month;
+    with `tep`, the month's rollup and the year's attendance per cell as .xlsx files."""
     actor, tr = ctx.me(), ctx.app.tr
-    if ctx.args:
-        node = await authority.find_node(ctx.session, actor, ctx.args, missing="rollup-unknown", follows=True)
+    words = ctx.args.split(maxsplit=1)
+    files = bool(words) and fold(words[0]) in FILE_WORDS
+    named = (words[1] if len(words) > 1 else "") if files else ctx.args
+    if named:
+        node = await authority.find_node(ctx.session, actor, named, missing="rollup-unknown", follows=True)
     else:
         tops = await authority.top_nodes(ctx.session, actor, follows=True)
         if len(tops) != 1:
@@ -74,8 +82,22 @@ async def rollup_command(ctx: Ctx) -> Response:
     month = month_bounds(local.year, local.month, zone)
     year = (year_bounds(local.year, zone)[0], ctx.now)
     built = await build_rollup(ctx.session, node, month, year)
+    label = month_label(ctx.now, zone)
+    if files:
+        if not ctx.app.traits(ctx.incoming.platform).sends_files:
+            raise DomainError("rollup-files-unsupported")
+        slug = file_slug(node.name)
+        response = ctx.reply("rollup-files-sent", name=node.name, month=label)
+        rollup_file = (f"tong_hop_{slug}_{local.year}_{local.month:02d}.xlsx", rollup_workbook(tr, built, label))
+        year_file = (
+            f"diem_danh_{slug}_{local.year}.xlsx",
+            await year_workbook(ctx.session, tr, node, local.year, zone),
+        )
+        response.messages.append(Outgoing(tr.t("rollup-file-month", month=label), document=rollup_file))
+        response.messages.append(Outgoing(tr.t("rollup-file-year", year=str(local.year)), document=year_file))
+        return response
     limit = ctx.app.traits(ctx.incoming.platform).text_limit
     response = Response()
-    for text in split_messages(rollup_lines(tr, built, f"{local.month:02d}/{local.year}"), limit):
+    for text in split_messages(rollup_lines(tr, built, label), limit):
         response.say(text)
     return response

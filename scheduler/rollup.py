@@ -24,7 +24,7 @@ from scheduler.periodic import Batch, write_once
 from services import chats, outbox
 from services.outbox import Recipient
 from services.rollup import build_rollup
-from services.summary import month_bounds, year_bounds
+from services.summary import month_bounds, month_label, year_bounds
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ async def write_monthly_rollup(app: AppContext, now: datetime) -> int | None:
             if node is None:
                 continue
             built = await build_rollup(session, node, month, year)
-            lines = rollup_lines(app.tr, built, f"{local.month:02d}/{local.year}")
+            lines = rollup_lines(app.tr, built, month_label(due, zone))
             parts = split_messages(lines, app.traits(link.platform).text_limit)
             to = Recipient(link.platform, link.chat_id)
             batches.append((f"{node.id}-{link.platform.value}", to, [(str(p), None) for p in parts]))

@@ -10,7 +10,6 @@ statements whatever the size of the tree: a city's rollup costs what a ward's do
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -49,21 +48,26 @@ class ChildFigures:
     def score(self) -> float | None:
         return sum(self.scores) / len(self.scores) if self.scores else None
 
+    def add(self, other: ChildFigures) -> None:
+        for name in ("cells", "held", "planned", "present", "expected", "warnings", "members", "on_bot"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.missing += other.missing
+        self.scores += other.scores
+        self.unsent += other.unsent
+
 
 @dataclass(frozen=True)
 class Rollup:
     node: Committee
     children: Sequence[ChildFigures]
+    # Every cell below, with the name of the child it lies under (its own name for a cell right under the node).
+    cells: Sequence[tuple[str, ChildFigures]]
 
     @property
     def total(self) -> ChildFigures:
         whole = ChildFigures(self.node.name, is_cell=False)
         for child in self.children:
-            for name in ("cells", "held", "planned", "present", "expected", "warnings", "members", "on_bot"):
-                setattr(whole, name, getattr(whole, name) + getattr(child, name))
-            whole.missing += child.missing
-            whole.scores += child.scores
-            whole.unsent += child.unsent
+            whole.add(child)
         return whole
 
 
@@ -77,7 +81,7 @@ def _branches(node_id: int) -> CTE:
     return below.union_all(select(Committee.id, below.c.branch).where(Committee.parent_id == below.c.id))
 
 
-def _cells(node_id: int) -> CompoundSelect[Any]:
+def cells_below(node_id: int) -> CompoundSelect[Any]:
     """(cell id, cell name, branch) for every cell below the node; a cell right under it has no branch."""
     branches = _branches(node_id)
     deep = select(Cell.id, Cell.name, branches.c.branch).join(branches, branches.c.id == Cell.committee_id)
@@ -90,18 +94,11 @@ async def build_rollup(
 ) -> Rollup:
     """The node's rollup for the month [start, end), warnings counted over the year so far."""
     start, end = month
-    cells: list[tuple[int, str, int | None]] = [(c, n, b) for c, n, b in await session.execute(_cells(node.id))]
+    cells: list[tuple[int, str, int | None]] = [(c, n, b) for c, n, b in await session.execute(cells_below(node.id))]
     named = await session.execute(select(Committee.id, Committee.name).where(Committee.parent_id == node.id))
     names: dict[int, str] = {node_id: name for node_id, name in named.all()}
-    children: dict[int | tuple[str, int], ChildFigures] = {}
-    child_of: dict[int, ChildFigures] = {}
-    for cell_id, cell_name, branch in cells:
-        key: int | tuple[str, int] = branch if branch is not None else ("cell", cell_id)
-        if key not in children:
-            children[key] = ChildFigures(names[branch] if branch is not None else cell_name, is_cell=branch is None)
-        child_of[cell_id] = children[key]
-        children[key].cells += 1
-    scope = _cells(node.id).subquery()
+    child_of = {cell_id: ChildFigures(cell_name, is_cell=True, cells=1) for cell_id, cell_name, _ in cells}
+    scope = cells_below(node.id).subquery()
     in_scope = select(scope.c.id)
     this_month = (Meeting.starts_at >= start) & (Meeting.starts_at < end)
     state_rows = await session.execute(
@@ -166,14 +163,19 @@ async def build_rollup(
     ):
         for flag in flags:
             child_of[flag.cell_id].warnings += 1
-    by_cell = defaultdict(list)
-    for cell_id, cell_name, _ in cells:
-        by_cell[id(child_of[cell_id])].append((cell_id, cell_name))
-    for figures in children.values():
-        for cell_id, cell_name in sorted(by_cell[id(figures)], key=lambda c: c[1]):
-            if cell_id not in met:
-                figures.missing.append(cell_name)
-            if cell_id in unsent:
-                figures.unsent.append(cell_name)
+    for cell_id, figures in child_of.items():
+        if cell_id not in met:
+            figures.missing.append(figures.name)
+        if cell_id in unsent:
+            figures.unsent.append(figures.name)
+    children: dict[int | tuple[str, int], ChildFigures] = {}
+    under: list[tuple[str, ChildFigures]] = []
+    for cell_id, _, branch in sorted(cells, key=lambda c: c[1]):
+        figures = child_of[cell_id]
+        if branch is None:
+            children[("cell", cell_id)] = figures
+        else:
+            children.setdefault(branch, ChildFigures(names[branch], is_cell=False)).add(figures)
+        under.append((names[branch] if branch is not None else figures.name, figures))
     ordered = sorted(children.values(), key=lambda c: (c.is_cell, c.name))
-    return Rollup(node, ordered)
+    return Rollup(node, ordered, sorted(under, key=lambda pair: (pair[0], pair[1].name)))

@@ -147,6 +147,12 @@ def year_bounds(year: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
+def month_label(moment: datetime, zone: ZoneInfo) -> str:
+    """ "11/2026": the local month of an instant, as reports name it."""
+    local = moment.astimezone(zone)
+    return f"{local.month:02d}/{local.year}"
+
+
 def month_bounds(year: int, month: int, zone: ZoneInfo) -> tuple[datetime, datetime]:
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     return datetime(year, month, 1, tzinfo=zone), datetime(*following, 1, tzinfo=zone)

@@ -35,7 +35,9 @@ def kind_of_name(name: str) -> CommitteeKind:
 
 def subtree(roots: Collection[int] | Select[int]) -> CTE:
     """The ids of these nodes and every node below them (a recursive CTE with one column, `id`)."""
-    below = select(Committee.id).where(Committee.id.in_(roots)).cte("below", recursive=True)
+    below = (
+        select(Committee.id).where(Committee.id.in_(roots)).cte(recursive=True)
+    )  # anonymous: two subtrees may meet in one statement
     return below.union(select(Committee.id).where(Committee.parent_id == below.c.id))
 
 

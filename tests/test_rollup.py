@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
+from openpyxl import load_workbook
 from sqlalchemy import event, select
 
 from handlers.context import AppContext
@@ -119,3 +121,31 @@ async def test_tonghop_shows_the_callers_organisation_and_drills_down(city: AppC
     assert "Đảng ủy phường Hoàn Kiếm" in (await chat.say(WARD_SUPERVISOR, "/tonghop")).text
     assert "không dành cho vai trò" in (await chat.say("2003", "/tonghop")).text
     assert "/tonghop" in (await chat.say(WARD_ADMIN, "/trogiup")).text
+
+
+async def test_tonghop_tep_sends_the_months_rollup_and_the_years_attendance_per_cell(
+    app: AppContext, chat: Chat
+) -> None:
+    await world(app)
+    said = await chat.say(WARD_ADMIN, "/tonghop tep")
+    assert "bảng tổng hợp tháng 11/2026 và sổ điểm danh cả năm của Đảng ủy phường Hoàn Kiếm" in said.text
+    files = {m.document[0]: m.document[1] for m in said.response.messages if m.document}
+    assert sorted(files) == [
+        "diem_danh_dang_uy_phuong_hoan_kiem_2026.xlsx",
+        "tong_hop_dang_uy_phuong_hoan_kiem_2026_11.xlsx",
+    ]
+    month = load_workbook(io.BytesIO(files["tong_hop_dang_uy_phuong_hoan_kiem_2026_11.xlsx"])).active
+    assert month is not None
+    rows = [list(r) for r in month.iter_rows(min_row=4, values_only=True)]
+    assert rows == [
+        ["Chi bộ Tổ 1", "Chi bộ Tổ 1", 0, 1, None, 0, 0, None, 0, None, 0, 1, None],
+        ["Đảng bộ Trường THPT Việt Đức", "Chi bộ Giáo viên", 1, 0, None, 1, 2, 50.0, 0, 80.0, 0, 2, "x"],
+        ["Tổng cộng", 2, 1, 1, 0, 1, 2, 50.0, 0, 80.0, 0, 3, 1],
+    ]
+    year = load_workbook(io.BytesIO(files["diem_danh_dang_uy_phuong_hoan_kiem_2026.xlsx"])).active
+    assert year is not None
+    cells = {r[0]: r[1:] for r in year.iter_rows(min_row=4, values_only=True)}
+    assert cells["Chi bộ Giáo viên"] == (*[None] * 10, 50.0, None, 50.0)
+    assert cells["Chi bộ Tổ 1"] == (None,) * 13
+    # A cell's own secretary is no admin: the files are not hers to get.
+    assert "không dành cho vai trò" in (await chat.say("2003", "/tonghop tep")).text

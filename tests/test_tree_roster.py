@@ -156,3 +156,18 @@ async def test_the_tree_answers_paths_holders_and_subtrees(app: AppContext, tmp_
         assert len(under_ward) == 2
         assert len(under_school) == 1
         assert under_school < under_ward
+
+
+async def test_an_organisations_name_is_an_identity(app: AppContext, tmp_path: Path) -> None:
+    """Other tone marks name another organisation; case, spacing and invisible characters do not."""
+    await run_import(app, csv_file(tmp_path, TREE))
+    lines = [
+        "cap_tren,chi_bo,ho_ten",
+        "THÀNH ỦY  HÀ NỘI / Đảng ủy phường Hoàn\u200b Kiếm,Chi bộ Tổ 9,Ngô Văn Chín",
+        "Thành ủy Hà Nội / Đảng ủy phường Hoàn Kiêm,Chi bộ Tổ 10,Ngô Văn Mười",
+    ]
+    report = await run_import(app, csv_file(tmp_path, lines, name="marks.csv"))
+    assert report.committees.added == 1
+    found = await nodes(app)
+    assert found["Đảng ủy phường Hoàn Kiêm"] == ("Thành ủy Hà Nội", CommitteeKind.COMMUNE)
+    assert (await cells(app))["Chi bộ Tổ 9"] == "Đảng ủy phường Hoàn Kiếm"

@@ -29,11 +29,12 @@ def file_slug(name: str) -> str:
 
 
 def new_sheet(title: Markup) -> tuple[Workbook, Worksheet]:
-    """A workbook whose one sheet bears `title`, cut to the length spreadsheets allow."""
+    """A workbook whose one sheet bears `title`, cut to the length spreadsheets allow and without
+    the characters they refuse in a sheet's name ("11/2026" becomes "11-2026")."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = plain_text(title)[:XLSX_SHEET_CHARS]
+    sheet.title = re.sub(r"[\\/?*\[\]:]", "-", plain_text(title))[:XLSX_SHEET_CHARS]
     return book, sheet
 
 
