@@ -2,12 +2,14 @@
 
 Reads standard input line by line, so a script can drive it too. Buttons are shown numbered and
 a reply by number or word presses the open choice it names, the same rules as Zalo
-(channels/choices.py); a leader's decision is shown with its command.
+(channels/choices.py); a leader's decision is shown with its command. `/tep <đường dẫn>` sends a
+local file, as a document sent in a chat app (a roster file).
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import TextIO
 
 from markupsafe import Markup
@@ -15,7 +17,7 @@ from markupsafe import Markup
 from channels import choices
 from channels.choices import PromptBook, typed_reply
 from channels.plain import to_plain
-from core.messages import Address, ChatKind, Edit, Incoming, Keyboard
+from core.messages import Address, Attachment, ChatKind, Edit, Incoming, Keyboard
 from handlers.context import AppContext
 from handlers.delivery import deliver
 from handlers.platforms import PlatformTraits
@@ -25,6 +27,9 @@ from models import Platform
 # The console reprints an edited message; a terminal takes any length, but long text reads better in parts.
 TRAITS = PlatformTraits(can_edit=True, text_limit=4096)
 QUIT_WORDS = {"/quit", "/thoat", "quit", "thoat", "thoát"}
+FILE_WORDS = {"/tep", "/file"}
+# The largest file sent from the console, as a chat app's download limit.
+FILE_LIMIT = 20 * 1024 * 1024
 
 
 class ConsoleChannel:
@@ -62,13 +67,15 @@ class ConsoleChannel:
             await self.handle_line(text)
 
     async def handle_line(self, text: str) -> None:
+        word, _, rest = text.partition(" ")
         incoming = Incoming(
             platform=Platform.CONSOLE,
             user_id=str(self.person_id),
             user_name=self.name,
             chat_id=self.origin.chat_id,
             chat_kind=ChatKind.PRIVATE,
-            text=text,
+            text="" if word.lower() in FILE_WORDS else text,
+            file=_local_file(Path(rest.strip())) if word.lower() in FILE_WORDS and rest.strip() else None,
         )
         response = await typed_reply(self.app, self.dispatcher, incoming)
         if response is None:
@@ -93,3 +100,22 @@ class ConsoleChannel:
         text = await edit.current_text()
         if text is not None:
             self._print(f"[✎ {edit.to.platform.value} {edit.to.chat_id}] {to_plain(text)}")
+
+
+def _local_file(path: Path) -> Attachment:
+    """A file on this machine, read only when a handler asks (None when missing or too big)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+
+    def read() -> bytes | None:
+        try:
+            return path.read_bytes() if path.stat().st_size <= FILE_LIMIT else None
+        except OSError:
+            return None
+
+    async def fetch() -> bytes | None:
+        return await asyncio.to_thread(read)
+
+    return Attachment(path.name, size, fetch)

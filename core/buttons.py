@@ -144,3 +144,19 @@ class VoteData(CallbackData, prefix="vote"):
     @property
     def subject(self) -> str:
         return f"vote:{self.vote}"
+
+
+@dataclass(frozen=True)
+class RosterUploadData(CallbackData, prefix="roster"):
+    """Apply or drop a roster file sent in chat (kept in the database as prompt `upload`)."""
+
+    upload: int
+    decision: Decision
+
+    @property
+    def affirms(self) -> bool:
+        return self.decision is Decision.OK
+
+    @property
+    def subject(self) -> str:
+        return f"roster:{self.upload}"

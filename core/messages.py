@@ -26,6 +26,16 @@ class Address:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a user sent, fetched only when a handler asks (`fetch`: its bytes, or None when the
+    platform cannot serve it), so a file from someone not allowed to send one is never downloaded."""
+
+    name: str
+    size: int
+    fetch: Callable[[], Awaitable[bytes | None]] = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
 class Incoming:
     """One user action: a command, free text, or a button press (`button` holds its data)."""
 
@@ -42,6 +52,8 @@ class Incoming:
     prompt_id: int | None = None
     # The platform's id for a delivered update (webhook): handled at most once, across redeliveries.
     update_id: str | None = None
+    # A document sent with the message (its caption is `text`).
+    file: Attachment | None = None
 
     @property
     def chat(self) -> Address:

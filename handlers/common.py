@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 
 from markupsafe import Markup
 
 from core.callback import CallbackData
-from core.messages import Button, ChatKind, Response
+from core.messages import Address, Button, ChatKind, Outgoing, Response
 from handlers import format as fmt
 from handlers.context import Ctx
-from models import Meeting, Membership
-from services import chats, meetings
+from models import Cell, Meeting, Membership
+from services import authority, chats, invites, meetings
 from services.errors import DomainError
 from services.names import find_by_name
 from services.parsing import is_number, parse_date, parse_int
+from services.text import fold
+
+# Cells the hint lists when a command needs a cell named.
+CELLS_SHOWN = 20
 
 
 async def secretary_cell(ctx: Ctx) -> Membership:
@@ -135,3 +139,54 @@ def find_member(roster: Sequence[Membership], who: str) -> Membership:
     if len(partial) != 1:
         raise DomainError("mark-ambiguous" if partial else "mark-no-name", name=who)
     return partial[0]
+
+
+async def acting_cell(ctx: Ctx, text: str) -> tuple[Cell, str]:
+    """The cell a roster command acts on, and the rest of its words. `…, <chi bộ>` names it (an
+    admin must; it must be one the caller runs or administers); else the cell the caller runs."""
+    rest, comma, named = text.rpartition(",")
+    named = named.strip()
+    if comma and named:
+        cell = await authority.find_cell(ctx.session, ctx.actor, named, root=ctx.is_admin)
+        if cell is not None:
+            return cell, rest.strip()
+    led = next((m for m in ctx.actor.memberships if m.role.runs_meetings), None) if ctx.actor else None
+    # A note may hold a comma ("về quê, Hà Nam"); what names a cell says "chi bộ".
+    if led is not None and not (comma and fold(named).startswith("chi bo")):
+        return led.cell, text.strip()
+    known = ", ".join((await authority.acting_cell_names(ctx.session, ctx.actor, root=ctx.is_admin))[:CELLS_SHOWN])
+    if comma and named:
+        raise DomainError("roster-cell-unknown", name=named, known=known or "-")
+    raise DomainError("roster-name-the-cell", known=known or "-")
+
+
+def actor_id(ctx: Ctx) -> int | None:
+    """The person making a change, for the audit; None for a root admin with no roster record."""
+    return ctx.actor.person.id if ctx.actor is not None else None
+
+
+def actor_name(ctx: Ctx) -> str:
+    """Who made a change, as the people told about it read it."""
+    return ctx.actor.person.full_name if ctx.actor is not None else str(ctx.t("upload-root-admin"))
+
+
+async def tell_leaders(ctx: Ctx, cell_ids: Iterable[int], key: str, **args: object) -> list[Outgoing]:
+    """The secretary and deputies of each touched cell hear of a change made there by someone else."""
+    me = ctx.actor.person.id if ctx.actor is not None else None
+    told: list[Outgoing] = []
+    seen: set[tuple[str, str]] = set()
+    for cell_id in cell_ids:
+        for account in await invites.cell_leader_accounts(ctx.session, cell_id):
+            where = (account.platform.value, account.external_id)
+            if account.person_id == me or where in seen:
+                continue
+            seen.add(where)
+            told.append(Outgoing(ctx.t(key, **args), to=Address(account.platform, account.external_id)))
+    return told
+
+
+async def changed(ctx: Ctx, key: str, cell_ids: Iterable[int], **args: object) -> Response:
+    """A roster change done: `<key>-done` to the caller, `<key>-told` to the touched cells' leaders."""
+    response = Response().say(ctx.t(f"{key}-done", **args))
+    response.messages += await tell_leaders(ctx, cell_ids, f"{key}-told", who=actor_name(ctx), **args)
+    return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.i18n import Translator
 from core.messages import Outgoing, Response
-from handlers.common import secretary_cell
+from handlers.common import acting_cell, actor_id, changed
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import Platform
@@ -17,20 +17,23 @@ router = Router()
 CONFIRM_WORDS = ("xacnhan", "confirm")
 
 
-@router.command("endmember", "ketthuc", Need.SECRETARY)
+@router.command("endmember", "ketthuc", Need.APPROVER)
 async def end_member(ctx: Ctx) -> Response:
-    """`/ketthuc <tên|số> <lý do> [dd/mm/yyyy] [ghi chú]`: the member leaves the cell from that day."""
-    led = await secretary_cell(ctx)
+    """`/ketthuc <tên|số> <lý do> [dd/mm/yyyy] [ghi chú][, <chi bộ>]`: the member leaves the cell
+    from that day; an admin names the cell."""
     if not ctx.args.strip():
         return ctx.reply("end-usage")
+    cell, rest = await acting_cell(ctx, ctx.args)
     zone = ctx.app.config.schedule.zone
-    roster = await cell_members(ctx.session, led.cell_id)
-    request = membership.parse_end(roster, ctx.args, ctx.now.astimezone(zone).date())
-    ended = await membership.end_membership(ctx.session, request, actor_id=led.person_id, now=ctx.now, zone=zone)
-    return ctx.reply(
-        "end-done",
+    roster = await cell_members(ctx.session, cell.id)
+    request = membership.parse_end(roster, rest, ctx.now.astimezone(zone).date())
+    ended = await membership.end_membership(ctx.session, request, actor_id=actor_id(ctx), now=ctx.now, zone=zone)
+    return await changed(
+        ctx,
+        "end",
+        [cell.id],
         name=ended.person.full_name,
-        cell=led.cell.name,
+        cell=cell.name,
         date=request.day.strftime("%d/%m/%Y"),
         reason=ctx.t(f"end-reason-{request.reason.value}"),
     )

@@ -17,6 +17,7 @@ from handlers import (
     privacy,
     reminders,
     rollup,
+    rosters,
     scoring,
     summary,
     votes,
@@ -37,6 +38,8 @@ def _merge(*routers: Router) -> Router:
             merged.followup(name)(func)
         if router.stranger_text is not None:
             merged.on_stranger_text(router.stranger_text)
+        if router.file is not None:
+            merged.on_file(router.file.need)(router.file.func)
     return merged
 
 
@@ -58,4 +61,5 @@ ROUTER = _merge(
     organisations.router,
     exports.router,
     privacy.router,
+    rosters.router,
 )

@@ -96,6 +96,8 @@ class Router:
     followups: dict[str, Handler] = field(default_factory=dict)
     # Plain text from someone not yet joined (e.g. an invite code typed on Zalo).
     stranger_text: Handler | None = None
+    # A document sent in a private chat (a roster file), for those `need` allows.
+    file: ButtonRoute | None = None
 
     def command(
         self,
@@ -140,6 +142,15 @@ class Router:
         self.stranger_text = func
         return func
 
+    def on_file(self, need: Need) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            if self.file is not None:
+                raise ValueError("only one handler may take files")
+            self.file = ButtonRoute(need, func)
+            return func
+
+        return register
+
     def find(self, word: str) -> Command | None:
         key = fold(word).replace(" ", "").replace("_", "")
         for command in self.commands:
@@ -174,6 +185,8 @@ class Router:
         if incoming.button is not None:
             data = unpack(incoming.button)
             return f"button:{data.prefix if data is not None and type(data) in self.buttons else 'unknown'}"
+        if incoming.file is not None:
+            return "file"
         parsed = self.parse(incoming.text, bare=bare)
         return parsed[0].name if parsed else "text"
 
@@ -327,6 +340,10 @@ class Dispatcher:
                 return _static(Response(toast=str(ctx.t(key).striptags())))
             return route.func
         in_group = incoming.chat_kind is ChatKind.GROUP
+        if incoming.file is not None and not in_group and self.router.file is not None:
+            if not allowed(self.router.file.need, ctx.actor, admin=ctx.is_admin):
+                return _static(ctx.reply("err-not-joined" if ctx.actor is None else "err-not-allowed"))
+            return self.router.file.func
         parsed = self.router.parse(incoming.text, bare=self._bare(incoming, ctx.question))
         if parsed is None:
             return self._plain_text(ctx, in_group)

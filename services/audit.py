@@ -13,7 +13,7 @@ def record(
     session: AsyncSession,
     *,
     actor_id: int | None,
-    subject_id: int,
+    subject_id: int | None,
     action: str,
     now: datetime,
     meeting_id: int | None = None,

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from models import Account, Cell, Committee, CommitteeRole, Membership, NodeRole
 from services import tree
@@ -113,3 +114,25 @@ async def find_node(
     if len(matches) != 1:
         raise DomainError(missing, name=text, known=", ".join(c.name for c in nodes))
     return matches[0]
+
+
+def _acting(actor: Actor | None, root: bool) -> Select[Cell]:
+    query = select(Cell).options(joinedload(Cell.committee)).order_by(Cell.name, Cell.id)
+    if root or (actor is not None and actor.is_admin):
+        return query
+    led = [m.cell_id for m in actor.memberships if m.role.runs_meetings] if actor is not None else []
+    if actor is None or not actor.admin_of:
+        return query.where(Cell.id.in_(led))
+    return query.where(or_(Cell.id.in_(led), Cell.id.in_(administered_cells(actor))))
+
+
+async def find_cell(session: AsyncSession, actor: Actor | None, text: str, *, root: bool = False) -> Cell | None:
+    """The one cell of that name the caller runs or administers; None when no or several cells match."""
+    cells = (await session.scalars(_acting(actor, root))).all()
+    matches = find_by_name(cells, text, lambda c: c.name)
+    return matches[0] if len(matches) == 1 else None
+
+
+async def acting_cell_names(session: AsyncSession, actor: Actor | None, *, root: bool = False) -> list[str]:
+    """The names of the cells the caller runs or administers, for a hint."""
+    return [c.name for c in (await session.scalars(_acting(actor, root))).all()]

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import JoinRequest, JoinState, OutboxMessage, OutboxState
+from models import JoinRequest, JoinState, OutboxMessage, OutboxState, Prompt
+from services import roster_upload
 
 FINISHED = (OutboxState.SENT, OutboxState.UNDELIVERABLE, OutboxState.DROPPED, OutboxState.FAILED)
 
@@ -22,6 +23,7 @@ class Purged:
     join_requests: int
     display_names: int
     outbox_texts: int
+    roster_files: int = 0
 
 
 def _count(result: object) -> int:
@@ -52,4 +54,10 @@ async def purge(session: AsyncSession, now: datetime, days: int) -> Purged:
         )
         .values(text="", buttons=None)
     )
-    return Purged(_count(removed), _count(names), _count(texts))
+    # A roster file sent in chat holds names and phones: once answered or expired it goes, whatever the retention.
+    files = await session.execute(
+        delete(Prompt).where(
+            Prompt.kind == roster_upload.KIND, or_(Prompt.closed_at.is_not(None), Prompt.expires_at < now)
+        )
+    )
+    return Purged(_count(removed), _count(names), _count(texts), _count(files))

@@ -158,8 +158,9 @@ async def _add_people(session: AsyncSession, people: list[dict[str, Any]]) -> li
     return ids
 
 
-async def write(session: AsyncSession, plan: Plan, now: datetime) -> None:
-    """Apply a plan with bulk statements, in the caller's transaction; `now` dates readmissions' audit."""
+async def write(session: AsyncSession, plan: Plan, now: datetime) -> list[int]:
+    """Apply a plan with bulk statements, in the caller's transaction; `now` dates readmissions' audit.
+    Returns the ids given to the plan's new people, in order (person -1 first)."""
     committees = await _write_committees(session, plan.committees)
     await _many(
         session,
@@ -228,6 +229,7 @@ async def write(session: AsyncSession, plan: Plan, now: datetime) -> None:
         insert(ROLES),
         [{"person_id": pid(p), "committee_id": committees[path], "role": role} for p, path, role in plan.node_roles],
     )
+    return new_people
 
 
 async def _write_committees(session: AsyncSession, new: dict[str, str]) -> dict[str, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from channels.plain import to_plain
-from core.messages import ChatKind, Incoming, Response
+from core.messages import Attachment, ChatKind, Incoming, Response
 from handlers.router import Dispatcher
 from models import Platform
 
@@ -40,6 +40,21 @@ class Chat:
             chat_id=group or user,
             chat_kind=ChatKind.GROUP if group else ChatKind.PRIVATE,
             text=text,
+        )
+        return Said(await self.dispatcher.handle(incoming))
+
+    async def send_file(self, user: str, name: str, data: bytes | None) -> Said:
+        """The user sends a document privately (`data` None: the platform cannot serve it)."""
+
+        async def fetch() -> bytes | None:
+            return data
+
+        incoming = Incoming(
+            platform=Platform.TELEGRAM,
+            user_id=user,
+            user_name="Người dùng",
+            chat_id=user,
+            file=Attachment(name, len(data or b""), fetch),
         )
         return Said(await self.dispatcher.handle(incoming))
 

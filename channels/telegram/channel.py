@@ -50,6 +50,11 @@ TOAST_LIMIT = 200
 EDITS_STOP_SECONDS = 5.0
 
 
+def file_url(base_url: str) -> str:
+    """Where files are downloaded from: "…/bot" (checked by the config) becomes "…/file/bot"."""
+    return base_url.removesuffix("/bot") + "/file/bot"
+
+
 def concurrency_for(database_url: str) -> int:
     return SQLITE_CONCURRENCY if database_url.startswith("sqlite") else CONCURRENT_UPDATES
 
@@ -99,6 +104,7 @@ class TelegramChannel:
             .connect_timeout(request_timeout)
             .pool_timeout(request_timeout)
             .get_updates_read_timeout(POLL_TIMEOUT + request_timeout)
+            .base_file_url(file_url(config.base_url))
             .build()
         )
         self.application.add_handler(TypeHandler(Update, self._on_update))

@@ -3,14 +3,21 @@ reads what arrives."""
 
 from __future__ import annotations
 
-from telegram import Chat, Update, User
-from telegram.constants import ChatMemberStatus
+import logging
+from collections.abc import Awaitable, Callable
 
-from core.messages import ChatKind, Incoming
+from telegram import Chat, Document, Update, User
+from telegram.constants import ChatMemberStatus
+from telegram.error import TelegramError
+
+from core.messages import Attachment, ChatKind, Incoming
 from models import Platform
 
 _KINDS = {Chat.PRIVATE: ChatKind.PRIVATE, Chat.GROUP: ChatKind.GROUP, Chat.SUPERGROUP: ChatKind.GROUP}
 _PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+# The Bot API serves files up to 20 MB to bots (getFile).
+DOWNLOAD_LIMIT = 20 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def _name(user: User) -> str:
@@ -37,10 +44,12 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
             message_id=str(message.message_id) if message is not None else None,
         )
     message = update.message
-    if message is None or message.text is None or message.from_user is None or message.from_user.is_bot:
+    if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     chat_kind = _KINDS.get(message.chat.type)
-    if chat_kind is None or not _for_us(message.text, bot_username):
+    document = message.document if chat_kind is ChatKind.PRIVATE else None
+    text = message.text if document is None else (message.caption or "")
+    if chat_kind is None or text is None or not _for_us(text, bot_username):
         return None
     return Incoming(
         platform=Platform.TELEGRAM,
@@ -48,8 +57,29 @@ def to_incoming(update: Update, bot_username: str) -> Incoming | None:
         user_name=_name(message.from_user),
         chat_id=str(message.chat.id),
         chat_kind=chat_kind,
-        text=message.text,
+        text=text,
+        file=_attachment(document) if document is not None else None,
     )
+
+
+def _attachment(document: Document) -> Attachment:
+    return Attachment(document.file_name or "", document.file_size or 0, _fetcher(document))
+
+
+def _fetcher(document: Document) -> Callable[[], Awaitable[bytes | None]]:
+    """getFile, then the download; None past Telegram's limit or when Telegram cannot serve it."""
+
+    async def fetch() -> bytes | None:
+        if (document.file_size or 0) > DOWNLOAD_LIMIT:
+            return None
+        try:
+            data = bytes(await (await document.get_file()).download_as_bytearray())
+        except TelegramError as error:
+            log.info("file not downloaded: %s", error.message)
+            return None
+        return data if len(data) <= DOWNLOAD_LIMIT else None
+
+    return fetch
 
 
 def _for_us(text: str, bot_username: str) -> bool:

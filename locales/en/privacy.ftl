@@ -1,5 +1,5 @@
 # Data protection: ending a membership, erasing personal data, a member's own data.
-help-endmember = end a member's membership: /endmember &lt;name or number&gt; &lt;reason&gt; [dd/mm/yyyy] [note]
+help-endmember = end a member's membership: /endmember &lt;name or number&gt; &lt;moved|removed|died&gt; [dd/mm/yyyy] [note] (admins add “, &lt;cell&gt;”)
 help-mydata = get everything the bot holds about you
 help-erase = (committee admin) erase one person's personal data on request: /erase &lt;id&gt;
 
@@ -8,6 +8,8 @@ end-usage =
     Reasons: moved (moved to another cell), removed (removed from the rolls), died, other.
     Example: /endmember Lê Văn Cường moved 01/11/2026 moved to Tây Hồ ward
     Without a date the membership ends today. Send /mark to see the numbered roster.
+    An organisation's admin names the cell at the end, after a comma: /endmember Lê Văn Cường died 01/11/2026, Chi bộ Tổ 1
+end-told = { $who } recorded: { $name } is no longer a member of { $cell } from { $date } ({ $reason }).
 end-done = Recorded: { $name } is no longer a member of { $cell } from { $date } ({ $reason }). Past attendance and opinions stay; from that day they are not counted, reminded or invited.
 end-ambiguous = Several people are named “{ $name }”. Please use the roster number (send /mark to see it).
 end-did-you-mean = Nobody is named exactly “{ $name }”. Did you mean: { $names }? Type the full name with its diacritics or use the number.

@@ -1,5 +1,5 @@
 # Bảo vệ dữ liệu: kết thúc sinh hoạt, xóa dữ liệu cá nhân, dữ liệu của tôi.
-help-endmember = kết thúc sinh hoạt của một đảng viên: /ketthuc &lt;tên hoặc số&gt; &lt;lý do&gt; [dd/mm/yyyy] [ghi chú]
+help-endmember = kết thúc sinh hoạt của một đảng viên: /ketthuc &lt;tên hoặc số&gt; &lt;chuyen_di|xoa_ten|tu_tran&gt; [dd/mm/yyyy] [ghi chú] (quản trị thêm “, &lt;chi bộ&gt;”)
 help-mydata = nhận toàn bộ dữ liệu bot lưu về đồng chí
 help-erase = (quản trị cấp ủy) xóa dữ liệu cá nhân của một người theo yêu cầu: /xoadulieu &lt;mã số&gt;
 
@@ -8,6 +8,8 @@ end-usage =
     Lý do: chuyen di (chuyển sinh hoạt đi), xoa ten (xóa tên), tu tran (từ trần), khac (lý do khác).
     Ví dụ: /ketthuc Lê Văn Cường chuyen di 01/11/2026 chuyển về phường Tây Hồ
     Không ghi ngày thì tính từ hôm nay. Gõ /diemdanhho để xem danh sách có số thứ tự.
+    Quản trị tổ chức đảng ghi thêm tên chi bộ ở cuối, sau dấu phẩy: /ketthuc Lê Văn Cường tu_tran 01/11/2026, Chi bộ Tổ 1
+end-told = Đồng chí { $who } đã ghi: đồng chí { $name } thôi sinh hoạt tại { $cell } từ ngày { $date } ({ $reason }).
 end-done = Đã ghi: đồng chí { $name } thôi sinh hoạt tại { $cell } từ ngày { $date } ({ $reason }). Lịch sử dự họp và ý kiến được giữ nguyên; từ ngày đó đồng chí không còn được tính, nhắc họp hay mời.
 end-ambiguous = Có nhiều người cùng tên “{ $name }”. Vui lòng dùng số thứ tự (gõ /diemdanhho để xem).
 end-did-you-mean = Không có ai tên đúng là “{ $name }”. Có phải: { $names }? Vui lòng gõ đúng họ tên có dấu hoặc dùng số thứ tự.

@@ -34,6 +34,7 @@ T = TypeVar("T")
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 TOAST_LIMIT = 200
+DOWNLOAD_LIMIT = 20 * 1024 * 1024  # getFile refuses bigger files to bots
 CALLBACK_DATA_LIMIT = 64
 # Calls Telegram's flood control counts: messages and edits, not answers to button presses.
 COUNTED = {"sendmessage", "senddocument", "sendphoto", "editmessagetext", "editmessagereplymarkup"}
@@ -174,8 +175,11 @@ class FakeTelegram:
                 "sendPhoto",
                 "getChat",
                 "getChatMember",
+                "getFile",
             )
         }
+        # Files users sent, by file_id: (file_unique_id, name, bytes); served by getFile and /file/.
+        self.files: dict[str, tuple[str, str, bytes]] = {}
 
     # ---- life cycle -------------------------------------------------------------------------
 
@@ -183,6 +187,7 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -255,6 +260,30 @@ class FakeTelegram:
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+        return self._push("message", message)
+
+    def send_file(self, user: FakeUser, name: str, data: bytes, caption: str = "", mime_type: str = "text/csv") -> int:
+        """The user sends a document in their private chat; returns the update id."""
+        target = self.chats[user.id]
+        target.open = True
+        number = len(self.files) + 1
+        file_id = f"BQACAgIAAxkBAAI{number:06d}{user.id}"
+        self.files[file_id] = (f"AgAD{number:04d}", name, data)
+        message: dict[str, Any] = {
+            "message_id": target.take_message_id(),
+            "from": user.as_json(),
+            "chat": target.as_json(),
+            "date": int(time.time()),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": self.files[file_id][0],
+                "file_name": name,
+                "mime_type": mime_type,
+                "file_size": len(data),
+            },
+        }
+        if caption:
+            message["caption"] = caption
         return self._push("message", message)
 
     def _addressed_to_bot(self, text: str) -> bool:
@@ -735,6 +764,28 @@ class FakeTelegram:
 
     async def _m_sendphoto(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send_file(params, "photo", "photo")
+
+    async def _m_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(_required(params, "file_id"))
+        if file_id not in self.files:
+            raise bad_request("invalid file_id")
+        unique, _name, data = self.files[file_id]
+        if len(data) > DOWNLOAD_LIMIT:
+            raise bad_request("file is too big")
+        path = f"documents/file_{list(self.files).index(file_id)}"
+        return {"file_id": file_id, "file_unique_id": unique, "file_size": len(data), "file_path": path}
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """GET /file/bot<token>/<file_path>, as getFile's file_path says."""
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        paths = {f"documents/file_{i}": data for i, (_, _, data) in enumerate(self.files.values())}
+        data = paths.get(request.match_info["path"])
+        if data is None:
+            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
+        self.calls.append(Call("download", {"path": request.match_info["path"]}, time.monotonic(), 200))
+        await self._notify()
+        return web.Response(body=data, content_type="application/octet-stream")
 
     async def _m_getchat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self.chats.get(_int(params, "chat_id"))
