@@ -5,8 +5,8 @@ ward with 100 party organisations (90 residential cells right under it, and 10 g
 committees of one cell each) of 30 members: about 412,000 members in all, with this month's
 meeting held in 90% of the cells (attendance settled) and half of the members on the bot.
 Builds each city's rollup through the real code path and prints the SQL statements each issues
-(target: equal) and the time ratio 126/10 (target: at most 12.6, linear in the members).
-Exits 1 when a target is missed.
+(target: equal) and the time ratio 126/10 (the issue's target: "close to 12.6 or better", read as
+at most 10 % above 12.6, linear in the members). Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ CELLS_PER_WARD = 90
 GRASSROOTS_PER_WARD = 10
 MEMBERS = 30
 REPEATS = 3
+CLOSE = 1.1  # "close to linear": within 10 %
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 MONTH = (datetime(2026, 10, 31, 17, tzinfo=UTC), datetime(2026, 11, 30, 17, tzinfo=UTC))
 YEAR = (datetime(2025, 12, 31, 17, tzinfo=UTC), NOW)
@@ -133,8 +134,10 @@ async def bench(url: str) -> bool:
     for city, (seconds, sql, members) in results.items():
         name, wards = CITIES[city]
         print(f"{name}: {wards:>3} wards, {members:>7,} members: {seconds * 1000:8.1f} ms, {sql} SQL statements")
-    print(f"time ratio {CITIES[2][1]}/{CITIES[1][1]} wards: {ratio:.2f} (target <= {scale:.1f})")
-    ok = small_sql == big_sql and ratio <= scale and big_members == small_members * scale
+    print(
+        f"time ratio {CITIES[2][1]}/{CITIES[1][1]} wards: {ratio:.2f} (linear: {scale:.1f}; target <= {CLOSE * scale:.1f})"
+    )
+    ok = small_sql == big_sql and ratio <= CLOSE * scale and big_members == small_members * scale
     print("targets met" if ok else "TARGET MISSED")
     return ok
 
