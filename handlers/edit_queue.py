@@ -67,6 +67,9 @@ class EditQueue:
         self.poll = poll
         self._wake = asyncio.Event()
         self._stopping = False
+        # The coalescing window, safe to lose: live edits seen waiting in the database, and until
+        # when (an edit is never sent before its time, so until then a press writes nothing).
+        self._waiting: dict[tuple[str, str, str], datetime] = {}
 
     async def put(self, edit: Edit) -> None:
         """Make `edit` the message's next text (written at once, sent by whichever process sends)."""
@@ -82,9 +85,16 @@ class EditQueue:
             final=not edit.throttled,
         )
         now = _wall()
-        async with self.app.sessions() as session:
-            if request.live is not None and await edits.waiting(session, request, now):
+        if request.live is not None:
+            key = (request.chat_id, request.message_id, request.live)
+            if now < self._waiting.get(key, now):
+                return  # known to wait until then: nothing can have sent it yet
+            async with self.app.sessions() as session:
+                until = await edits.waiting(session, request, now)
+            if until is not None:
+                self._waiting[key] = until
                 return
+            self._waiting.pop(key, None)
         async with self.app.sessions() as session, session.begin():
             await edits.queue(session, request, now)
         self._wake.set()

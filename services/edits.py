@@ -62,12 +62,12 @@ async def queue(session: AsyncSession, request: EditRequest, now: datetime) -> N
     )
 
 
-async def waiting(session: AsyncSession, request: EditRequest, now: datetime) -> bool:
-    """Whether the same live text already waits for this message and cannot be in flight yet (its
-    time has not come): it will be read when sent, so a press need not write anything (a burst
-    writes about once per interval per message, not once per press)."""
-    found = await session.scalar(
-        select(PendingEdit.id).where(
+async def waiting(session: AsyncSession, request: EditRequest, now: datetime) -> datetime | None:
+    """Until when the same live text already waits for this message and cannot be in flight (its
+    time has not come), or None: it will be read when sent, so a press need not write anything (a
+    burst writes about once per interval per message, not once per press)."""
+    return await session.scalar(
+        select(PendingEdit.next_at).where(
             PendingEdit.platform == request.platform,
             PendingEdit.chat_id == request.chat_id,
             PendingEdit.message_id == request.message_id,
@@ -77,7 +77,6 @@ async def waiting(session: AsyncSession, request: EditRequest, now: datetime) ->
             PendingEdit.next_at > now,
         )
     )
-    return found is not None
 
 
 async def due(session: AsyncSession, platform: Platform, now: datetime, limit: int) -> Sequence[PendingEdit]:

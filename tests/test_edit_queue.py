@@ -45,15 +45,15 @@ async def test_newer_texts_replace_older_ones_and_wait_for_the_interval(app: App
 async def test_a_live_text_waiting_for_its_time_needs_no_new_write(app: AppContext) -> None:
     live = request(None, live="checkin:1")
     async with app.sessions() as session, session.begin():
-        assert not await edits.waiting(session, live, NOW)
+        assert await edits.waiting(session, live, NOW) is None
         await edits.queue(session, live, NOW)
-        assert not await edits.waiting(session, live, NOW)  # due now: the sender may be reading it
+        assert await edits.waiting(session, live, NOW) is None  # due now: the sender may be reading it
         await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
-        assert not await edits.waiting(session, live, NOW + timedelta(seconds=1))  # sent: a press writes
+        assert await edits.waiting(session, live, NOW + timedelta(seconds=1)) is None  # sent: a press writes
         await edits.queue(session, live, NOW + timedelta(seconds=1))
         # Read when sent at +3 s, so the presses until then are counted without writing.
-        assert await edits.waiting(session, live, NOW + timedelta(seconds=2))
-        assert not await edits.waiting(session, request("Có mặt 3/5"), NOW + timedelta(seconds=2))
+        assert await edits.waiting(session, live, NOW + timedelta(seconds=2)) is not None
+        assert await edits.waiting(session, request("Có mặt 3/5"), NOW + timedelta(seconds=2)) is None
 
 
 async def test_a_final_text_goes_at_once_and_no_live_text_replaces_it(app: AppContext) -> None:
