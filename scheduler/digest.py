@@ -20,12 +20,12 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from core.messages import Address
 from handlers.context import AppContext
 from handlers.digest import digest_messages
 from models import Person
+from scheduler.periodic import Batch, PeriodicJob, add_periodic_job, write_once
 from services import digest, outbox
 from services.outbox import Recipient
 from services.people import preferred_platform
@@ -77,7 +77,7 @@ async def write_weekly_digest(app: AppContext, now: datetime) -> int | None:
         if await outbox.period_done(session, JOB, period):
             return None
         scope = str(app.tr.t("reports-digest-scope-mine"))
-        built: list[tuple[int, Address, list[tuple[str, bytes | None]]]] = []
+        built: list[Batch] = []
         for person in await digest.supervisors(session):
             to = private_address(person)
             if to is None:
@@ -86,50 +86,22 @@ async def write_weekly_digest(app: AppContext, now: datetime) -> int | None:
             report = await digest.build_digest(session, digest.supervised_cells(person.id), now, zone)
             limit = app.traits(to.platform).text_limit
             messages = digest_messages(app.tr, report, zone, scope, now, to, limit)
-            built.append((person.id, to, [(str(m.text), m.photo) for m in messages]))
-    # A fresh transaction whose first statement is the claim: on SQLite it takes the write lock
-    # before reading anything (no stale snapshot), on PostgreSQL the second claimant waits, then
-    # finds the marker and writes nothing.
-    async with app.sessions() as session, session.begin():
-        if not await outbox.claim_period(session, JOB, period, now):
-            return None
-        expires = next_firing(now, moment, zone, inclusive=False)
-        for person_id, to, parts in built:
-            for number, (text, photo) in enumerate(parts, start=1):
-                await outbox.enqueue(
-                    session,
-                    key=f"{KIND}:{period}:{person_id}:{number}",
-                    to=Recipient(to.platform, to.chat_id, person_id),
-                    text=text,
-                    kind=KIND,
-                    not_before=now,
-                    expires_at=expires,
-                    photo=photo,
-                )
+            parts = [(str(m.text), m.photo) for m in messages]
+            built.append((person.id, Recipient(to.platform, to.chat_id, person.id), parts))
+    expires = next_firing(now, moment, zone, inclusive=False)
+    if not await write_once(app, job=JOB, kind=KIND, period=period, now=now, expires=expires, batches=built):
+        return None
     log.info("weekly digest %s written for %d supervisors", period, len(built))
     return len(built)
 
 
-class WeeklyDigest:
-    """The scheduler's job: cheap when nothing is due (one indexed read every check)."""
-
+class WeeklyDigest(PeriodicJob):
     def __init__(self, app: AppContext) -> None:
-        self.app = app
-
-    async def tick(self) -> int:
-        """Called by the scheduler (a coroutine method, which APScheduler awaits on its loop);
-        returns how many supervisors' digests were written."""
-        return await write_weekly_digest(self.app, self.app.clock.now()) or 0
+        super().__init__(app, write_weekly_digest)
 
 
-def add_digest_job(scheduler: AsyncIOScheduler, app: AppContext) -> WeeklyDigest:
+def add_digest_job(scheduler: AsyncIOScheduler, app: AppContext) -> PeriodicJob:
     """Register the weekly digest check on the running scheduler."""
-    job = WeeklyDigest(app)
-    scheduler.add_job(
-        job.tick,
-        IntervalTrigger(seconds=DIGEST_CHECK_SECONDS, timezone=app.config.schedule.zone),
-        id=JOB,
-        name="weekly digest for supervisors",
-        max_instances=1,
+    return add_periodic_job(
+        scheduler, WeeklyDigest(app), job_id=JOB, name="weekly digest for supervisors", seconds=DIGEST_CHECK_SECONDS
     )
-    return job

@@ -14,13 +14,12 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
 
 from handlers.context import AppContext
 from handlers.rollup import rollup_lines
 from handlers.textsplit import split_messages
 from models import Committee
-from scheduler.periodic import Batch, write_once
+from scheduler.periodic import Batch, PeriodicJob, add_periodic_job, write_once
 from services import chats, outbox
 from services.outbox import Recipient
 from services.rollup import build_rollup
@@ -83,23 +82,12 @@ async def write_monthly_rollup(app: AppContext, now: datetime) -> int | None:
     return len(batches)
 
 
-class MonthlyRollup:
-    """The scheduler's job: cheap when nothing is due (one indexed read every check)."""
-
+class MonthlyRollup(PeriodicJob):
     def __init__(self, app: AppContext) -> None:
-        self.app = app
-
-    async def tick(self) -> int:
-        return await write_monthly_rollup(self.app, self.app.clock.now()) or 0
+        super().__init__(app, write_monthly_rollup)
 
 
-def add_rollup_job(scheduler: AsyncIOScheduler, app: AppContext) -> MonthlyRollup:
-    job = MonthlyRollup(app)
-    scheduler.add_job(
-        job.tick,
-        IntervalTrigger(seconds=ROLLUP_CHECK_SECONDS, timezone=app.config.schedule.zone),
-        id=JOB,
-        name="monthly rollup for organisations",
-        max_instances=1,
+def add_rollup_job(scheduler: AsyncIOScheduler, app: AppContext) -> PeriodicJob:
+    return add_periodic_job(
+        scheduler, MonthlyRollup(app), job_id=JOB, name="monthly rollup for organisations", seconds=ROLLUP_CHECK_SECONDS
     )
-    return job
