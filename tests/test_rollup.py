@@ -8,8 +8,21 @@ from datetime import UTC, datetime
 from openpyxl import load_workbook
 from sqlalchemy import event, select
 
+from core.messages import ChatKind, Incoming
 from handlers.context import AppContext
-from models import Attendance, Cell, Committee, Meeting, MeetingScore, MeetingState, Membership, Outcome
+from handlers.router import Dispatcher
+from models import (
+    Attendance,
+    Cell,
+    Committee,
+    Meeting,
+    MeetingScore,
+    MeetingState,
+    Membership,
+    Outcome,
+    Person,
+    Platform,
+)
 from services.rollup import build_rollup
 from services.roster import import_rows
 from services.roster_file import parse_rows
@@ -149,3 +162,16 @@ async def test_tonghop_tep_sends_the_months_rollup_and_the_years_attendance_per_
     assert cells["Chi bộ Tổ 1"] == (None,) * 13
     # A cell's own secretary is no admin: the files are not hers to get.
     assert "không dành cho vai trò" in (await chat.say("2003", "/tonghop tep")).text
+
+
+async def test_tonghop_tep_where_files_cannot_be_sent_says_where_they_can(
+    app: AppContext, dispatcher: Dispatcher
+) -> None:
+    await world(app)
+    async with app.sessions() as session:
+        admin = await session.scalar(select(Person.id).where(Person.full_name == "Trần Văn Quản"))
+    incoming = Incoming(Platform.CONSOLE, str(admin), "Quản", str(admin), ChatKind.PRIVATE, "/tonghop tep")
+    said = await dispatcher.handle(incoming)
+    assert [str(m.text) for m in said.messages] == [
+        "Nền tảng này chưa gửi được tệp; hãy gõ /tonghop tep trên Telegram."
+    ]
