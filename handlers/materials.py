@@ -9,6 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from core.buttons import MaterialReadData
+from core.i18n import Translator
 from core.messages import Button, Keyboard, Response
 from handlers.context import Ctx
 from handlers.router import Need, Router
@@ -48,9 +49,13 @@ async def _node(ctx: Ctx, actor: Actor, named: str, *, follows: bool) -> Committ
     return tops[0]
 
 
+def read_share(tr: Translator, read: int, expected: int) -> str:
+    """A read rate as a percentage without its sign ("—" when nobody was expected to read)."""
+    return percent_text(tr, read * 100 / expected) if expected else "—"
+
+
 def _month_now(ctx: Ctx) -> str:
-    local = ctx.now.astimezone(ctx.app.config.schedule.zone)
-    return f"{local.year:04d}-{local.month:02d}"
+    return materials.month_of(ctx.now, ctx.app.config.schedule.zone)
 
 
 @router.command("materials", "tailieu", Need.SUPERVISOR)
@@ -109,7 +114,7 @@ async def _list(ctx: Ctx, actor: Actor, month: str) -> Response:
     listed = await materials.listing(ctx.session, scope, month)
     lines = [ctx.t("materials-list-title", month=materials.month_text(month))]
     for item in listed:
-        share = percent_text(ctx.app.tr, item.read * 100 / item.expected) if item.expected else "—"
+        share = read_share(ctx.app.tr, item.read, item.expected)
         lines.append(
             ctx.t(
                 "materials-list-line",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +52,11 @@ def month_key(text: str) -> str:
     if found is None or not 1 <= int(found[1]) <= 12 or not 2000 <= int(found[2]) <= 2100:
         raise DomainError("materials-bad-month", month=text.strip())
     return f"{int(found[2]):04d}-{int(found[1]):02d}"
+
+
+def month_of(moment: datetime, zone: ZoneInfo) -> str:
+    """The month key of an instant, in local time."""
+    return f"{moment.astimezone(zone):%Y-%m}"
 
 
 def month_text(key: str) -> str:
