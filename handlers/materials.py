@@ -54,6 +54,13 @@ def read_share(tr: Translator, read: int, expected: int) -> str:
     return percent_text(tr, read * 100 / expected) if expected else "—"
 
 
+def read_note(tr: Translator, read: int, expected: int) -> Markup:
+    """ " · tài liệu đã đọc 80%" after a cell's (or a branch's) line; nothing when it received none."""
+    if not expected:
+        return Markup("")
+    return Markup(" · ") + tr.t("rollup-materials", share=f"{read_share(tr, read, expected)}%")
+
+
 def _month_now(ctx: Ctx) -> str:
     return materials.month_of(ctx.now, ctx.app.config.schedule.zone)
 

@@ -107,3 +107,16 @@ async def test_control_characters_are_cleaned(city: AppContext, chat: Chat) -> N
         posted = await session.scalar(select(OutboxMessage.text).where(OutboxMessage.kind == "material"))
         assert posted is not None
         assert "nội dung &lt;b&gt;" in posted
+
+
+async def test_rollup_and_digest_show_read_rates_per_cell(city: AppContext, chat: Chat) -> None:
+    await chat.say("2001", "/trogiup")
+    await chat.say(WARD_ADMIN, "/tailieu 11/2026 | Chuyên đề tháng 11 | đọc kỹ")
+    await chat.press("2001", f"read:{await material_id(city)}")
+    rollup = (await chat.say(WARD_ADMIN, "/tonghop")).text
+    # Tổ 1 has one member who read; the school's cell has two who did not.
+    assert "tài liệu đã đọc 33,3%" in rollup
+    assert "tài liệu đã đọc 0%" in rollup
+    digest = (await chat.say(WARD_SUPERVISOR, "/baocao")).text
+    assert "tài liệu đã đọc 100%" in digest
+    assert "tài liệu đã đọc 0%" in digest
