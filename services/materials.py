@@ -184,10 +184,9 @@ async def read_counts(session: AsyncSession, cells: Select[int], month: str) -> 
 async def unread_names(session: AsyncSession, cell_id: int, month: str) -> list[str]:
     """Current members of the cell who have not read every material of the month it received."""
     pairs = _pairs(month).where(MaterialCell.cell_id == cell_id, MaterialRead.id.is_(None)).subquery()
-    names = await session.scalars(
-        select(Person.full_name).where(Person.id.in_(select(pairs.c.person_id))).order_by(Person.full_name)
-    )
-    return list(names.all())
+    names = await session.scalars(select(Person.full_name).where(Person.id.in_(select(pairs.c.person_id))))
+    # Sorted here, not by the database: collations differ and Đ belongs with D.
+    return sorted(names.all(), key=fold)
 
 
 async def titles(session: AsyncSession, cell_id: int, month: str) -> Sequence[str]:

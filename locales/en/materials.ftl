@@ -25,5 +25,5 @@ materials-list-line = • { $title } — { $cells } cells, { $read }/{ $expected
 materials-list-empty = No material for this month yet.
 materials-unread = Not yet read this month's materials: { $names }
 materials-summary-read = This month's materials: { $read }/{ $expected } reads ({ $share }%).
-materials-agenda = This month's materials: { $titles }
+materials-agenda = Materials sent from above for this month: { $titles } — you may take them up in the agenda.
 rollup-materials = materials read { $share }

@@ -25,5 +25,5 @@ materials-list-line = • { $title } — { $cells } chi bộ, { $read }/{ $expec
 materials-list-empty = Chưa có tài liệu nào cho tháng này.
 materials-unread = Chưa đọc tài liệu sinh hoạt tháng này: { $names }
 materials-summary-read = Tài liệu sinh hoạt tháng: { $read }/{ $expected } lượt đã đọc ({ $share }%).
-materials-agenda = Tài liệu sinh hoạt tháng: { $titles }
+materials-agenda = Tài liệu sinh hoạt cấp trên gửi cho tháng này: { $titles } — đồng chí có thể đưa vào nội dung cuộc họp.
 rollup-materials = tài liệu đã đọc { $share }
