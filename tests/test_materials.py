@@ -6,9 +6,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from channels.choices import PromptBook, typed_reply
+from channels.plain import to_plain
+from core.messages import Address, Incoming, load_keyboard
 from handlers.context import AppContext
-from models import Material, MaterialRead, OutboxMessage
+from handlers.router import Dispatcher
+from models import Committee, CommitteeRole, Material, MaterialRead, NodeRole, OutboxMessage, Platform
 from tests.chat import Chat
+from tests.factories import COMMITTEE, build_world, connect_everyone
 from tests.test_tree_admins import SCHOOL_ADMIN, WARD_ADMIN, WARD_SUPERVISOR, city
 
 __all__ = ["city"]
@@ -120,3 +125,37 @@ async def test_rollup_and_digest_show_read_rates_per_cell(city: AppContext, chat
     digest = (await chat.say(WARD_SUPERVISOR, "/baocao")).text
     assert "tài liệu đã đọc 100%" in digest
     assert "tài liệu đã đọc 0%" in digest
+
+
+async def test_on_zalo_the_read_button_is_a_number(app: AppContext, dispatcher: Dispatcher) -> None:
+    world = await build_world(app)
+    await connect_everyone(app)
+    async with app.sessions() as session:
+        committee = await session.scalar(select(Committee.id).where(Committee.name == COMMITTEE))
+        assert committee is not None
+        session.add(CommitteeRole(committee_id=committee, person_id=world.people["Võ Thị Giang"], role=NodeRole.ADMIN))
+        await session.commit()
+    said = await Chat(dispatcher).say("9001", "/tailieu 11/2026 | Chuyên đề | đọc kỹ")
+    assert "tới 2 chi bộ" in said.text
+    async with app.sessions() as session:
+        sent = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.kind == "material", OutboxMessage.platform == Platform.ZALO)
+        )
+        assert sent is not None
+        keyboard = load_keyboard(sent.buttons)
+    book = PromptBook(app)
+    prompt, numbered = await book.open(Address(Platform.ZALO, sent.chat_id), keyboard)
+    assert [(n, b.label) for n, b in numbered] == [(1, "Đã đọc")]
+    await book.bind(prompt, "m-1")
+    typed = Incoming(platform=Platform.ZALO, user_id=sent.chat_id, user_name="Phương", chat_id=sent.chat_id, text="1")
+    answered = await typed_reply(app, dispatcher, typed)
+    assert answered is not None
+    assert "Đã ghi nhận" in to_plain(answered.messages[0].text)
+    assert await count(app, MaterialRead) == 1
+
+
+async def test_help_shows_tailieu_to_admins_and_the_read_button_to_members(city: AppContext, chat: Chat) -> None:
+    assert "/tailieu" in (await chat.say(WARD_ADMIN, "/trogiup")).text
+    member = (await chat.say("2001", "/trogiup")).text
+    assert "/tailieu" not in member
+    assert "“Đã đọc”" in member

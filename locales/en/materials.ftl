@@ -1,5 +1,6 @@
 ## Monthly meeting materials (/materials)
-help-materials = send the month's material to the cells below: /materials 12/2026 | title | text or link (only cells under commune committees: /materials xa | …; only cells under grassroots committees: /materials coso | …); /materials alone shows who read it
+help-materials-read = The monthly meeting materials sent from above come with a “Read” button (on Zalo: type the number shown); press it once you have read them.
+help-materials = (administrators) send the month's material to the cells below: /materials 12/2026 | title | text or link (only cells under commune committees: /materials xa | …; only cells under grassroots committees: /materials coso | …); /materials alone shows who read it
 
 materials-usage = Usage: /materials month | title | text or link, e.g. /materials 12/2026 | December topic | https://example.vn/topic. Only one kind of cell: /materials xa | … or /materials coso | …; one organisation below: /materials &lt;organisation&gt; | …
 materials-not-admin = Only an organisation's administrator can send materials; you can see the list with /materials.
