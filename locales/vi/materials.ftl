@@ -1,5 +1,5 @@
 ## Tài liệu sinh hoạt hằng tháng (/tailieu)
-help-materials-read = Tài liệu sinh hoạt hằng tháng cấp trên gửi đến kèm nút “Đã đọc” (trên Zalo: gõ số ghi bên dưới); đọc xong đồng chí bấm nút để chi bộ nắm được.
+help-materials-read = Tài liệu sinh hoạt hằng tháng cấp trên gửi đến kèm nút “Đã đọc” (trên Zalo: gõ số ghi bên dưới tin nhắn); đọc xong, đồng chí bấm nút để chi bộ nắm được.
 help-materials = (quản trị viên) gửi tài liệu sinh hoạt của tháng xuống các chi bộ trực thuộc: /tailieu 12/2026 | tiêu đề | nội dung hoặc liên kết (chỉ chi bộ thuộc đảng ủy xã/phường: /tailieu xa | …; chỉ chi bộ thuộc đảng bộ cơ sở: /tailieu coso | …); /tailieu để xem ai đã đọc
 
 materials-usage = Cách dùng: /tailieu tháng | tiêu đề | nội dung hoặc liên kết, ví dụ: /tailieu 12/2026 | Chuyên đề tháng 12 | https://example.vn/chuyen-de. Chỉ gửi cho một loại chi bộ: /tailieu xa | … hoặc /tailieu coso | …; cho một tổ chức cấp dưới: /tailieu &lt;tên tổ chức&gt; | …
