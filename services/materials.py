@@ -30,7 +30,7 @@ BODY_MAX = 3000
 # chi bộ trực thuộc đảng ủy xã/phường); `/tailieu coso | …` only to cells under a grassroots
 # committee (chi bộ of an agency, school or company).
 KINDS = {"xa": CommitteeKind.COMMUNE, "coso": CommitteeKind.GRASSROOTS}
-_MONTH = re.compile(r"(\d{1,2})\s*/\s*(\d{4})")
+_MONTH = re.compile(r"([0-9]{1,2})\s*/\s*([0-9]{4})")
 # A single word with a scheme ("ftp://…", "javascript:…"): meant as a link, but not one we post.
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S*")
 

@@ -85,6 +85,8 @@ async def test_a_member_of_another_cell_and_a_forged_press_count_nobody(city: Ap
         (WARD_ADMIN, "/tailieu 12/2026 |  \u200b | nội dung", "cần có tiêu đề"),
         (WARD_ADMIN, "/tailieu 13/2026 | Tiêu đề | nội dung", "không hợp lệ"),
         (WARD_ADMIN, "/tailieu tháng 12 | Tiêu đề | nội dung", "không hợp lệ"),
+        (WARD_ADMIN, "/tailieu ١٢/2026 | Tiêu đề | nội dung", "không hợp lệ"),
+        (WARD_ADMIN, "/tailieu 12/000000000000000000002026 | Tiêu đề | nội dung", "không hợp lệ"),
         (WARD_ADMIN, "/tailieu 12/2026 | Tiêu đề | " + "a" * 3001, "dài quá"),
         (WARD_ADMIN, "/tailieu 12/2026 | " + "T" * 201 + " | nội dung", "dài quá"),
         (WARD_ADMIN, "/tailieu 12/2026 | Tiêu đề | javascript:alert(1)", "http://"),
