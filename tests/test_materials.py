@@ -3,6 +3,8 @@ once, and every refusal is a Vietnamese answer with nothing written."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -161,3 +163,13 @@ async def test_help_shows_tailieu_to_admins_and_the_read_button_to_members(city:
     member = (await chat.say("2001", "/trogiup")).text
     assert "/tailieu" not in member
     assert "“Đã đọc”" in member
+
+
+async def test_her_reads_are_in_her_data(city: AppContext, chat: Chat) -> None:
+    await chat.say("2001", "/trogiup")
+    await chat.say(WARD_ADMIN, "/tailieu 11/2026 | Chuyên đề tháng 11 | đọc kỹ")
+    await chat.press("2001", f"read:{await material_id(city)}")
+    [message] = (await chat.say("2001", "/dulieucuatoi")).response.messages
+    assert message.document is not None
+    data = json.loads(message.document[1])
+    assert [(r["title"], r["month"]) for r in data["materials_read"]] == [("Chuyên đề tháng 11", "2026-11")]
