@@ -160,3 +160,10 @@ class RosterUploadData(CallbackData, prefix="roster"):
     @property
     def subject(self) -> str:
         return f"roster:{self.upload}"
+
+
+@dataclass(frozen=True)
+class MaterialReadData(CallbackData, prefix="read"):
+    """A member says they read one of the month's materials (/tailieu); "1" where there are no buttons."""
+
+    material: int

@@ -12,6 +12,7 @@ from core.i18n import Translator
 from core.messages import Address, Outgoing, Response
 from handlers import format as fmt
 from handlers.context import Ctx
+from handlers.materials import read_note
 from handlers.router import Need, Router
 from handlers.summary import warning_lines
 from handlers.textsplit import split_messages
@@ -40,7 +41,9 @@ def digest_messages(
         cell = charts.short_label(line.name, 40)
         upcoming = fmt.date(line.next_meeting, zone) if line.next_meeting else tr.t("reports-digest-no-next")
         if line.last_meeting is None:
-            lines.append(tr.t("reports-digest-line-never", cell=cell, next=upcoming))
+            lines.append(
+                tr.t("reports-digest-line-never", cell=cell, next=upcoming) + read_note(tr, *(line.read or (0, 0)))
+            )
             continue
         if line.rating is None:
             score = str(tr.t("reports-digest-unscored"))
@@ -59,6 +62,7 @@ def digest_messages(
                 score=score,
                 next=upcoming,
             )
+            + read_note(tr, *(line.read or (0, 0)))
         )
     month = built.months[-1].strftime("%m/%Y")
     lines.append(Markup(""))

@@ -29,6 +29,8 @@ async def help_command(ctx: Ctx) -> Response:
             lines.append(ctx.t("help-line", vi=command.vi, en=command.name, text=ctx.t(command.help_key)))
     if ctx.actor is None:
         lines.append(ctx.t("err-not-joined"))
+    elif ctx.actor.memberships:
+        lines.append(ctx.t("help-materials-read"))
     return Response().say(Markup("\n").join(lines))
 
 

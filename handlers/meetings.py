@@ -14,7 +14,7 @@ from handlers.context import Ctx
 from handlers.reminders import renderer
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingKind, Membership
-from services import calendar, chats, meetings, planning, reminders
+from services import calendar, chats, materials, meetings, planning, reminders
 from services.errors import DomainError
 from services.outbox import Recipient
 from services.parsing import is_number, parse_date, parse_int, parse_time
@@ -144,4 +144,10 @@ async def agenda(ctx: Ctx) -> Response:
     meeting = await meeting_of(ctx, membership.cell_id)
     meeting.agenda = text
     calendar.revise(meeting, ctx.now)
-    return ctx.reply("agenda-done", agenda=text, day=meeting_day(ctx, meeting))
+    response = ctx.reply("agenda-done", agenda=text, day=meeting_day(ctx, meeting))
+    # The month's materials sent from above (/tailieu), so the agenda can take them up.
+    month = materials.month_of(meeting.starts_at, ctx.app.config.schedule.zone)
+    titles = await materials.titles(ctx.session, membership.cell_id, month)
+    if titles:
+        response.say(ctx.t("materials-agenda", titles="; ".join(titles)))
+    return response

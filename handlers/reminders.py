@@ -88,6 +88,8 @@ def _tally(app: AppContext, cell: str, when: Markup, args: Mapping[str, Any]) ->
         lines.append(tr.t("reminders-unreachable", names=args["unreachable"]))
     if args.get("not_connected"):
         lines.append(tr.t("reminders-not-connected", names=args["not_connected"]))
+    if args.get("unread"):
+        lines.append(tr.t("materials-unread", names=args["unread"]))
     lines.append(tr.t("reminders-tally-documents"))
     return Markup("\n").join(lines)
 

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from core.i18n import Translator
 from core.messages import Outgoing, Response
 from handlers.context import Ctx
+from handlers.materials import read_note
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from services import authority
@@ -45,7 +46,7 @@ def _line(tr: Translator, child: ChildFigures) -> Markup:
         score=percent_text(tr, child.score),
         on_bot=child.on_bot,
         members=child.members,
-    )
+    ) + read_note(tr, child.read, child.to_read)
 
 
 def rollup_lines(tr: Translator, rollup: Rollup, month: str) -> list[Markup]:

@@ -17,6 +17,7 @@ from core.messages import Address, ChatKind, Edit, Outgoing, Response
 from handlers import common
 from handlers import format as fmt
 from handlers.context import Ctx
+from handlers.materials import read_share
 from handlers.router import Need, Router
 from handlers.textsplit import split_messages
 from models import MemberStatus
@@ -120,6 +121,10 @@ def summary_lines(
             lines.append(tr.t("reports-summary-opinion", name=opinion.name, text=opinion.reason or ""))
     for vote in report.votes:
         lines += [Markup(""), *vote_result.describe(tr, vote)]
+    if report.materials_read is not None:
+        read, expected = report.materials_read
+        share = read_share(tr, read, expected)
+        lines += [Markup(""), tr.t("materials-summary-read", read=read, expected=expected, share=share)]
     lines += [Markup(""), *scoring.describe_score(tr, report.score, rubric)]
     warnings = warning_lines(tr, report.warnings)
     if warnings:

@@ -593,3 +593,40 @@ class Absence(Base):
     created_at: Mapped[datetime]
     cancelled_at: Mapped[datetime | None]
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class Material(Base):
+    """Tài liệu sinh hoạt: the month's material an organisation sends to the cells below it."""
+
+    __tablename__ = "materials"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
+    # "2026-12": the month the material is for (its meetings, its read rate).
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    title: Mapped[str] = mapped_column(UserString(200))
+    # A text, or an http(s) link (`link` says which).
+    body: Mapped[str] = mapped_column(UserText)
+    link: Mapped[bool] = mapped_column(Boolean, default=False)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+
+class MaterialCell(Base):
+    """A cell a material was sent to: its read rate counts the cell's members."""
+
+    __tablename__ = "material_cells"
+    __table_args__ = (UniqueConstraint("material_id", "cell_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
+    cell_id: Mapped[int] = mapped_column(ForeignKey("cells.id", ondelete="CASCADE"), index=True)
+
+
+class MaterialRead(Base):
+    """A member pressed "Đã đọc": once per member and material (the database refuses a second)."""
+
+    __tablename__ = "material_reads"
+    __table_args__ = (UniqueConstraint("material_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    read_at: Mapped[datetime]

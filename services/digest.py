@@ -30,7 +30,7 @@ from models import (
     Person,
     Supervision,
 )
-from services import tree
+from services import materials, tree
 from services.meetings import ACTIVE_STATES, CURRENT_GRACE
 from services.summary import Breakdown, breakdowns, year_bounds
 from services.warnings import Flag, Warnings, excused_streak_flags, removal_flags, unreachable_flags
@@ -57,6 +57,7 @@ class CellLine:
     next_meeting: datetime | None = None
     this_month: bool = False  # a meeting held or planned this month
     warnings: Warnings = field(default_factory=Warnings)
+    read: tuple[int, int] | None = None  # (reads, reads expected) of this month's materials (/tailieu)
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,7 @@ async def build_digest(session: AsyncSession, cells: Select[int], now: datetime,
     for cell_id, name in unexcused_last:
         unexcused_names[cell_id].append(name)
 
+    reads = await materials.read_counts(session, cells, f"{today:%Y-%m}")
     per_cell: dict[int, list[tuple[int, datetime, int]]] = defaultdict(list)
     for meeting_id, cell_id, starts_at, rank in held:
         per_cell[cell_id].append((meeting_id, starts_at, rank))
@@ -257,6 +259,7 @@ async def build_digest(session: AsyncSession, cells: Select[int], now: datetime,
                 next_meeting=coming.next if coming else None,
                 this_month=bool(coming and coming.this_month),
                 warnings=warnings,
+                read=reads.get(cell_id),
             )
         )
     return Digest(lines=lines, months=months, monthly=monthly, year=today.year)

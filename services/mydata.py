@@ -20,6 +20,8 @@ from models import (
     Cell,
     Committee,
     JoinRequest,
+    Material,
+    MaterialRead,
     Meeting,
     Membership,
     Opinion,
@@ -84,6 +86,14 @@ async def collect(session: AsyncSession, person_id: int, zone: ZoneInfo, now: da
     ).all()
     away = (
         await session.scalars(select(Absence).where(Absence.person_id == person_id).order_by(Absence.starts_at))
+    ).all()
+    reads = (
+        await session.execute(
+            select(Material.title, Material.month, MaterialRead.read_at)
+            .join(MaterialRead, MaterialRead.material_id == Material.id)
+            .where(MaterialRead.person_id == person_id)
+            .order_by(MaterialRead.read_at, MaterialRead.id)
+        )
     ).all()
     actor = aliased(Person)
     audits = (
@@ -154,6 +164,9 @@ async def collect(session: AsyncSession, person_id: int, zone: ZoneInfo, now: da
                 "cancelled_at": _local(a.cancelled_at, zone),
             }
             for a in away
+        ],
+        "materials_read": [
+            {"title": title, "month": month, "read_at": _local(read_at, zone)} for title, month, read_at in reads
         ],
         "join_requests": [
             {"cell": cell, "platform": r.platform.value, "display_name": r.display_name, "state": r.state.value}

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CTE, CompoundSelect, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Attendance, Cell, Committee, Meeting, MeetingScore, MeetingState, Membership, Outcome
+from services import materials
 from services.warnings import excused_streak_flags, removal_flags
 
 
@@ -39,17 +40,34 @@ class ChildFigures:
     members: int = 0
     on_bot: int = 0
     unsent: list[str] = field(default_factory=list)  # cells with a meeting held but no summary sent
+    read: int = 0  # reads of the month's materials (/tailieu) by current members
+    to_read: int = 0  # reads expected: members × materials their cell received
 
     @property
     def attendance(self) -> float | None:
         return self.present / self.expected if self.expected else None
 
     @property
+    def read_rate(self) -> float | None:
+        return self.read / self.to_read if self.to_read else None
+
+    @property
     def score(self) -> float | None:
         return sum(self.scores) / len(self.scores) if self.scores else None
 
     def add(self, other: ChildFigures) -> None:
-        for name in ("cells", "held", "planned", "present", "expected", "warnings", "members", "on_bot"):
+        for name in (
+            "cells",
+            "held",
+            "planned",
+            "present",
+            "expected",
+            "warnings",
+            "members",
+            "on_bot",
+            "read",
+            "to_read",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.missing += other.missing
         self.scores += other.scores
@@ -156,6 +174,11 @@ async def build_rollup(
     for cell_id, count, reachable in members.all():
         child_of[cell_id].members += count
         child_of[cell_id].on_bot += reachable
+    # Local midnight of the 1st is within a day of UTC's: a day later is inside the month everywhere.
+    month_key = f"{start + timedelta(days=1):%Y-%m}"
+    for cell_id, (read, expected) in (await materials.read_counts(session, in_scope, month_key)).items():
+        child_of[cell_id].read += read
+        child_of[cell_id].to_read += expected
     since, until = year
     for flags in (
         await removal_flags(session, in_scope, since, until),

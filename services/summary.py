@@ -31,6 +31,7 @@ from models import (
     PostedMessage,
     Vote,
 )
+from services import materials
 from services.errors import DomainError
 from services.meetings import latest_begun, meetings_on
 from services.votes import results as vote_results
@@ -128,6 +129,8 @@ class MeetingReport:
     score: MeetingScore | None
     warnings: Warnings = field(default_factory=Warnings)
     votes: Sequence[Vote] = ()  # closed resolution votes, in order
+    # (reads, reads expected) of the month's materials (/tailieu), when the cell received any.
+    materials_read: tuple[int, int] | None = None
 
 
 def percent_text(tr: Translator, value: float | None) -> str:
@@ -263,6 +266,11 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
         score=score,
         warnings=warnings,
         votes=await vote_results(session, meeting_id),
+        materials_read=(
+            await materials.read_counts(
+                session, select(Cell.id).where(Cell.id == meeting.cell_id), materials.month_of(meeting.starts_at, zone)
+            )
+        ).get(meeting.cell_id),
     )
 
 

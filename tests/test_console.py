@@ -71,6 +71,7 @@ async def test_member_dialog(app: AppContext) -> None:
                 /tamvang (/away) — báo tạm vắng dài ngày: /tamvang dd/mm-dd/mm <lý do>; /tamvang để xem; /tamvang huy <số> để hủy (bí thư ghi cho đảng viên: /tamvang <tên|số> dd/mm-dd/mm <lý do>)
                 /ykien (/opinion) — gửi ý kiến: /ykien <nội dung>; /ykien để xem; /ykien xoa <số> để rút
                 /dulieucuatoi (/mydata) — nhận toàn bộ dữ liệu bot lưu về đồng chí
+                Tài liệu sinh hoạt hằng tháng cấp trên gửi đến kèm nút “Đã đọc” (trên Zalo: gõ số ghi bên dưới tin nhắn); đọc xong, đồng chí bấm nút để chi bộ nắm được.
                 """,  # noqa: E501 (reply lines)
             ),
             (CUONG, "/lichhop", next_meeting("chưa trả lời")),

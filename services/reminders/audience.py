@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,7 +23,7 @@ from models import (
     Rsvp,
     Supervision,
 )
-from services import absences, chats
+from services import absences, chats, materials
 from services.outbox import Recipient
 from services.people import PLATFORM_PREFERENCE, preferred_platform
 from services.reminders.timeline import MEMBER_KINDS, NAMES_SHOWN, NOT_DELIVERED
@@ -155,9 +156,12 @@ def names_list(names: Sequence[str]) -> str:
     return shown + (f" (+{len(names) - NAMES_SHOWN})" if len(names) > NAMES_SHOWN else "")
 
 
-async def tally_args(session: AsyncSession, meeting: Meeting, roster: Sequence[Member]) -> dict[str, Any]:
-    """The RSVP count the secretary gets the day before, who could not be reached, and who has not
-    connected yet (no account, or one that never wrote to the bot: never messaged, only named)."""
+async def tally_args(
+    session: AsyncSession, meeting: Meeting, roster: Sequence[Member], zone: ZoneInfo
+) -> dict[str, Any]:
+    """The RSVP count the secretary gets the day before, who could not be reached, who has not
+    connected yet (no account, or one that never wrote to the bot: never messaged, only named), and
+    who has not read the month's materials (/tailieu)."""
     counted = [m for m in roster if m.status is not MemberStatus.EXEMPT]
     silent = [m.name for m in counted if m.rsvp is None]
     unreachable = await undelivered_names(session, meeting.id)
@@ -169,6 +173,9 @@ async def tally_args(session: AsyncSession, meeting: Meeting, roster: Sequence[M
         "silent_names": names_list(silent),
         "unreachable": names_list(unreachable),
         "not_connected": names_list(not_connected),
+        "unread": names_list(
+            await materials.unread_names(session, meeting.cell_id, materials.month_of(meeting.starts_at, zone))
+        ),
     }
 
 

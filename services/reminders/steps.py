@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -132,7 +133,9 @@ async def write_due_steps(session: AsyncSession, meeting_id: int, config: Config
         # Of several due steps of one kind (after downtime) only the latest speaks.
         if any(s.kind is step.kind and s.at > step.at for s in due):
             continue
-        count = await _write_step(session, meeting, cell, step, roster, render, now, announcing=announcing)
+        count = await _write_step(
+            session, meeting, cell, step, roster, render, now, announcing=announcing, zone=config.schedule.zone
+        )
         await session.execute(
             update(ReminderStep)
             .where(ReminderStep.meeting_id == meeting.id, ReminderStep.step == step.name)
@@ -152,6 +155,7 @@ async def _write_step(
     now: datetime,
     *,
     announcing: bool,
+    zone: ZoneInfo,
 ) -> int:
     notice = Notice(step.kind, cell.name, meeting)
     targets: list[Target] = []
@@ -164,7 +168,7 @@ async def _write_step(
         if not announcing:
             targets = [Target(m.to, True) for m in reminded(roster, answered_ok=False) if m.to is not None]
         written = await write_rows(session, meeting, step.name, notice, targets, render, now=now, expires_at=step.until)
-        tally = Notice(Kind.TALLY, cell.name, meeting, args=await tally_args(session, meeting, roster))
+        tally = Notice(Kind.TALLY, cell.name, meeting, args=await tally_args(session, meeting, roster, zone))
         return written + await write_rows(
             session, meeting, f"{step.name}-tally", tally, leaders(roster), render, now=now, expires_at=step.until
         )

@@ -1,0 +1,148 @@
+"""Tài liệu sinh hoạt (`/tailieu`): an admin of a node sends the month's material to every cell
+below it; each cell's groups and each current member get it through the outbox with a "Đã đọc"
+button (a number on Zalo and the console). `/tailieu` alone lists the month's materials with how
+many read them, for what the caller administers or follows (services/materials.py).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from core.buttons import MaterialReadData
+from core.i18n import Translator
+from core.messages import Button, Keyboard, Response
+from handlers.context import Ctx
+from handlers.router import Need, Router
+from models import Committee, Material
+from services import authority, chats, materials, outbox, reminders, tree
+from services.errors import DomainError
+from services.people import Actor
+from services.summary import percent_text
+
+router = Router()
+
+
+def _button(ctx: Ctx, material: Material) -> Keyboard:
+    return ((Button(str(ctx.t("materials-read-button")), MaterialReadData(material.id)),),)
+
+
+def _post(ctx: Ctx, material: Material, node: Committee) -> str:
+    body = Markup('<a href="{0}">{0}</a>').format(material.body) if material.link else material.body
+    return str(
+        ctx.t(
+            "materials-post",
+            node=node.name,
+            month=materials.month_text(material.month),
+            title=material.title,
+            body=body,
+        )
+    )
+
+
+async def _node(ctx: Ctx, actor: Actor, named: str, *, follows: bool) -> Committee:
+    """The node named, or the caller's only top node."""
+    if named:
+        return await authority.find_node(ctx.session, actor, named, missing="materials-unknown-node", follows=follows)
+    tops = await authority.top_nodes(ctx.session, actor, follows=follows)
+    if len(tops) != 1:
+        raise DomainError("materials-which", known=", ".join(n.name for n in tops) or "—")
+    return tops[0]
+
+
+def read_share(tr: Translator, read: int, expected: int) -> str:
+    """A read rate as a percentage without its sign ("—" when nobody was expected to read)."""
+    return percent_text(tr, read * 100 / expected) if expected else "—"
+
+
+def read_note(tr: Translator, read: int, expected: int) -> Markup:
+    """ " · tài liệu đã đọc 80%" after a cell's (or a branch's) line; nothing when it received none."""
+    if not expected:
+        return Markup("")
+    return Markup(" · ") + tr.t("rollup-materials", share=f"{read_share(tr, read, expected)}%")
+
+
+def _month_now(ctx: Ctx) -> str:
+    return materials.month_of(ctx.now, ctx.app.config.schedule.zone)
+
+
+@router.command("materials", "tailieu", Need.SUPERVISOR)
+async def materials_command(ctx: Ctx) -> Response:
+    """`/tailieu [xa|coso|tổ chức |] tháng | tiêu đề | nội dung hoặc liên kết` sends; `/tailieu [tháng]` lists."""
+    actor = ctx.me()
+    if "|" not in ctx.args:
+        return await _list(ctx, actor, materials.month_key(ctx.args) if ctx.args.strip() else _month_now(ctx))
+    if not actor.administers:
+        raise DomainError("materials-not-admin")
+    request = materials.parse_request(ctx.args)
+    kind = materials.kind_of_scope(request.scope)
+    node = await _node(ctx, actor, "" if kind is not None else request.scope, follows=False)
+    material, cells = await materials.create(ctx.session, node, request, kind, actor.person.id, ctx.now)
+    text, buttons = _post(ctx, material, node), _button(ctx, material)
+    groups = members = 0
+    for cell_id in cells:
+        for group in await chats.cell_groups(ctx.session, cell_id):
+            groups += await outbox.enqueue(
+                ctx.session,
+                key=f"material:{material.id}:{group.platform}:{group.chat_id}",
+                to=outbox.Recipient(group.platform, group.chat_id),
+                text=text,
+                kind="material",
+                not_before=ctx.now,
+                buttons=buttons,
+            )
+        for member in await reminders.members(ctx.session, cell_id):
+            if member.to is None:
+                continue
+            members += await outbox.enqueue(
+                ctx.session,
+                key=f"material:{material.id}:{member.to.platform}:{member.to.chat_id}",
+                to=member.to,
+                text=text,
+                kind="material",
+                not_before=ctx.now,
+                buttons=buttons,
+            )
+    return ctx.reply(
+        "materials-sent",
+        title=material.title,
+        month=materials.month_text(material.month),
+        cells=len(cells),
+        groups=groups,
+        members=members,
+    )
+
+
+async def _list(ctx: Ctx, actor: Actor, month: str) -> Response:
+    if actor.is_admin:
+        tops = await authority.top_nodes(ctx.session, actor)
+        scope = tree.cells_under([n.id for n in tops])
+    else:
+        scope = tree.cells_under(actor.admin_of + actor.follows)
+    listed = await materials.listing(ctx.session, scope, month)
+    lines = [ctx.t("materials-list-title", month=materials.month_text(month))]
+    for item in listed:
+        share = read_share(ctx.app.tr, item.read, item.expected)
+        lines.append(
+            ctx.t(
+                "materials-list-line",
+                title=item.title,
+                cells=item.cells,
+                read=item.read,
+                expected=item.expected,
+                share=share,
+            )
+        )
+    if not listed:
+        lines.append(ctx.t("materials-list-empty"))
+    return Response().say(Markup("\n").join(lines))
+
+
+@router.button(MaterialReadData)
+async def read_button(ctx: Ctx) -> Response:
+    pressed = ctx.data(MaterialReadData)
+    material, first = await materials.mark_read(ctx.session, pressed.material, ctx.me().person.id, ctx.now)
+    text = ctx.t("materials-read" if first else "materials-read-again", title=material.title)
+    response = Response(toast=str(text.striptags()))
+    if ctx.incoming.prompt_id is not None:
+        response.say(text)
+    return response
