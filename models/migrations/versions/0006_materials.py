@@ -1,6 +1,6 @@
 """materials sent down the tree and who read them
 
-Revision ID: 0006_materials
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-27 16:26:12.704061
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import models.base
 
 
-revision = '0006_materials'
+revision = '0006'
 down_revision = '0005'
 branch_labels = None
 depends_on = None
