@@ -160,3 +160,16 @@ class RosterUploadData(CallbackData, prefix="roster"):
     @property
     def subject(self) -> str:
         return f"roster:{self.upload}"
+
+
+class VisitAction(StrEnum):
+    REGISTER = "r"
+    CANCEL = "c"
+
+
+@dataclass(frozen=True)
+class VisitData(CallbackData, prefix="visit"):
+    """A supervisor registering to attend a followed cell's meeting, or withdrawing (/lichtheodoi)."""
+
+    meeting: int
+    action: VisitAction

@@ -20,6 +20,7 @@ from handlers import (
     rosters,
     scoring,
     summary,
+    visits,
     votes,
 )
 from handlers.router import Router
@@ -57,6 +58,7 @@ ROUTER = _merge(
     scoring.router,
     votes.router,
     digest.router,
+    visits.router,
     rollup.router,
     organisations.router,
     exports.router,

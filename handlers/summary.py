@@ -120,6 +120,11 @@ def summary_lines(
             lines.append(tr.t("reports-summary-opinion", name=opinion.name, text=opinion.reason or ""))
     for vote in report.votes:
         lines += [Markup(""), *vote_result.describe(tr, vote)]
+    if report.visitors:
+        lines += [Markup(""), tr.t("reports-summary-visitors", count=len(report.visitors)), _names(tr, report.visitors)]
+        lines += [
+            tr.t("reports-summary-visitor-comment", name=v.name, text=v.reason) for v in report.visitors if v.reason
+        ]
     lines += [Markup(""), *scoring.describe_score(tr, report.score, rubric)]
     warnings = warning_lines(tr, report.warnings)
     if warnings:

@@ -30,6 +30,7 @@ from models.entities import (
     ReminderStep,
     SendBudget,
     Supervision,
+    SupervisorVisit,
     Vote,
     VoteBallot,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "Rsvp",
     "SendBudget",
     "Supervision",
+    "SupervisorVisit",
     "Vote",
     "VoteBallot",
     "VoteChoice",

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import Executable, Table, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -201,10 +202,23 @@ async def check_in(
     return CheckIn.OK if getattr(result, "rowcount", 0) == 1 else CheckIn.ALREADY
 
 
+class CheckInFunc(Protocol):
+    async def __call__(
+        self, session: AsyncSession, meeting: Meeting, person_id: int, now: datetime, *, code: str | None
+    ) -> CheckIn: ...
+
+
 async def check_in_by_code(
-    session: AsyncSession, meetings: Sequence[Meeting], person_id: int, now: datetime, code: str
+    session: AsyncSession,
+    meetings: Sequence[Meeting],
+    person_id: int,
+    now: datetime,
+    code: str,
+    *,
+    check: CheckInFunc = check_in,
 ) -> tuple[Meeting, CheckIn]:
-    """`/diemdanh <mã>` for a member whose cells have these check-ins open: the code names the
+    """`/diemdanh <mã>` for a member whose cells have these check-ins open (or, with
+    services/visits.py `check_in`, a supervisor whose followed cells have): the code names the
     meeting. A code matching none counts as a wrong guess at each of them, so two open cells do not
     give a guesser twice the tries."""
     if not meetings:
@@ -213,8 +227,8 @@ async def check_in_by_code(
     matching = [m for m in meetings if hmac.compare_digest(typed, m.checkin_code or "")]
     if matching or len(meetings) == 1:
         meeting = (matching or list(meetings))[0]
-        return meeting, await check_in(session, meeting, person_id, now, code=code)
-    results = [await check_in(session, m, person_id, now, code=code) for m in meetings]
+        return meeting, await check(session, meeting, person_id, now, code=code)
+    results = [await check(session, m, person_id, now, code=code) for m in meetings]
     if all(r is CheckIn.ALREADY for r in results):
         return meetings[0], CheckIn.ALREADY
     return meetings[0], CheckIn.LOCKED if CheckIn.LOCKED in results else CheckIn.WRONG_CODE

@@ -29,6 +29,7 @@ from models import (
     Person,
     Platform,
     PostedMessage,
+    SupervisorVisit,
     Vote,
 )
 from services.errors import DomainError
@@ -128,6 +129,8 @@ class MeetingReport:
     score: MeetingScore | None
     warnings: Warnings = field(default_factory=Warnings)
     votes: Sequence[Vote] = ()  # closed resolution votes, in order
+    # Supervisors who checked in (services/visits.py): name, reason = their comment, if any.
+    visitors: Sequence[Named] = ()
 
 
 def percent_text(tr: Translator, value: float | None) -> str:
@@ -234,6 +237,12 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
             .order_by(Opinion.created_at, Opinion.id)
         )
     ).all()
+    visitors = await session.execute(
+        select(Person.full_name, SupervisorVisit.comment)
+        .join(Person, Person.id == SupervisorVisit.person_id)
+        .where(SupervisorVisit.meeting_id == meeting_id, SupervisorVisit.checked_in_at.is_not(None))
+        .order_by(Person.full_name, Person.id)
+    )
     score = await session.scalar(select(MeetingScore).where(MeetingScore.meeting_id == meeting_id))
     year = meeting.starts_at.astimezone(zone).year
     since, _ = year_bounds(year, zone)
@@ -263,6 +272,7 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
         score=score,
         warnings=warnings,
         votes=await vote_results(session, meeting_id),
+        visitors=[Named(name, comment) for name, comment in visitors.all()],
     )
 
 
