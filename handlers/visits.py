@@ -90,10 +90,9 @@ async def visits_command(ctx: Ctx) -> Response:
     words = ctx.args.split()
     if not words:
         return await _listing(ctx)
-    verb = fold(words[0])
-    if verb not in REGISTER_WORDS + CANCEL_WORDS or len(words) != 2:
+    verb, number = fold("".join(words[:-1])), words[-1]  # "đăng ký 1" as well as "dangky 1"
+    if verb not in REGISTER_WORDS + CANCEL_WORDS:
         raise DomainError("visit-usage")
-    number = words[1]
     if not (number.isascii() and number.isdigit()) or len(number) > NUMBER_DIGITS:
         raise DomainError("visit-bad-number")
     listed = await visits.coming(ctx.session, ctx.me().person.id, ctx.now)
