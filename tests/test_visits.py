@@ -147,7 +147,9 @@ async def test_the_code_checks_a_supervisor_in(app: AppContext, chat: Chat, cloc
     assert "với tư cách cấp ủy viên theo dõi" in (await chat.say(SUPERVISOR, f"/diemdanh {code}")).text
     async with app.sessions() as session:
         visit = await session.scalar(select(SupervisorVisit).where(SupervisorVisit.meeting_id == mid))
-        assert visit is not None and visit.checked_in_at is not None and visit.code_failures == 1
+        assert visit is not None
+        assert visit.checked_in_at is not None
+        assert visit.code_failures == 1
     # Someone neither member nor supervisor still hears the usual refusal.
     assert "chưa kết nối với chi bộ" in (await chat.say("777", f"/diemdanh {code}")).text
 
@@ -187,7 +189,9 @@ async def test_the_reminder_goes_once_two_weeks_before_the_quarter_ends(app: App
     assert await write_visit_reminders(app, due + timedelta(days=3)) is None
     [(chat_id, text)] = await reminders(app)
     assert chat_id == SUPERVISOR
-    assert "quý 4/2026" in text and "hết ngày 31/12/2026" in text and CELL in text
+    assert "quý 4/2026" in text
+    assert "hết ngày 31/12/2026" in text
+    assert CELL in text
     # The next quarter has its own reminder.
     assert await write_visit_reminders(app, datetime(2027, 3, 18, tzinfo=UTC)) == 1
 
