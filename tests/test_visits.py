@@ -12,9 +12,9 @@ from sqlalchemy import func, select, update
 from core.clock import FakeClock
 from handlers.context import AppContext
 from handlers.rollup import rollup_lines
-from models import Attendance, Cell, Committee, Meeting, MeetingState, OutboxMessage, SupervisorVisit
+from models import Attendance, Cell, Committee, Meeting, MeetingState, OutboxMessage, Person, SupervisorVisit
 from scheduler.visits import write_visit_reminders
-from services import attendance
+from services import attendance, erasure, mydata
 from services.meetings import schedule_meeting
 from services.rollup import build_rollup
 from tests.chat import GROUP, Chat
@@ -132,6 +132,20 @@ async def test_a_supervisor_checks_in_as_a_visitor_and_comments(app: AppContext,
     raw = "\n".join(str(m.text) for m in summary.response.messages)
     assert "Nhận xét của đồng chí Võ Thị Giang (cấp ủy viên theo dõi): Chi bộ chuẩn bị &lt;b&gt;tốt&lt;/b&gt;" in raw
     assert "đã được gửi" in (await chat.say(SUPERVISOR, "/nhanxet thêm ý")).text
+
+    # Her data export holds the visit; erasing her erases her comment too.
+    async with app.sessions() as session, session.begin():
+        person = await session.scalar(select(Person).where(Person.full_name == "Võ Thị Giang"))
+        assert person is not None
+        mine = await mydata.collect(session, person.id, app.config.schedule.zone, clock.now())
+        [visit] = mine.content["visits_as_supervisor"]
+        assert visit["cell"] == CELL
+        assert visit["comment"] == "Chi bộ chuẩn bị <b>tốt</b>"
+        await erasure.erase(
+            session, person, placeholder="#", erased_text="(đã xóa)", actor_id=None, actor_label="test", now=clock.now()
+        )
+    async with app.sessions() as session:
+        assert await session.scalar(select(SupervisorVisit.comment)) == "(đã xóa)"
 
 
 async def test_the_code_checks_a_supervisor_in(app: AppContext, chat: Chat, clock: FakeClock) -> None:
