@@ -154,8 +154,12 @@ async def checkin_command(ctx: Ctx) -> Response:
     failing that, for a supervisor, in the cells they follow."""
     code = ctx.args.strip()
     actor = ctx.me()
+    if not actor.memberships and actor.supervises:
+        if not code:
+            raise DomainError("checkin-usage")
+        return await _visitor_code(ctx, await visits.open_followed(ctx.session, actor.person.id, ctx.now), code)
     cells = [m.cell_id for m in actor.memberships]
-    open_now = await meetings.open_checkins(ctx.session, cells, ctx.now) if cells else []
+    open_now = await meetings.open_checkins(ctx.session, cells, ctx.now)
     if code and not open_now and actor.supervises:
         followed = await visits.open_followed(ctx.session, actor.person.id, ctx.now)
         if followed:

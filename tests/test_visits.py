@@ -150,6 +150,8 @@ async def test_a_supervisor_checks_in_as_a_visitor_and_comments(app: AppContext,
 
 async def test_the_code_checks_a_supervisor_in(app: AppContext, chat: Chat, clock: FakeClock) -> None:
     mid, _ = await followed_world(app, chat)
+    assert "gửi kèm mã" in (await chat.say(SUPERVISOR, "/diemdanh")).text
+    assert "chưa mở" in (await chat.say(SUPERVISOR, "/diemdanh 1234")).text
     clock.set(MEETING_AT)
     await chat.say(SECRETARY, "/modiemdanh ma")
     async with app.sessions() as session:
