@@ -112,7 +112,7 @@ async def _as_visitor(ctx: Ctx, meeting: Meeting) -> Response:
         raise DomainError("err-not-your-cell")
     if meeting.checkin_requires_code:
         return toast(ctx, "checkin-needs-code")
-    result = await visits.check_in(ctx.session, meeting, ctx.me().person.id, ctx.now, code=None)
+    result = await attendance.check_in(ctx.session, meeting, ctx.me().person.id, ctx.now, code=None, visitor=True)
     cell = await ctx.session.get(Cell, meeting.cell_id)
     key = "visit-checked-in-already" if result is CheckIn.ALREADY else "visit-checked-in"
     return toast(ctx, key, cell=cell.name if cell else "")
@@ -138,7 +138,7 @@ async def checkin_button(ctx: Ctx) -> Response:
 async def _visitor_code(ctx: Ctx, followed: Sequence[Meeting], code: str) -> Response:
     """`/diemdanh <mã>` by a supervisor at a followed cell's meeting: recorded as a visit."""
     meeting, result = await attendance.check_in_by_code(
-        ctx.session, followed, ctx.me().person.id, ctx.now, code, check=visits.check_in
+        ctx.session, followed, ctx.me().person.id, ctx.now, code, visitor=True
     )
     if result is CheckIn.WRONG_CODE:
         return ctx.reply("checkin-wrong-code")

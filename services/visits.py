@@ -8,7 +8,6 @@ member of the meeting and never changes its attendance figures.
 
 from __future__ import annotations
 
-import hmac
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,6 @@ from sqlalchemy.orm import joinedload
 
 from models import Cell, Committee, CommitteeRole, Meeting, MeetingState, NodeRole, Person, Supervision, SupervisorVisit
 from models.db import insert_ignoring_duplicates
-from services.attendance import MAX_CODE_FAILURES, CheckIn, is_open
 from services.digest import supervised_cells
 from services.errors import DomainError
 from services.meetings import ACTIVE_STATES
@@ -75,25 +73,6 @@ async def follows_cell(session: AsyncSession, person_id: int, cell_id: int) -> b
     return await session.scalar(select(followed.exists())) or False
 
 
-async def _visit(session: AsyncSession, meeting_id: int, person_id: int) -> SupervisorVisit:
-    """The supervisor's row for the meeting, created if missing (safe against concurrent creation)."""
-    await session.execute(
-        insert_ignoring_duplicates(
-            session,
-            SupervisorVisit,
-            {"meeting_id": meeting_id, "person_id": person_id, "code_failures": 0},
-            ["meeting_id", "person_id"],
-        )
-    )
-    row = await session.scalar(
-        select(SupervisorVisit)
-        .where(SupervisorVisit.meeting_id == meeting_id, SupervisorVisit.person_id == person_id)
-        .execution_options(populate_existing=True)
-    )
-    assert row is not None
-    return row
-
-
 async def _bookable(session: AsyncSession, person_id: int, meeting_id: int, now: datetime) -> Meeting:
     """The meeting to register for or cancel: of a followed cell, neither cancelled nor begun."""
     meeting = await session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(joinedload(Meeting.cell)))
@@ -109,11 +88,19 @@ async def _bookable(session: AsyncSession, person_id: int, meeting_id: int, now:
 async def register(session: AsyncSession, person_id: int, meeting_id: int, now: datetime) -> Meeting:
     """Register to attend; refused twice (one conditional update, so two presses at once register once)."""
     meeting = await _bookable(session, person_id, meeting_id, now)
-    row = await _visit(session, meeting.id, person_id)
+    await session.execute(
+        insert_ignoring_duplicates(
+            session,
+            SupervisorVisit,
+            {"meeting_id": meeting.id, "person_id": person_id, "code_failures": 0},
+            ["meeting_id", "person_id"],
+        )
+    )
     done = await session.execute(
         update(SupervisorVisit)
         .where(
-            SupervisorVisit.id == row.id,
+            SupervisorVisit.meeting_id == meeting.id,
+            SupervisorVisit.person_id == person_id,
             SupervisorVisit.registered_at.is_(None) | SupervisorVisit.cancelled_at.is_not(None),
         )
         .values(registered_at=now, cancelled_at=None)
@@ -141,31 +128,6 @@ async def cancel(session: AsyncSession, person_id: int, meeting_id: int, now: da
     if getattr(done, "rowcount", 0) != 1:
         raise DomainError("visit-not-registered")
     return meeting
-
-
-async def check_in(
-    session: AsyncSession, meeting: Meeting, person_id: int, now: datetime, *, code: str | None
-) -> CheckIn:
-    """Record a supervisor present at a meeting of a cell they follow (registered ahead or not);
-    the same rules of check-in as a member's, with their own count of wrong codes."""
-    if not is_open(meeting, now):
-        raise DomainError("checkin-closed")
-    row = await _visit(session, meeting.id, person_id)
-    if row.checked_in_at is not None:
-        return CheckIn.ALREADY
-    if code is not None or meeting.checkin_requires_code:
-        if row.code_failures >= MAX_CODE_FAILURES:
-            return CheckIn.LOCKED
-        if code is None or not hmac.compare_digest(code.strip(), meeting.checkin_code or ""):
-            row.code_failures += 1
-            return CheckIn.WRONG_CODE
-    done = await session.execute(
-        update(SupervisorVisit)
-        .where(SupervisorVisit.id == row.id, SupervisorVisit.checked_in_at.is_(None))
-        .values(checked_in_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return CheckIn.OK if getattr(done, "rowcount", 0) == 1 else CheckIn.ALREADY
 
 
 async def open_followed(session: AsyncSession, person_id: int, now: datetime) -> Sequence[Meeting]:
