@@ -219,3 +219,17 @@ async def test_a_supervisor_who_visited_is_not_reminded(app: AppContext, chat: C
     assert "cấp ủy viên" in (await chat.press(SUPERVISOR, f"ci:{mid}", group=GROUP)).toast
     assert await write_visit_reminders(app, datetime(2026, 12, 20, tzinfo=UTC)) == 0
     assert await reminders(app) == []
+
+
+async def test_a_registered_supervisor_hears_of_a_cancellation(app: AppContext, chat: Chat) -> None:
+    mid, _ = await followed_world(app, chat)
+    await chat.say(SUPERVISOR, "/lichtheodoi dangky 1")
+    assert "Đã hủy" in (await chat.say(SECRETARY, "/huyhop 23/11 mưa bão")).text
+    async with app.sessions() as session:
+        told = (
+            await session.scalars(
+                select(OutboxMessage.text).where(OutboxMessage.meeting_id == mid, OutboxMessage.chat_id == SUPERVISOR)
+            )
+        ).all()
+    assert len(told) == 1
+    assert "mưa bão" in told[0]
