@@ -140,8 +140,8 @@ async def supervisors(session: AsyncSession, cell_id: int, skip: set[int]) -> li
             .join(Account, (Account.person_id == Supervision.person_id) & _reachable())
             .where(Supervision.cell_id == cell_id)
         )
-    ).tuples()
-    return [Target(to, False) for to in _best(rows.all(), skip)]
+    ).all()
+    return [Target(to, False) for to in _best(rows, skip)]
 
 
 async def registered_visitors(session: AsyncSession, meeting_id: int) -> list[Recipient]:
@@ -157,8 +157,8 @@ async def registered_visitors(session: AsyncSession, meeting_id: int) -> list[Re
                 SupervisorVisit.cancelled_at.is_(None),
             )
         )
-    ).tuples()
-    return _best(rows.all(), set())
+    ).all()
+    return _best(rows, set())
 
 
 async def groups(session: AsyncSession, cell_id: int) -> list[Target]:
