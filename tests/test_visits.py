@@ -12,7 +12,20 @@ from sqlalchemy import func, select, update
 from core.clock import FakeClock
 from handlers.context import AppContext
 from handlers.rollup import rollup_lines
-from models import Attendance, Cell, Committee, Meeting, MeetingState, OutboxMessage, Person, SupervisorVisit
+from models import (
+    Account,
+    Attendance,
+    Cell,
+    Committee,
+    CommitteeRole,
+    Meeting,
+    MeetingState,
+    NodeRole,
+    OutboxMessage,
+    Person,
+    Platform,
+    SupervisorVisit,
+)
 from scheduler.visits import write_visit_reminders
 from services import attendance, erasure, mydata
 from services.meetings import schedule_meeting
@@ -233,3 +246,31 @@ async def test_a_registered_supervisor_hears_of_a_cancellation(app: AppContext, 
         ).all()
     assert len(told) == 1
     assert "mưa bão" in told[0]
+
+
+async def test_a_supervisor_of_the_organisation_follows_every_cell_below(
+    app: AppContext, chat: Chat, clock: FakeClock
+) -> None:
+    mid, elsewhere = await followed_world(app, chat)
+    async with app.sessions() as session, session.begin():
+        node = await session.scalar(select(Committee).where(Committee.name == COMMITTEE))
+        assert node is not None
+        ward = Person(full_name="Đặng Văn Phường")
+        session.add(ward)
+        await session.flush()
+        now = clock.now()
+        session.add(Account(person_id=ward.id, platform=Platform.TELEGRAM, external_id="9100", connected_at=now))
+        session.add(CommitteeRole(person_id=ward.id, committee_id=node.id, role=NodeRole.SUPERVISOR))
+    listed = (await chat.say("9100", "/lichtheodoi")).text
+    assert f"1. {CELL}" in listed
+    assert "2. Chi bộ Khu phố 2" in listed
+    assert "Đã đăng ký" in (await chat.press("9100", f"visit:{elsewhere}:r")).toast
+    clock.set(MEETING_AT)
+    await chat.say(SECRETARY, "/modiemdanh")
+    assert "cấp ủy viên theo dõi" in (await chat.press("9100", f"ci:{mid}", group=GROUP)).toast
+    async with app.sessions() as session:
+        node = await session.scalar(select(Committee).where(Committee.name == COMMITTEE))
+        assert node is not None
+        lines = "\n".join(rollup_lines(app.tr, await build_rollup(session, node, MONTH, YEAR), "11/2026"))
+    assert f"• Đặng Văn Phường: đã dự 1/2 chi bộ theo dõi — {CELL}" in lines
+    assert "• Võ Thị Giang: đã dự 0/1 chi bộ theo dõi — —" in lines
