@@ -32,6 +32,7 @@ from services.meetings import schedule_meeting
 from services.rollup import build_rollup
 from tests.chat import GROUP, Chat
 from tests.factories import CELL, COMMITTEE, build_world, connect_everyone
+from tests.test_export import minutes_text
 from tests.test_meeting_flow import DEPUTY, MEMBER, OTHER_SECRETARY, SECRETARY, SUPERVISOR
 
 MEETING_AT = datetime(2026, 11, 23, 12, 30, tzinfo=UTC)  # 19:30 in Hanoi, the fixture clock's day
@@ -145,6 +146,11 @@ async def test_a_supervisor_checks_in_as_a_visitor_and_comments(app: AppContext,
     raw = "\n".join(str(m.text) for m in summary.response.messages)
     assert "Nhận xét của đồng chí Võ Thị Giang (cấp ủy viên theo dõi): Chi bộ chuẩn bị &lt;b&gt;tốt&lt;/b&gt;" in raw
     assert "đã được gửi" in (await chat.say(SUPERVISOR, "/nhanxet thêm ý")).text
+    exported = await chat.say(SECRETARY, "/xuatfile")
+    [minutes] = [m.document[1] for m in exported.response.messages if m.document and m.document[0].endswith(".docx")]
+    text = minutes_text(minutes)
+    assert "Cấp ủy viên theo dõi dự họp (1):\nVõ Thị Giang" in text
+    assert "Nhận xét của đồng chí Võ Thị Giang (cấp ủy viên theo dõi): Chi bộ chuẩn bị <b>tốt</b>" in text
 
     # Her data export holds the visit; erasing her erases her comment too.
     async with app.sessions() as session, session.begin():
