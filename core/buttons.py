@@ -167,3 +167,16 @@ class MaterialReadData(CallbackData, prefix="read"):
     """A member says they read one of the month's materials (/tailieu); "1" where there are no buttons."""
 
     material: int
+
+
+class VisitAction(StrEnum):
+    REGISTER = "r"
+    CANCEL = "c"
+
+
+@dataclass(frozen=True)
+class VisitData(CallbackData, prefix="visit"):
+    """A supervisor registering to attend a followed cell's meeting, or withdrawing (/lichtheodoi)."""
+
+    meeting: int
+    action: VisitAction

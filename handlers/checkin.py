@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.buttons import CheckinData, OpenCheckinData
 from core.messages import Address, ChatKind, Outgoing, Response
 from handlers.checkin_post import (
@@ -24,8 +26,8 @@ from handlers.common import (
 )
 from handlers.context import Ctx
 from handlers.router import Need, Router
-from models import Meeting, MeetingState, Membership
-from services import attendance, chats, meetings
+from models import Cell, Meeting, MeetingState, Membership
+from services import attendance, chats, meetings, visits
 from services.attendance import CheckIn
 from services.errors import DomainError
 from services.parsing import looks_like_date
@@ -103,9 +105,26 @@ async def checkin_first_press(ctx: Ctx) -> Response | None:
     return await _checked_in(ctx, meeting_id)
 
 
-@router.button(CheckinData, shortcut=checkin_first_press)
+async def _as_visitor(ctx: Ctx, meeting: Meeting) -> Response:
+    """Someone who is not a member of the meeting's cell pressed "Có mặt": a supervisor of the
+    cell is recorded as a visitor (services/visits.py), never counted in attendance."""
+    if not await visits.follows_cell(ctx.session, ctx.me().person.id, meeting.cell_id):
+        raise DomainError("err-not-your-cell")
+    if meeting.checkin_requires_code:
+        return toast(ctx, "checkin-needs-code")
+    result = await attendance.check_in(ctx.session, meeting, ctx.me().person.id, ctx.now, code=None, visitor=True)
+    cell = await ctx.session.get(Cell, meeting.cell_id)
+    key = "visit-checked-in-already" if result is CheckIn.ALREADY else "visit-checked-in"
+    return toast(ctx, key, cell=cell.name if cell else "")
+
+
+@router.button(CheckinData, Need.JOINED, shortcut=checkin_first_press)
 async def checkin_button(ctx: Ctx) -> Response:
-    meeting = await meeting_by_id(ctx, ctx.data(CheckinData).meeting)
+    meeting = await ctx.session.get(Meeting, ctx.data(CheckinData).meeting)
+    if meeting is None:
+        raise DomainError("err-stale-button")
+    if ctx.me().membership_in(meeting.cell_id) is None:
+        return await _as_visitor(ctx, meeting)
     if not attendance.is_open(meeting, ctx.now):
         raise DomainError("checkin-closed")
     if meeting.checkin_requires_code:
@@ -116,15 +135,38 @@ async def checkin_button(ctx: Ctx) -> Response:
     return await _checked_in(ctx, meeting.id)
 
 
-@router.command("checkin", "diemdanh", Need.MEMBER)
+async def _visitor_code(ctx: Ctx, followed: Sequence[Meeting], code: str) -> Response:
+    """`/diemdanh <mã>` by a supervisor at a followed cell's meeting: recorded as a visit."""
+    meeting, result = await attendance.check_in_by_code(
+        ctx.session, followed, ctx.me().person.id, ctx.now, code, visitor=True
+    )
+    if result is CheckIn.WRONG_CODE:
+        return ctx.reply("checkin-wrong-code")
+    if result is CheckIn.LOCKED:
+        return ctx.reply("checkin-locked")
+    key = "visit-checked-in-already" if result is CheckIn.ALREADY else "visit-checked-in"
+    return ctx.reply(key, cell=meeting.cell.name)
+
+
+@router.command("checkin", "diemdanh", Need.JOINED)
 async def checkin_command(ctx: Ctx) -> Response:
-    """/diemdanh <mã>: the code names the meeting, in whichever of the member's cells it is open."""
-    membership = member_cell(ctx)
+    """/diemdanh <mã>: the code names the meeting, in whichever of the member's cells it is open;
+    failing that, for a supervisor, in the cells they follow."""
     code = ctx.args.strip()
+    actor = ctx.me()
+    if not actor.memberships and actor.supervises:
+        if not code:
+            raise DomainError("checkin-usage")
+        return await _visitor_code(ctx, await visits.open_followed(ctx.session, actor.person.id, ctx.now), code)
+    cells = [m.cell_id for m in actor.memberships]
+    open_now = await meetings.open_checkins(ctx.session, cells, ctx.now)
+    if code and not open_now and actor.supervises:
+        followed = await visits.open_followed(ctx.session, actor.person.id, ctx.now)
+        if followed:
+            return await _visitor_code(ctx, followed, code)
+    membership = member_cell(ctx)
     if not code:
         raise DomainError("checkin-usage")
-    cells = [m.cell_id for m in ctx.me().memberships]
-    open_now = await meetings.open_checkins(ctx.session, cells, ctx.now)
     if not open_now:
         await meeting_of(ctx, membership.cell_id)  # no meeting at all says so
         raise DomainError("checkin-closed")

@@ -21,6 +21,7 @@ from handlers import (
     rosters,
     scoring,
     summary,
+    visits,
     votes,
 )
 from handlers.router import Router
@@ -58,6 +59,7 @@ ROUTER = _merge(
     scoring.router,
     votes.router,
     digest.router,
+    visits.router,
     rollup.router,
     materials.router,
     organisations.router,

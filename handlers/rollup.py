@@ -58,6 +58,18 @@ def rollup_lines(tr: Translator, rollup: Rollup, month: str) -> list[Markup]:
         lines += [Markup(""), tr.t("rollup-missing", count=len(total.missing), names=_names(tr, total.missing))]
     if total.unsent:
         lines += [tr.t("rollup-unsent", count=len(total.unsent), names=_names(tr, total.unsent))]
+    if rollup.coverage:
+        lines += [Markup(""), tr.t("rollup-visits-title", quarter=rollup.quarter)]
+        lines += [
+            tr.t(
+                "rollup-visits-line",
+                name=c.name,
+                visited=len(c.visited),
+                followed=c.followed,
+                cells=_names(tr, c.visited) if c.visited else "—",
+            )
+            for c in rollup.coverage
+        ]
     if any(not child.is_cell for child in rollup.children):
         lines += [Markup(""), tr.t("rollup-drill")]
     return lines

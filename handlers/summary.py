@@ -125,6 +125,11 @@ def summary_lines(
         read, expected = report.materials_read
         share = read_share(tr, read, expected)
         lines += [Markup(""), tr.t("materials-summary-read", read=read, expected=expected, share=share)]
+    if report.visitors:
+        lines += [Markup(""), tr.t("reports-summary-visitors", count=len(report.visitors)), _names(tr, report.visitors)]
+        lines += [
+            tr.t("reports-summary-visitor-comment", name=v.name, text=v.reason) for v in report.visitors if v.reason
+        ]
     lines += [Markup(""), *scoring.describe_score(tr, report.score, rubric)]
     warnings = warning_lines(tr, report.warnings)
     if warnings:

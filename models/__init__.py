@@ -33,6 +33,7 @@ from models.entities import (
     ReminderStep,
     SendBudget,
     Supervision,
+    SupervisorVisit,
     Vote,
     VoteBallot,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "Rsvp",
     "SendBudget",
     "Supervision",
+    "SupervisorVisit",
     "Vote",
     "VoteBallot",
     "VoteChoice",

@@ -630,3 +630,22 @@ class MaterialRead(Base):
     material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
     read_at: Mapped[datetime]
+
+
+class SupervisorVisit(Base):
+    """A supervisor at one meeting of a cell they follow: registered ahead (or not), checked in at
+    it, with an optional comment for the summary. Never an attendance row: a visitor is not a
+    member of the meeting and is never counted in its attendance."""
+
+    __tablename__ = "supervisor_visits"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    registered_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    # Wrong check-in codes typed, as for members (services/attendance.py MAX_CODE_FAILURES).
+    code_failures: Mapped[int] = mapped_column(Integer, default=0)
+    comment: Mapped[str | None] = mapped_column(UserString(1000))
+    person: Mapped[Person] = relationship()

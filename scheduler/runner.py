@@ -4,8 +4,8 @@ A channel runner calls `start_scheduler(app, senders)` once the senders exist (i
 event loop) and `stop_scheduler` on the way out. Fixed jobs, recreated at every start, with
 all their state in the database: the reminder-and-dispatch tick every `[reminders] dispatch_seconds`,
 planning ahead daily at 00:05 local time (and once at start), closing check-ins whose time is up,
-the weekly digest, the monthly rollup, the daily retention purge at 00:20, and forgetting old processed update ids
-and send-budget keys.
+the weekly digest, the monthly rollup, the quarter's visit reminder, the daily retention purge at
+00:20, and forgetting old processed update ids and send-budget keys.
 
 Several workers may run these side by side. Planning, reminder steps, the digest (written to the
 outbox once per week) and the purges are safe anywhere (unique keys, claims); what sends (the
@@ -35,6 +35,7 @@ from scheduler import jobs
 from scheduler.digest import add_digest_job
 from scheduler.dispatch import OutboxDispatcher
 from scheduler.rollup import add_rollup_job
+from scheduler.visits import add_visit_reminder_job
 
 CLOSE_CHECK_SECONDS = 30
 # How long shutting down waits for the message in flight (a send's own timeouts are shorter).
@@ -132,6 +133,7 @@ def build_scheduler(
         )
     add_digest_job(scheduler, app)
     add_rollup_job(scheduler, app)
+    add_visit_reminder_job(scheduler, app)
     scheduler.add_job(
         jobs.forget_old,
         CronTrigger(minute=17, timezone=zone),

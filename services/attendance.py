@@ -17,7 +17,18 @@ from enum import StrEnum
 from sqlalchemy import Executable, Table, bindparam, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models import Account, Attendance, Meeting, MeetingState, Membership, MemberStatus, Outcome, Platform, Rsvp
+from models import (
+    Account,
+    Attendance,
+    Meeting,
+    MeetingState,
+    Membership,
+    MemberStatus,
+    Outcome,
+    Platform,
+    Rsvp,
+    SupervisorVisit,
+)
 from models.db import insert_ignoring_duplicates, upsert_first_time
 from services import absences, audit
 from services.errors import DomainError
@@ -28,6 +39,8 @@ OPEN_EARLY = timedelta(hours=2)
 MAX_CODE_FAILURES = 5
 CODE_SPACE = 10_000
 REASON_MAX = 500
+# Where a check-in is written: a member's attendance, or a supervisor's visit.
+CheckInRow = type[Attendance] | type[SupervisorVisit]
 
 
 class CheckIn(StrEnum):
@@ -48,20 +61,29 @@ class Tally:
 
 async def attendance_row(session: AsyncSession, meeting_id: int, person_id: int) -> Attendance:
     """The member's row for the meeting, created if missing (safe against concurrent creation)."""
+    row = await _row(session, Attendance, meeting_id, person_id)
+    assert isinstance(row, Attendance)
+    return row
+
+
+async def _row(
+    session: AsyncSession, model: CheckInRow, meeting_id: int, person_id: int
+) -> Attendance | SupervisorVisit:
+    """A member's attendance or a supervisor's visit, created if missing (safe against concurrent creation)."""
     await session.execute(
         insert_ignoring_duplicates(
             session,
-            Attendance,
+            model,
             {"meeting_id": meeting_id, "person_id": person_id, "code_failures": 0},
             ["meeting_id", "person_id"],
         )
     )
     row = await session.scalar(
-        select(Attendance)
-        .where(Attendance.meeting_id == meeting_id, Attendance.person_id == person_id)
+        select(model)
+        .where(model.meeting_id == meeting_id, model.person_id == person_id)
         .execution_options(populate_existing=True)
     )
-    assert row is not None
+    assert isinstance(row, (Attendance, SupervisorVisit))
     return row
 
 
@@ -178,12 +200,15 @@ async def check_in_first_press(
 
 
 async def check_in(
-    session: AsyncSession, meeting: Meeting, person_id: int, now: datetime, *, code: str | None
+    session: AsyncSession, meeting: Meeting, person_id: int, now: datetime, *, code: str | None, visitor: bool = False
 ) -> CheckIn:
-    """Record the member present; `code=None` is the group button (refused when the cell requires the code)."""
+    """Record the member present; `code=None` is the group button (refused when the cell requires the
+    code). `visitor`: a supervisor of the cell, recorded as a visit (services/visits.py), never as
+    an attendance, under the same rules and with their own count of wrong codes."""
     if not is_open(meeting, now):
         raise DomainError("checkin-closed")
-    row = await attendance_row(session, meeting.id, person_id)
+    model: CheckInRow = SupervisorVisit if visitor else Attendance
+    row = await _row(session, model, meeting.id, person_id)
     if row.checked_in_at is not None:
         return CheckIn.ALREADY
     if code is not None or meeting.checkin_requires_code:
@@ -193,8 +218,8 @@ async def check_in(
             row.code_failures += 1
             return CheckIn.WRONG_CODE
     result = await session.execute(
-        update(Attendance)
-        .where(Attendance.id == row.id, Attendance.checked_in_at.is_(None))
+        update(model)
+        .where(model.id == row.id, model.checked_in_at.is_(None))
         .values(checked_in_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -202,9 +227,16 @@ async def check_in(
 
 
 async def check_in_by_code(
-    session: AsyncSession, meetings: Sequence[Meeting], person_id: int, now: datetime, code: str
+    session: AsyncSession,
+    meetings: Sequence[Meeting],
+    person_id: int,
+    now: datetime,
+    code: str,
+    *,
+    visitor: bool = False,
 ) -> tuple[Meeting, CheckIn]:
-    """`/diemdanh <mã>` for a member whose cells have these check-ins open: the code names the
+    """`/diemdanh <mã>` for a member whose cells have these check-ins open (or, `visitor`, a
+    supervisor whose followed cells have): the code names the
     meeting. A code matching none counts as a wrong guess at each of them, so two open cells do not
     give a guesser twice the tries."""
     if not meetings:
@@ -213,8 +245,8 @@ async def check_in_by_code(
     matching = [m for m in meetings if hmac.compare_digest(typed, m.checkin_code or "")]
     if matching or len(meetings) == 1:
         meeting = (matching or list(meetings))[0]
-        return meeting, await check_in(session, meeting, person_id, now, code=code)
-    results = [await check_in(session, m, person_id, now, code=code) for m in meetings]
+        return meeting, await check_in(session, meeting, person_id, now, code=code, visitor=visitor)
+    results = [await check_in(session, m, person_id, now, code=code, visitor=visitor) for m in meetings]
     if all(r is CheckIn.ALREADY for r in results):
         return meetings[0], CheckIn.ALREADY
     return meetings[0], CheckIn.LOCKED if CheckIn.LOCKED in results else CheckIn.WRONG_CODE

@@ -32,6 +32,7 @@ from models import (
     OutboxMessage,
     Person,
     Supervision,
+    SupervisorVisit,
 )
 from services import audit
 from services.errors import DomainError
@@ -107,7 +108,8 @@ async def erase(
     actor_label: str,
     now: datetime,
 ) -> None:
-    """Erase in the caller's transaction. `placeholder` replaces the name, `erased_text` each opinion."""
+    """Erase in the caller's transaction. `placeholder` replaces the name, `erased_text` each opinion
+    and each comment made as a supervisor."""
     pid = person.id
     # Decided by the database: two admins confirming at once erase once and audit once.
     done = await session.execute(
@@ -129,6 +131,11 @@ async def erase(
     await session.execute(delete(Absence).where(Absence.person_id == pid))
     await session.execute(update(Attendance).where(Attendance.person_id == pid).values(reason=None))
     await session.execute(update(Opinion).where(Opinion.person_id == pid).values(text=erased_text))
+    await session.execute(
+        update(SupervisorVisit)
+        .where(SupervisorVisit.person_id == pid, SupervisorVisit.comment.is_not(None))
+        .values(comment=erased_text)
+    )
     await session.execute(update(AuditEntry).where(AuditEntry.subject_id == pid).values(detail=None))
     await session.execute(update(Membership).where(Membership.person_id == pid).values(end_note=None))
     # She leaves every cell she was still in: nobody can be reminded or counted under a placeholder.

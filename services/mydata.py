@@ -27,6 +27,7 @@ from models import (
     Opinion,
     Person,
     Supervision,
+    SupervisorVisit,
 )
 
 
@@ -82,6 +83,15 @@ async def collect(session: AsyncSession, person_id: int, zone: ZoneInfo, now: da
             .join(Cell, Cell.id == Meeting.cell_id)
             .where(Opinion.person_id == person_id)
             .order_by(Opinion.created_at, Opinion.id)
+        )
+    ).all()
+    visits = (
+        await session.execute(
+            select(SupervisorVisit, Meeting.starts_at, Cell.name)
+            .join(Meeting, Meeting.id == SupervisorVisit.meeting_id)
+            .join(Cell, Cell.id == Meeting.cell_id)
+            .where(SupervisorVisit.person_id == person_id)
+            .order_by(Meeting.starts_at, SupervisorVisit.id)
         )
     ).all()
     away = (
@@ -155,6 +165,17 @@ async def collect(session: AsyncSession, person_id: int, zone: ZoneInfo, now: da
                 "withdrawn_at": _local(o.withdrawn_at, zone),
             }
             for o, starts_at, cell in opinions
+        ],
+        "visits_as_supervisor": [
+            {
+                "cell": cell,
+                "meeting": _local(starts_at, zone),
+                "registered_at": _local(v.registered_at, zone),
+                "cancelled_at": _local(v.cancelled_at, zone),
+                "checked_in_at": _local(v.checked_in_at, zone),
+                "comment": v.comment,
+            }
+            for v, starts_at, cell in visits
         ],
         "absences_declared": [
             {

@@ -4,7 +4,8 @@ what its whole subtree did this month.
 Figures per child: cells, meetings held / planned / missing, attendance of the meetings held,
 warnings of the year (members to consider for removal, absences with reason in a row), the
 average score, members who use the bot against members on the roster (adoption), and what is
-overdue (cells that did not meet, summaries not sent). Every figure comes from a fixed number of
+overdue (cells that did not meet, summaries not sent); and, per supervisor, which of the cells they
+follow they attended this quarter (services/visits.py). Every figure comes from a fixed number of
 statements whatever the size of the tree: a city's rollup costs what a ward's does.
 """
 
@@ -19,7 +20,8 @@ from sqlalchemy import CTE, CompoundSelect, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Account, Attendance, Cell, Committee, Meeting, MeetingScore, MeetingState, Membership, Outcome
-from services import materials
+from services import materials, visits
+from services.visits import Coverage
 from services.warnings import excused_streak_flags, removal_flags
 
 
@@ -80,6 +82,9 @@ class Rollup:
     children: Sequence[ChildFigures]
     # Every cell below, with the name of the child it lies under (its own name for a cell right under the node).
     cells: Sequence[tuple[str, ChildFigures]]
+    # The quarter of the month ("4/2026") and each supervisor's visits in it so far.
+    quarter: str = ""
+    coverage: Sequence[Coverage] = ()
 
     @property
     def total(self) -> ChildFigures:
@@ -201,4 +206,11 @@ async def build_rollup(
             children.setdefault(branch, ChildFigures(names[branch], is_cell=False)).add(figures)
         under.append((names[branch] if branch is not None else figures.name, figures))
     ordered = sorted(children.values(), key=lambda c: (c.is_cell, c.name))
-    return Rollup(node, ordered, sorted(under, key=lambda pair: (pair[0], pair[1].name)))
+    quarter = visits.quarter_start(start)
+    return Rollup(
+        node,
+        ordered,
+        sorted(under, key=lambda pair: (pair[0], pair[1].name)),
+        visits.quarter_label(quarter),
+        await visits.coverage(session, in_scope, (quarter, end)),
+    )

@@ -29,6 +29,7 @@ from models import (
     Person,
     Platform,
     PostedMessage,
+    SupervisorVisit,
     Vote,
 )
 from services import materials
@@ -131,6 +132,8 @@ class MeetingReport:
     votes: Sequence[Vote] = ()  # closed resolution votes, in order
     # (reads, reads expected) of the month's materials (/tailieu), when the cell received any.
     materials_read: tuple[int, int] | None = None
+    # Supervisors who checked in (services/visits.py): name, reason = their comment, if any.
+    visitors: Sequence[Named] = ()
 
 
 def percent_text(tr: Translator, value: float | None) -> str:
@@ -237,6 +240,12 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
             .order_by(Opinion.created_at, Opinion.id)
         )
     ).all()
+    visitors = await session.execute(
+        select(Person.full_name, SupervisorVisit.comment)
+        .join(Person, Person.id == SupervisorVisit.person_id)
+        .where(SupervisorVisit.meeting_id == meeting_id, SupervisorVisit.checked_in_at.is_not(None))
+        .order_by(Person.full_name, Person.id)
+    )
     score = await session.scalar(select(MeetingScore).where(MeetingScore.meeting_id == meeting_id))
     year = meeting.starts_at.astimezone(zone).year
     since, _ = year_bounds(year, zone)
@@ -271,6 +280,7 @@ async def meeting_report(session: AsyncSession, meeting_id: int, zone: ZoneInfo)
                 session, select(Cell.id).where(Cell.id == meeting.cell_id), materials.month_of(meeting.starts_at, zone)
             )
         ).get(meeting.cell_id),
+        visitors=[Named(name, comment) for name, comment in visitors.all()],
     )
 
 

@@ -72,6 +72,7 @@ async def test_the_jobs_and_their_triggers(app: AppContext) -> None:
         "close-votes",
         "weekly-digest",
         "monthly-rollup",
+        "visit-reminder",
         "retention",
         "backup",
         "forget-old",

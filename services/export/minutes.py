@@ -77,6 +77,10 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
     para(tr.t("reports-docx-unexcused", count=len(absent)))
     for row in sorted(absent, key=lambda r: fold(r.name)):
         para(tr.t("reports-docx-name-line", name=row.name), style="List Bullet")
+    if report.visitors:
+        para(tr.t("reports-summary-visitors", count=len(report.visitors)))
+        for row in report.visitors:
+            para(tr.t("reports-docx-name-line", name=row.name), style="List Bullet")
 
     document.add_heading(plain_text(tr.t("reports-docx-agenda-heading")), level=2)
     para(tr.t("reports-docx-name-line", name=meeting.agenda or tr.t("no-agenda")))
@@ -86,6 +90,9 @@ def minutes_draft(tr: Translator, report: MeetingReport, rubric: ScoringConfig, 
             tr.t("reports-docx-opinion-line", name=opinion.name, text=opinion.reason or ""),
             style="List Number",
         )
+    for row in report.visitors:
+        if row.reason:
+            para(tr.t("reports-summary-visitor-comment", name=row.name, text=row.reason))
     para(tr.t("reports-docx-blank"))
     document.add_heading(plain_text(tr.t("reports-docx-conclusion-heading")), level=2)
     for vote in report.votes:

@@ -20,13 +20,14 @@ from services import calendar
 from services.errors import DomainError
 from services.meetings import check_new_time
 from services.outbox import Recipient
-from services.reminders.audience import Target, members, reminded
+from services.reminders.audience import Target, members, registered_visitors, reminded
 from services.reminders.steps import mark_step, write_rows
 from services.reminders.timeline import MEMBER_KINDS, Kind, Notice, Render, plan
 
 
 async def _informed(session: AsyncSession, meeting: Meeting, now: datetime) -> list[Recipient]:
-    """Chats that got (or are getting right now) a reminder of this meeting."""
+    """Chats that got (or are getting right now) a reminder of this meeting, and the supervisors
+    registered to attend it."""
     in_flight = and_(OutboxMessage.state == OutboxState.PENDING, OutboxMessage.claimed_until > now)
     rows = (
         await session.execute(
@@ -39,7 +40,10 @@ async def _informed(session: AsyncSession, meeting: Meeting, now: datetime) -> l
             .distinct()
         )
     ).all()
-    return sorted({Recipient(p, c, person) for p, c, person in rows}, key=lambda r: (r.platform, r.chat_id))
+    got = {Recipient(p, c, person) for p, c, person in rows}
+    seen = {(r.platform, r.chat_id) for r in got}
+    visitors = {r for r in await registered_visitors(session, meeting.id) if (r.platform, r.chat_id) not in seen}
+    return sorted(got | visitors, key=lambda r: (r.platform, r.chat_id))
 
 
 async def _drop_queued(session: AsyncSession, meeting: Meeting, now: datetime, why: str) -> None:

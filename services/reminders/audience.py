@@ -20,8 +20,10 @@ from models import (
     MemberStatus,
     OutboxMessage,
     Person,
+    Platform,
     Rsvp,
     Supervision,
+    SupervisorVisit,
 )
 from services import absences, chats, materials
 from services.outbox import Recipient
@@ -122,6 +124,16 @@ def leaders(roster: Sequence[Member]) -> list[Target]:
     return []
 
 
+def _best(rows: Sequence[tuple[int, Platform, str]], skip: set[int]) -> list[Recipient]:
+    """Each person's preferred reachable chat among (person, platform, account) rows."""
+    best: dict[int, Recipient] = {}
+    for person_id, platform, external_id in rows:
+        to = Recipient(platform, external_id, person_id)
+        if person_id not in skip and _prefer(to, best.get(person_id)):
+            best[person_id] = to
+    return list(best.values())
+
+
 async def supervisors(session: AsyncSession, cell_id: int, skip: set[int]) -> list[Target]:
     rows = (
         await session.execute(
@@ -130,12 +142,24 @@ async def supervisors(session: AsyncSession, cell_id: int, skip: set[int]) -> li
             .where(Supervision.cell_id == cell_id)
         )
     ).all()
-    best: dict[int, Recipient] = {}
-    for person_id, platform, external_id in rows:
-        to = Recipient(platform, external_id, person_id)
-        if person_id not in skip and _prefer(to, best.get(person_id)):
-            best[person_id] = to
-    return [Target(to, False) for to in best.values()]
+    return [Target(to, False) for to in _best(rows, skip)]
+
+
+async def registered_visitors(session: AsyncSession, meeting_id: int) -> list[Recipient]:
+    """The supervisors registered to attend the meeting (services/visits.py), at their preferred chat:
+    they hear of its cancellation or move as members do."""
+    rows = (
+        await session.execute(
+            select(SupervisorVisit.person_id, Account.platform, Account.external_id)
+            .join(Account, (Account.person_id == SupervisorVisit.person_id) & _reachable())
+            .where(
+                SupervisorVisit.meeting_id == meeting_id,
+                SupervisorVisit.registered_at.is_not(None),
+                SupervisorVisit.cancelled_at.is_(None),
+            )
+        )
+    ).all()
+    return _best(rows, set())
 
 
 async def groups(session: AsyncSession, cell_id: int) -> list[Target]:
