@@ -51,11 +51,12 @@ DOWNLOAD_PREFIX = "/tailieu/"
 
 def checked_name(name: str) -> str:
     """The file's name as sent (NFC), refused when it could mislead or escape a folder: control or
-    invisible characters, a path separator, no name before the suffix, too long, a type we do not send."""
+    invisible characters, a path separator, a hidden name (".x") or none before the suffix, too
+    long, a type we do not send."""
     name = unicodedata.normalize("NFC", name).strip()
     hostile = any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
     stem = PurePosixPath(name).stem.strip(". ")
-    if hostile or "/" in name or "\\" in name or not stem:
+    if hostile or "/" in name or "\\" in name or name.startswith(".") or not stem:
         raise DomainError("materials-file-bad-name")
     if len(name) > NAME_MAX:
         raise DomainError("materials-file-name-too-long", limit=NAME_MAX)
