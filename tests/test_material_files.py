@@ -31,7 +31,7 @@ from handlers.router import Dispatcher
 from handlers.stored_files import StoredFiles
 from models import Material, MaterialFile, OutboxMessage, Platform
 from scheduler.dispatch import OutboxDispatcher
-from services import material_files
+from services import material_files, outbox
 from tests.chat import Chat
 from tests.fake_zalo.server import serving
 from tests.test_tree_admins import SCHOOL_ADMIN, WARD_ADMIN, WARD_SUPERVISOR, city
@@ -226,16 +226,10 @@ async def test_the_outbox_sends_each_zalo_member_the_link(city: AppContext, chat
         assert stored is not None
         token = stored.token
         # A Zalo member of the ward's cell (the roster has Telegram ids only).
-        session.add(
-            OutboxMessage(
-                key="material:zalo-test",
-                platform=Platform.ZALO,
-                chat_id="zalo-88",
-                kind="material",
-                text="Tài liệu",
-                material_file_id=stored.id,
-                not_before=city.clock.now(),
-            )
+        to = outbox.Recipient(Platform.ZALO, "zalo-88")
+        now = city.clock.now()
+        await outbox.enqueue(
+            session, key="m:z", to=to, text="Tài liệu", kind="material", not_before=now, material_file_id=stored.id
         )
         await session.commit()
     async with serving() as fake:
@@ -245,8 +239,8 @@ async def test_the_outbox_sends_each_zalo_member_the_link(city: AppContext, chat
             client, Translator("vi"), RateLimiter(overall=Window.rate(100)), public_url=PUBLIC, files=StoredFiles(city)
         )
         try:
-            outbox = OutboxDispatcher(city.sessions, city.clock, {Platform.ZALO: sender}, claim_seconds=60)
-            assert (await outbox.run_once()).sent == 1
+            dispatcher = OutboxDispatcher(city.sessions, city.clock, {Platform.ZALO: sender}, claim_seconds=60)
+            assert (await dispatcher.run_once()).sent == 1
         finally:
             await client.aclose()
         [text] = fake.texts("zalo-88")
