@@ -108,8 +108,11 @@ def parse_request(text: str) -> Request:
 
 
 def parse_file_request(caption: str) -> Request:
-    """A file's caption: `[loại hoặc tổ chức |] tháng | tiêu đề` (the file is the content)."""
+    """A file's caption: `[loại hoặc tổ chức |] tháng | tiêu đề` (the file is the content). A text
+    after the title, as the text command takes, is refused with the caption's usage."""
     scope, month, title = _parts(caption, 3)
+    if caption.count("|") > 2 or (not _MONTH.fullmatch(month) and _MONTH.fullmatch(scope)):
+        raise DomainError("materials-file-usage")
     return Request(clean_name(scope), month_key(month), _title(title), "", link=False)
 
 

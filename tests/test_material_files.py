@@ -110,6 +110,8 @@ TOO_BIG = LIMIT + 1
         (WARD_SUPERVISOR, NAME, PDF, CAPTION, None, "Chỉ quản trị viên", False),
         (WARD_ADMIN, NAME, PDF, "/tailieu 12/2026", None, "chú thích", False),
         (WARD_ADMIN, NAME, PDF, "/tailieu", None, "chú thích", False),
+        (WARD_ADMIN, NAME, PDF, "/tailieu 12/2026 | Tiêu đề | nội dung", None, "chú thích", False),
+        (WARD_ADMIN, NAME, PDF, "/tailieu xa | 12/2026 | Tiêu đề | nội dung", None, "chú thích", False),
         (WARD_ADMIN, NAME, PDF, "/tailieu 13/2026 | Tiêu đề", None, "không hợp lệ", False),
         (WARD_ADMIN, NAME, PDF, "/tailieu 12/2026 | \u200b ", None, "cần có tiêu đề", False),
         (WARD_ADMIN, NAME, PDF, "/tailieu 12/2026 | " + "T" * 201, None, "dài quá", False),
