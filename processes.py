@@ -18,6 +18,7 @@ from enum import StrEnum
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from channels.calendar_feed import add_calendar_route
+from channels.material_downloads import add_material_route
 from channels.server import HttpServer
 from channels.telegram import TelegramChannel
 from channels.telegram.channel import Receive, concurrency_for
@@ -97,6 +98,7 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
     add_metrics(server.app, app.sessions, app.clock)
     if config.server.public_url:
         add_calendar_route(server, app)
+        add_material_route(server, app)
     lock = _sender_lock(app)
     # Only the process holding the sender lock sends queued edits; a serve process only queues them.
     telegram = (

@@ -27,7 +27,7 @@ def add_calendar_route(server: HttpServer, app: AppContext) -> None:
     server.add_get(calendar.FEED_PREFIX + "{name}", _feed(app), allow_head=False)
 
 
-def _not_found() -> web.Response:
+def not_found() -> web.Response:
     return web.Response(status=404, text="not found", headers=HEADERS)
 
 
@@ -36,11 +36,11 @@ def _feed(app: AppContext) -> Route:
         name = request.match_info["name"]
         token = name.removesuffix(FILE_SUFFIX)
         if token == name:
-            return _not_found()
+            return not_found()
         async with app.sessions() as session:
             owner = await calendar.owner_of(session, token)
             if owner is None:
-                return _not_found()
+                return not_found()
             body = await calendar.feed(session, app.tr, owner, app.clock.now(), app.config.schedule.zone)
         return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers=HEADERS)
 

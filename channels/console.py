@@ -22,6 +22,7 @@ from handlers.context import AppContext
 from handlers.delivery import deliver
 from handlers.platforms import PlatformTraits
 from handlers.router import Dispatcher
+from handlers.stored_files import StoredFiles
 from models import Platform
 
 # The console reprints an edited message; a terminal takes any length, but long text reads better in parts.
@@ -44,6 +45,7 @@ class ConsoleChannel:
         self.stdout = stdout
         self.origin = Address(Platform.CONSOLE, str(person_id))
         self.prompts = PromptBook(app)
+        self.files = StoredFiles(app)
         self._sent = 0
 
     def _print(self, text: str) -> None:
@@ -95,6 +97,10 @@ class ConsoleChannel:
         self._sent += 1
         await self.prompts.bind(prompt_id, str(self._sent))
         return str(self._sent)
+
+    async def send_stored(self, to: Address, file_id: int, caption: Markup, buttons: Keyboard = ()) -> str:
+        """A terminal shows no file: the caption with the file's name (or its link)."""
+        return await self.send(to, await self.files.without_file(file_id, caption), buttons)
 
     async def edit(self, edit: Edit) -> None:
         text = await edit.current_text()

@@ -109,6 +109,9 @@ class Outgoing:
 
     `document` (file name, bytes) or `photo` (PNG bytes) turns the message into a file or a picture
     with `text` as its caption, which callers keep under Telegram's 1,024-character caption limit.
+    `stored_file` names a file kept in the database (a material's, services/material_files.py) that
+    goes with `text` and `buttons`; each channel sends it as it can (Telegram: the document itself,
+    Zalo: a private link to it, the console: its name).
     """
 
     text: Markup
@@ -117,6 +120,7 @@ class Outgoing:
     remember: tuple[int, str] | None = None
     document: tuple[str, bytes] | None = None
     photo: bytes | None = None
+    stored_file: int | None = None
 
 
 # Text read when an edit is sent rather than when it is made; None when the message has nothing

@@ -190,3 +190,19 @@ async def changed(ctx: Ctx, key: str, cell_ids: Iterable[int], **args: object) -
     response = Response().say(ctx.t(f"{key}-done", **args))
     response.messages += await tell_leaders(ctx, cell_ids, f"{key}-told", who=actor_name(ctx), **args)
     return response
+
+
+async def fetch_upload(ctx: Ctx, name: str, limit: int) -> bytes:
+    """The bytes of the document the message carries (a roster, a material), downloaded only now,
+    once the handler has checked who sent it and what it is for; refused past `limit` by the size
+    the platform states, before anything is downloaded, and by the size that came."""
+    file = ctx.incoming.file
+    assert file is not None  # the router sends only messages with a file to file handlers
+    if file.size > limit:
+        raise DomainError("upload-too-big", max_mb=limit // 2**20)
+    data = await file.fetch()
+    if data is None:
+        raise DomainError("upload-not-fetched", file=name)
+    if len(data) > limit:
+        raise DomainError("upload-too-big", max_mb=limit // 2**20)
+    return data

@@ -70,6 +70,13 @@ class DocumentSender(Protocol):
     async def send_document(self, to: Address, name: str, data: bytes, caption: Markup) -> str: ...
 
 
+@runtime_checkable
+class StoredFileSender(Protocol):
+    """A channel that sends a file kept in the database, with its caption and buttons, in its own way."""
+
+    async def send_stored(self, to: Address, file_id: int, caption: Markup, buttons: Keyboard = ()) -> str: ...
+
+
 class NotRunning(TransientFailure):
     """No channel for the address's platform runs in this process (yet): try again later."""
 
@@ -85,6 +92,8 @@ MAX_WAIT = 30.0
 async def send_outgoing(sender: Sender, to: Address, message: Outgoing) -> str:
     """Send one message as a picture, a file or text, whichever the message holds and the channel can;
     a channel without files gets the caption alone."""
+    if message.stored_file is not None and isinstance(sender, StoredFileSender):
+        return await sender.send_stored(to, message.stored_file, message.text, message.buttons)
     if message.photo is not None and isinstance(sender, PhotoSender):
         return await sender.send_photo(to, message.photo, message.text)
     if message.document is not None and isinstance(sender, DocumentSender):

@@ -1,20 +1,24 @@
 """Tài liệu sinh hoạt (`/tailieu`): an admin of a node sends the month's material to every cell
-below it; each cell's groups and each current member get it through the outbox with a "Đã đọc"
-button (a number on Zalo and the console). `/tailieu` alone lists the month's materials with how
+below it (a text, a link, or a file sent privately with the command as its caption); each cell's
+groups and each current member get it through the outbox with a "Đã đọc" button (a number on Zalo
+and the console). `/tailieu` alone lists the month's materials with how
 many read them, for what the caller administers or follows (services/materials.py).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from markupsafe import Markup
 
 from core.buttons import MaterialReadData
 from core.i18n import Translator
 from core.messages import Button, Keyboard, Response
+from handlers.common import fetch_upload
 from handlers.context import Ctx
 from handlers.router import Need, Router
-from models import Committee, Material
-from services import authority, chats, materials, outbox, reminders, tree
+from models import Committee, Material, MaterialFile
+from services import authority, chats, material_files, materials, outbox, reminders, tree
 from services.errors import DomainError
 from services.people import Actor
 from services.summary import percent_text
@@ -26,17 +30,12 @@ def _button(ctx: Ctx, material: Material) -> Keyboard:
     return ((Button(str(ctx.t("materials-read-button")), MaterialReadData(material.id)),),)
 
 
-def _post(ctx: Ctx, material: Material, node: Committee) -> str:
+def _post(ctx: Ctx, material: Material, node: Committee, file_name: str | None) -> str:
+    month = materials.month_text(material.month)
+    if file_name is not None:
+        return str(ctx.t("materials-post-file", node=node.name, month=month, title=material.title, file=file_name))
     body = Markup('<a href="{0}">{0}</a>').format(material.body) if material.link else material.body
-    return str(
-        ctx.t(
-            "materials-post",
-            node=node.name,
-            month=materials.month_text(material.month),
-            title=material.title,
-            body=body,
-        )
-    )
+    return str(ctx.t("materials-post", node=node.name, month=month, title=material.title, body=body))
 
 
 async def _node(ctx: Ctx, actor: Actor, named: str, *, follows: bool) -> Committee:
@@ -74,42 +73,75 @@ async def materials_command(ctx: Ctx) -> Response:
     if not actor.administers:
         raise DomainError("materials-not-admin")
     request = materials.parse_request(ctx.args)
+    node, cells = await _receivers(ctx, actor, request)
+    material = await materials.create(ctx.session, node, request, cells, actor.person.id, ctx.now)
+    return await _send_down(ctx, material, node, cells, None)
+
+
+@router.on_file_command("materials")
+async def material_file(ctx: Ctx) -> Response:
+    """A file sent privately with the caption `/tailieu [xa|coso|tổ chức |] tháng | tiêu đề`: kept once
+    in the database and sent down like a text. Downloaded only after the sender, the caption, the
+    file's name and stated size and the receiving cells have passed."""
+    actor = ctx.me()
+    if not actor.administers:
+        raise DomainError("materials-not-admin")
+    file = ctx.incoming.file
+    assert file is not None  # the router sends only documents here
+    request = materials.parse_file_request(ctx.args)
+    name = material_files.checked_name(file.name)
+    node, cells = await _receivers(ctx, actor, request)
+    data = await fetch_upload(ctx, name, material_files.MAX_BYTES)
+    material = await materials.create(ctx.session, node, request, cells, actor.person.id, ctx.now)
+    stored = await material_files.keep(ctx.session, material, name, data)
+    return await _send_down(ctx, material, node, cells, stored)
+
+
+async def _receivers(ctx: Ctx, actor: Actor, request: materials.Request) -> tuple[Committee, list[int]]:
+    """The node it is sent from (named, or the caller's only one) and the cells it goes to."""
     kind = materials.kind_of_scope(request.scope)
     node = await _node(ctx, actor, "" if kind is not None else request.scope, follows=False)
-    material, cells = await materials.create(ctx.session, node, request, kind, actor.person.id, ctx.now)
-    text, buttons = _post(ctx, material, node), _button(ctx, material)
+    return node, await materials.receiving_cells(ctx.session, node, kind)
+
+
+async def _send_down(
+    ctx: Ctx, material: Material, node: Committee, cells: list[int], stored: MaterialFile | None
+) -> Response:
+    """Each cell's groups and each current member with a connected account get it through the
+    outbox, the file (if any) by reference to the one stored copy."""
+    text = _post(ctx, material, node, stored.name if stored is not None else None)
+    buttons = _button(ctx, material)
+    file_id = stored.id if stored is not None else None
+
+    async def enqueue(to: outbox.Recipient) -> bool:
+        return await outbox.enqueue(
+            ctx.session,
+            key=f"material:{material.id}:{to.platform}:{to.chat_id}",
+            to=to,
+            text=text,
+            kind="material",
+            not_before=ctx.now,
+            buttons=buttons,
+            material_file_id=file_id,
+        )
+
     groups = members = 0
     for cell_id in cells:
         for group in await chats.cell_groups(ctx.session, cell_id):
-            groups += await outbox.enqueue(
-                ctx.session,
-                key=f"material:{material.id}:{group.platform}:{group.chat_id}",
-                to=outbox.Recipient(group.platform, group.chat_id),
-                text=text,
-                kind="material",
-                not_before=ctx.now,
-                buttons=buttons,
-            )
+            groups += await enqueue(outbox.Recipient(group.platform, group.chat_id))
         for member in await reminders.members(ctx.session, cell_id):
-            if member.to is None:
-                continue
-            members += await outbox.enqueue(
-                ctx.session,
-                key=f"material:{material.id}:{member.to.platform}:{member.to.chat_id}",
-                to=member.to,
-                text=text,
-                kind="material",
-                not_before=ctx.now,
-                buttons=buttons,
-            )
-    return ctx.reply(
-        "materials-sent",
-        title=material.title,
-        month=materials.month_text(material.month),
-        cells=len(cells),
-        groups=groups,
-        members=members,
-    )
+            if member.to is not None:
+                members += await enqueue(member.to)
+    args: dict[str, Any] = {
+        "title": material.title,
+        "month": materials.month_text(material.month),
+        "cells": len(cells),
+        "groups": groups,
+        "members": members,
+    }
+    if stored is not None:
+        return ctx.reply("materials-sent-file", file=stored.name, **args)
+    return ctx.reply("materials-sent", **args)
 
 
 async def _list(ctx: Ctx, actor: Actor, month: str) -> Response:

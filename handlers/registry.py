@@ -42,6 +42,8 @@ def _merge(*routers: Router) -> Router:
             merged.on_stranger_text(router.stranger_text)
         if router.file is not None:
             merged.on_file(router.file.need)(router.file.func)
+        for name, func in router.file_commands.items():
+            merged.on_file_command(name)(func)
     return merged
 
 

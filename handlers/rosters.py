@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from core.buttons import Decision, RosterUploadData
 from core.messages import Button, Edit, Response
-from handlers.common import CELLS_SHOWN, acting_cell, actor_id, actor_name, changed, tell_leaders
+from handlers.common import CELLS_SHOWN, acting_cell, actor_id, actor_name, changed, fetch_upload, tell_leaders
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import MemberStatus
@@ -61,11 +61,7 @@ async def roster_file(ctx: Ctx) -> Response:
     file = ctx.incoming.file
     assert file is not None  # the router sends only messages with a file here
     name = clean_name(file.name)[:FILE_NAME_CHARS] or "?"
-    if file.size > MAX_FILE_BYTES:
-        raise DomainError("roster-too-big", max_mb=MAX_FILE_BYTES // 2**20)
-    data = await file.fetch()
-    if data is None:
-        return ctx.reply("upload-not-fetched", file=name)
+    data = await fetch_upload(ctx, name, MAX_FILE_BYTES)
     scope = await roster_upload.scope_of(ctx.session, ctx.actor, root=ctx.is_admin)
     try:
         rows = await asyncio.to_thread(_read, name, data)

@@ -98,6 +98,9 @@ class Router:
     stranger_text: Handler | None = None
     # A document sent in a private chat (a roster file), for those `need` allows.
     file: ButtonRoute | None = None
+    # A document whose caption is one of these commands (by name), for those the command allows:
+    # a material's file sent with `/tailieu …`. Any other document goes to `file`.
+    file_commands: dict[str, Handler] = field(default_factory=dict)
 
     def command(
         self,
@@ -147,6 +150,15 @@ class Router:
             if self.file is not None:
                 raise ValueError("only one handler may take files")
             self.file = ButtonRoute(need, func)
+            return func
+
+        return register
+
+    def on_file_command(self, name: str) -> Callable[[Handler], Handler]:
+        def register(func: Handler) -> Handler:
+            if name in self.file_commands:
+                raise ValueError(f"files of /{name} registered twice")
+            self.file_commands[name] = func
             return func
 
         return register
@@ -340,6 +352,8 @@ class Dispatcher:
                 return _static(Response(toast=str(ctx.t(key).striptags())))
             return route.func
         in_group = incoming.chat_kind is ChatKind.GROUP
+        if incoming.file is not None and not in_group and (handler := self._file_command(ctx)) is not None:
+            return handler
         if incoming.file is not None and not in_group and self.router.file is not None:
             if not allowed(self.router.file.need, ctx.actor, admin=ctx.is_admin):
                 return _static(ctx.reply("err-not-joined" if ctx.actor is None else "err-not-allowed"))
@@ -353,6 +367,17 @@ class Dispatcher:
         if not allowed(command.need, ctx.actor, admin=ctx.is_admin):
             return _static(ctx.reply("err-not-joined" if ctx.actor is None else "err-not-allowed"))
         return command.func
+
+    def _file_command(self, ctx: Ctx) -> Handler | None:
+        """The handler of a document whose caption is a command that takes files, after the
+        command's role check (nothing is downloaded for someone it refuses)."""
+        parsed = self.router.parse(ctx.incoming.text, bare=self._bare(ctx.incoming, None))
+        if parsed is None or parsed[0].name not in self.router.file_commands:
+            return None
+        command, ctx.args = parsed
+        if not allowed(command.need, ctx.actor, admin=ctx.is_admin):
+            return _static(ctx.reply("err-not-joined" if ctx.actor is None else "err-not-allowed"))
+        return self.router.file_commands[command.name]
 
     def _plain_text(self, ctx: Ctx, in_group: bool) -> Handler | None:
         incoming = ctx.incoming

@@ -371,6 +371,9 @@ class OutboxMessage(Base):
     buttons: Mapped[list[list[list[str]]] | None] = mapped_column(JSON)
     # A picture (PNG) sent with `text` as its caption (the digest's chart); dropped once sent.
     photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A stored file (a material's) sent with `text` as its caption; referenced, never copied here,
+    # so a fan-out to thousands holds the bytes once.
+    material_file_id: Mapped[int | None] = mapped_column(ForeignKey("material_files.id", ondelete="SET NULL"))
     not_before: Mapped[datetime]
     expires_at: Mapped[datetime | None]
     state: Mapped[OutboxState] = mapped_column(
@@ -609,6 +612,24 @@ class Material(Base):
     link: Mapped[bool] = mapped_column(Boolean, default=False)
     sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+
+
+class MaterialFile(Base):
+    """The file of a material (PDF, DOCX …), kept once in the database so every process can send
+    or serve it after a restart. `token` (256 random bits) opens its private download link (for
+    Zalo, which cannot send files); `telegram_file_id` is Telegram's id for it once uploaded, so
+    the other recipients get it by reference instead of a new upload."""
+
+    __tablename__ = "material_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("materials.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(UserString(200))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class MaterialCell(Base):

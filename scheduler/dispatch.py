@@ -80,6 +80,7 @@ _COLUMNS = (
     OutboxMessage.expires_at,
     OutboxMessage.attempts,
     OutboxMessage.photo,
+    OutboxMessage.material_file_id,
 )
 
 
@@ -198,7 +199,7 @@ class OutboxDispatcher:
         try:
             # The outbox holds catalog markup whose arguments were escaped when it was written.
             text = Markup(row.text)  # noqa: S704
-            message = Outgoing(text, load_keyboard(row.buttons), photo=row.photo)
+            message = Outgoing(text, load_keyboard(row.buttons), photo=row.photo, stored_file=row.material_file_id)
             with SEND_SECONDS.labels(row.platform.value).time():
                 message_id = await send_to(self.senders, Address(row.platform, row.chat_id), message)
         except RetryLater as exc:

@@ -1,6 +1,7 @@
 """Tài liệu sinh hoạt: the month's material an organisation sends down to its cells, and who read it.
 
-A material is a title, the month it is for, and a text or an http(s) link. It goes to every cell
+A material is a title, the month it is for, and a text, an http(s) link or a file
+(services/material_files.py). It goes to every cell
 below the node (or only the cells of one kind, see `KINDS`); each cell it went to is recorded, so
 a read rate counts the current members of the cells that received it. A read is one row per
 member and material, unique in the database: two presses, or two processes, count once.
@@ -79,22 +80,40 @@ def _body(text: str) -> tuple[str, bool]:
     return body, False
 
 
-def parse_request(text: str) -> Request:
-    """`[loại hoặc tổ chức |] tháng | tiêu đề | nội dung hoặc liên kết`."""
-    parts = [p.strip() for p in text.split("|", 3)]
-    if len(parts) == 3:
+def _parts(text: str, count: int) -> list[str]:
+    """`count` parts separated by "|", the first (the scope) optional."""
+    parts = [p.strip() for p in text.split("|", count - 1)]
+    if len(parts) == count - 1:
         parts.insert(0, "")
-    if len(parts) != 4:
-        raise DomainError("materials-usage")
-    scope, month, title, body = parts
-    key = month_key(month)
-    title = clean_name(title)
+    if len(parts) != count:
+        raise DomainError("materials-usage" if count == 4 else "materials-file-usage")
+    return parts
+
+
+def _title(text: str) -> str:
+    title = clean_name(text)
     if not title:
         raise DomainError("materials-no-title")
     if len(title) > TITLE_MAX:
         raise DomainError("materials-title-too-long", limit=TITLE_MAX)
+    return title
+
+
+def parse_request(text: str) -> Request:
+    """`[loại hoặc tổ chức |] tháng | tiêu đề | nội dung hoặc liên kết`."""
+    scope, month, title, body = _parts(text, 4)
+    key, title = month_key(month), _title(title)
     content, link = _body(body)
     return Request(clean_name(scope), key, title, content, link)
+
+
+def parse_file_request(caption: str) -> Request:
+    """A file's caption: `[loại hoặc tổ chức |] tháng | tiêu đề` (the file is the content). A text
+    after the title, as the text command takes, is refused with the caption's usage."""
+    scope, month, title = _parts(caption, 3)
+    if caption.count("|") > 2 or (not _MONTH.fullmatch(month) and _MONTH.fullmatch(scope)):
+        raise DomainError("materials-file-usage")
+    return Request(clean_name(scope), month_key(month), _title(title), "", link=False)
 
 
 def kind_of_scope(scope: str) -> CommitteeKind | None:
@@ -109,18 +128,23 @@ def target_cells(node_id: int, kind: CommitteeKind | None) -> Select[int]:
     return query.order_by(Cell.id)
 
 
+async def receiving_cells(session: AsyncSession, node: Committee, kind: CommitteeKind | None) -> list[int]:
+    """The cells a material sent from the node goes to; refused when no cell lies there."""
+    cells = list((await session.scalars(target_cells(node.id, kind))).all())
+    if not cells:
+        raise DomainError("materials-no-cells", name=node.name)
+    return cells
+
+
 async def create(
     session: AsyncSession,
     node: Committee,
     request: Request,
-    kind: CommitteeKind | None,
+    cells: list[int],
     sender_id: int | None,
     now: datetime,
-) -> tuple[Material, list[int]]:
-    """Store the material and the cells it goes to; refused when no cell lies there."""
-    cells = list((await session.scalars(target_cells(node.id, kind))).all())
-    if not cells:
-        raise DomainError("materials-no-cells", name=node.name)
+) -> Material:
+    """Store the material and the cells it goes to."""
     material = Material(
         committee_id=node.id,
         month=request.month,
@@ -134,7 +158,7 @@ async def create(
     await session.flush()
     session.add_all(MaterialCell(material_id=material.id, cell_id=cell) for cell in cells)
     await session.flush()
-    return material, cells
+    return material
 
 
 async def mark_read(session: AsyncSession, material_id: int, person_id: int, now: datetime) -> tuple[Material, bool]:

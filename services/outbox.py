@@ -35,12 +35,14 @@ async def enqueue(
     meeting_id: int | None = None,
     expires_at: datetime | None = None,
     photo: bytes | None = None,
+    material_file_id: int | None = None,
     sent_at: datetime | None = None,
 ) -> bool:
     """Add one message unless its key exists already; returns whether it was added.
 
     `text` is catalog markup (HTML subset, user text escaped); `buttons` are stored as JSON;
-    `photo` PNG bytes sent as a picture with `text` as its caption. `sent_at` records a message a
+    `photo` PNG bytes sent as a picture with `text` as its caption; `material_file_id` a stored
+    file sent with it (by reference: the row does not copy the bytes). `sent_at` records a message a
     handler sent itself (inline), so that the same key is never sent again from here.
     """
     values = {
@@ -53,6 +55,7 @@ async def enqueue(
         "text": text,
         "buttons": store_keyboard(buttons),
         "photo": photo,
+        "material_file_id": material_file_id,
         "not_before": not_before,
         "expires_at": expires_at,
         "state": OutboxState.PENDING if sent_at is None else OutboxState.SENT,

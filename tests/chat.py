@@ -31,6 +31,7 @@ class Said:
 class Chat:
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
+        self.fetches = 0
 
     async def say(self, user: str, text: str, *, group: str | None = None, name: str = "Người dùng") -> Said:
         incoming = Incoming(
@@ -43,10 +44,14 @@ class Chat:
         )
         return Said(await self.dispatcher.handle(incoming))
 
-    async def send_file(self, user: str, name: str, data: bytes | None) -> Said:
-        """The user sends a document privately (`data` None: the platform cannot serve it)."""
+    async def send_file(
+        self, user: str, name: str, data: bytes | None, *, caption: str = "", size: int | None = None
+    ) -> Said:
+        """The user sends a document privately (`data` None: the platform cannot serve it), with a
+        caption and the size the platform states (default: the data's); `fetches` counts downloads."""
 
         async def fetch() -> bytes | None:
+            self.fetches += 1
             return data
 
         incoming = Incoming(
@@ -54,7 +59,8 @@ class Chat:
             user_id=user,
             user_name="Người dùng",
             chat_id=user,
-            file=Attachment(name, len(data or b""), fetch),
+            text=caption,
+            file=Attachment(name, len(data or b"") if size is None else size, fetch),
         )
         return Said(await self.dispatcher.handle(incoming))
 

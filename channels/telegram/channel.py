@@ -33,6 +33,7 @@ from handlers.delivery import Sender, deliver
 from handlers.edit_queue import EDIT_INTERVAL, EditQueue
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher, UpdateNotHandled
+from handlers.stored_files import StoredFiles
 from models import Platform
 from models.db import Engine
 
@@ -114,6 +115,7 @@ class TelegramChannel:
         # Any process queues edits; this one sends them only while `sending()` (the sender lock).
         self.edits = EditQueue(app, Platform.TELEGRAM, self.sender.edit_now, interval=edit_interval, sending=sending)
         self.sender.edits = self.edits
+        self.sender.files = StoredFiles(app)
         self._edit_task: asyncio.Task[None] | None = None
         # Every running platform's sender, shared with the other channels and the outbox; this
         # channel adds its own while it runs.

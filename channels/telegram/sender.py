@@ -26,6 +26,7 @@ from core.metrics import RATE_LIMITED
 from handlers.delivery import RetryLater, TransientFailure, Undeliverable
 from handlers.edit_queue import EditQueue
 from handlers.platforms import PlatformTraits
+from handlers.stored_files import StoredFiles
 from handlers.textsplit import split_text
 from models.db import Engine
 
@@ -71,8 +72,9 @@ class TelegramSender:
     def __init__(self, bot: Bot, limiter: Limiter) -> None:
         self.bot = bot
         self.limiter = limiter
-        # Set by the channel (it needs the database); a sender without it only sends.
+        # Set by the channel (they need the database); a sender without them only sends.
         self.edits: EditQueue | None = None
+        self.files: StoredFiles | None = None
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         """Send (in several parts when too long; the buttons go on the last) and return
@@ -100,18 +102,54 @@ class TelegramSender:
     async def send_document(self, to: Address, name: str, data: bytes, caption: Markup) -> str:
         """A file (an export) with its caption; caption text past Telegram's limit follows as messages."""
         first, *rest = split_text(str(caption), CAPTION_LIMIT) or [""]
-        sent = await self._call(
-            to.chat_id,
-            lambda: self.bot.send_document(
-                to.chat_id, InputFile(data, filename=name), caption=first, parse_mode=ParseMode.HTML
-            ),
-        )
+        upload = InputFile(data, filename=name)
+        sent = await self._call(to.chat_id, lambda: self._send_file(to, upload, first, None))
         await self._send_rest(to, rest)
         return str(sent.message_id)
 
-    async def _send_rest(self, to: Address, parts: list[str]) -> None:
+    async def send_stored(self, to: Address, file_id: int, caption: Markup, buttons: Keyboard = ()) -> str:
+        """A file kept in the database, with its caption and buttons: uploaded the first time, then
+        sent by the id Telegram gave it, so a fan-out uploads it once. A caption past Telegram's
+        limit follows as messages, the buttons on the last."""
+        if self.files is None:
+            raise TransientFailure("this sender cannot send stored files")
+        info = await self.files.info(file_id)
+        if info is None:  # its material was deleted meanwhile: the text alone
+            return await self.send(to, caption, buttons)
+        first, *rest = split_text(str(caption), CAPTION_LIMIT) or [""]
+        markup = None if rest else keyboard(buttons)
+        sent: Message | None = None
+        if info.telegram_file_id:
+            known = info.telegram_file_id
+            try:
+                sent = await self._call(to.chat_id, lambda: self._send_file(to, known, first, markup))
+            except Undeliverable as error:
+                if "file identifier" not in str(error).lower():
+                    raise
+                # Telegram no longer knows that id (the bot's token changed): upload it again.
+                await self.files.remember_telegram_id(file_id, None)
+        if sent is None:
+            data = await self.files.content(file_id)
+            if data is None:
+                return await self.send(to, caption, buttons)
+            upload = InputFile(data, filename=info.name)
+            sent = await self._call(to.chat_id, lambda: self._send_file(to, upload, first, markup))
+            if sent.document is not None:
+                await self.files.remember_telegram_id(file_id, sent.document.file_id)
+        await self._send_rest(to, rest, buttons)
+        return str(sent.message_id)
+
+    async def _send_file(
+        self, to: Address, document: InputFile | str, caption: str, markup: InlineKeyboardMarkup | None
+    ) -> Message:
+        return await self.bot.send_document(
+            to.chat_id, document, caption=caption, parse_mode=ParseMode.HTML, reply_markup=markup
+        )
+
+    async def _send_rest(self, to: Address, parts: list[str], buttons: Keyboard = ()) -> None:
         if parts:
-            await self.send(to, Markup("\n").join(Markup(part) for part in parts))  # noqa: S704 - parts of our markup
+            text = Markup("\n").join(Markup(part) for part in parts)  # noqa: S704 - parts of our markup
+            await self.send(to, text, buttons)
 
     async def _send_part(self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None) -> Message:
         return await self.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup)

@@ -24,6 +24,7 @@ from channels.zalo.server import WEBHOOK_PATH, add_zalo_routes
 from handlers.context import AppContext
 from handlers.delivery import Sender
 from handlers.router import Dispatcher
+from handlers.stored_files import StoredFiles
 from models import Platform
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class ZaloRuntime:
             charts=self.charts,
             public_url=self.public_url,
             prompts=PromptBook(app),
+            files=StoredFiles(app),
         )
         self.senders = senders
         self.channel = ZaloChannel(app, dispatcher, self.client, self.sender, senders)

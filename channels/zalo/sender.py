@@ -26,6 +26,7 @@ from core.messages import Address, Edit, Keyboard
 from core.metrics import RATE_LIMITED
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure, Undeliverable
 from handlers.platforms import PlatformTraits
+from handlers.stored_files import StoredFiles
 from handlers.textsplit import split_text
 from models import Platform
 
@@ -62,6 +63,7 @@ class ZaloSender:
         charts: ChartStore | None = None,
         public_url: str = "",
         prompts: PromptBook | None = None,
+        files: StoredFiles | None = None,
     ) -> None:
         self.client = client
         self.tr = tr
@@ -70,6 +72,8 @@ class ZaloSender:
         self.public_url = public_url
         # Where the numbered choices of sent messages are recorded (none: shown, not answerable).
         self.prompts = prompts
+        # Files kept in the database (a material's): Zalo cannot send them, members get a link.
+        self.files = files
 
     async def send(self, to: Address, text: Markup, buttons: Keyboard = ()) -> str:
         if to.platform is not Platform.ZALO:
@@ -104,6 +108,12 @@ class ZaloSender:
         for part in parts[1:]:
             message_id = await self._call(self.client.send_message, to.chat_id, part)
         return message_id
+
+    async def send_stored(self, to: Address, file_id: int, caption: Markup, buttons: Keyboard = ()) -> str:
+        """The Zalo Bot Platform sends no documents: the caption with a private link to the file on
+        our server (with `[server] public_url`), else with its name and where to find it."""
+        text = await self.files.without_file(file_id, caption) if self.files is not None else caption
+        return await self.send(to, text, buttons)
 
     async def typing(self, chat_id: str) -> None:
         """Show "typing…" while a request is handled; a failure here is not worth reporting."""

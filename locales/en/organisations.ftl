@@ -1,5 +1,5 @@
-help-appoint = appoint admins and supervisors of organisations below yours: /phancong quantri <organisation> | <full name>; /phancong theodoi …; /phancong bo quantri … to remove; /phancong <organisation> to list
-appoint-usage = Usage: /phancong quantri <organisation> | <full name> (or theodoi); put “bo” first to remove: /phancong bo quantri <organisation> | <full name>. Type /phancong <organisation> to see who holds a role there.
+help-appoint = appoint admins and supervisors of organisations below yours: /phancong quantri &lt;organisation&gt; | &lt;full name&gt;; /phancong theodoi …; /phancong bo quantri … to remove; /phancong &lt;organisation&gt; to list
+appoint-usage = Usage: /phancong quantri &lt;organisation&gt; | &lt;full name&gt; (or theodoi); put “bo” first to remove: /phancong bo quantri &lt;organisation&gt; | &lt;full name&gt;. Type /phancong &lt;organisation&gt; to see who holds a role there.
 appoint-not-below = You can appoint only in organisations below the ones you administer; { $name } is not.
 appoint-no-person = Nobody called “{ $name }” in { $node } (members of its cells, or people holding a role there). A newcomer must be on the roster first.
 appoint-ambiguous = Several people are called “{ $name }”: { $people }. Give the number instead, e.g. #12.

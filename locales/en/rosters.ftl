@@ -1,5 +1,6 @@
 # Rosters kept from chat: a file sent, previewed, confirmed.
 upload-not-fetched = Could not download { $file } (too big, or no longer on the server). Nothing was changed.
+upload-too-big = The file is too big: at most { $max_mb } MB (Telegram's download limit). Nothing was changed.
 upload-preview =
     <b>Preview of { $file }</b> — nothing changed yet.
     • Added to a cell: { $added }{ $added_names }

@@ -1,5 +1,5 @@
-help-appoint = phân công quản trị viên, cấp ủy viên theo dõi cho tổ chức cấp dưới: /phancong quantri <tổ chức> | <họ tên>; /phancong theodoi …; /phancong bo quantri … để thôi; /phancong <tổ chức> để xem
-appoint-usage = Cách dùng: /phancong quantri <tên tổ chức> | <họ tên> (hoặc theodoi); thêm “bo” ở đầu để thôi phân công: /phancong bo quantri <tên tổ chức> | <họ tên>. Gõ /phancong <tên tổ chức> để xem ai đang được phân công.
+help-appoint = phân công quản trị viên, cấp ủy viên theo dõi cho tổ chức cấp dưới: /phancong quantri &lt;tổ chức&gt; | &lt;họ tên&gt;; /phancong theodoi …; /phancong bo quantri … để thôi; /phancong &lt;tổ chức&gt; để xem
+appoint-usage = Cách dùng: /phancong quantri &lt;tên tổ chức&gt; | &lt;họ tên&gt; (hoặc theodoi); thêm “bo” ở đầu để thôi phân công: /phancong bo quantri &lt;tên tổ chức&gt; | &lt;họ tên&gt;. Gõ /phancong &lt;tên tổ chức&gt; để xem ai đang được phân công.
 appoint-not-below = Đồng chí chỉ phân công được cho các tổ chức cấp dưới của tổ chức mình quản trị; { $name } không thuộc phạm vi đó.
 appoint-no-person = Không có ai tên “{ $name }” trong { $node } (đảng viên các chi bộ trực thuộc hoặc người đã được phân công ở đó). Người mới cần có trong danh sách đảng viên trước.
 appoint-ambiguous = Có nhiều người tên “{ $name }”: { $people }. Hãy ghi mã số, ví dụ #12, thay cho họ tên.

@@ -1,5 +1,6 @@
 # Danh sách đảng viên giữ từ khung chat: gửi tệp, xem trước, xác nhận.
 upload-not-fetched = Không tải được tệp { $file } (tệp quá lớn hoặc không còn trên máy chủ). Chưa có gì thay đổi.
+upload-too-big = Tệp quá lớn: tối đa { $max_mb } MB (giới hạn tải tệp của Telegram). Chưa có gì thay đổi.
 upload-preview =
     <b>Xem trước tệp { $file }</b> — chưa có gì thay đổi.
     • Thêm vào chi bộ: { $added }{ $added_names }

@@ -744,8 +744,14 @@ class FakeTelegram:
         value = params.get(field)
         if isinstance(value, str) and value.startswith("attach://"):
             value = params.get(value.removeprefix("attach://"))
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
             upload = Upload(value, "", b"", reference=value)
+        elif isinstance(value, str) and value:
+            # A file_id: one Telegram knows (a user's file, or one this bot uploaded before).
+            if value not in self.files:
+                raise bad_request("wrong file identifier/HTTP URL specified")
+            _unique, name, data = self.files[value]
+            upload = Upload(name, "", b"", reference=value, size=len(data))
         elif isinstance(value, Upload):
             if not value.data:
                 raise bad_request("file must be non-empty")
@@ -757,7 +763,11 @@ class FakeTelegram:
         caption = _visible(source, parse_mode, CAPTION_LIMIT, allow_empty=True)
         markup = _markup(params.get("reply_markup"))
         self._flood(f"send{kind}", chat)
-        return self._store(chat, caption, source, parse_mode, markup, kind, upload).as_json(chat, self.bot)
+        message = self._store(chat, caption, source, parse_mode, markup, kind, upload)
+        if upload.data:
+            # An uploaded file gets an id the bot may send again instead of uploading it anew.
+            self.files[message.file_id] = (f"u{message.message_id}", upload.name, upload.data)
+        return message.as_json(chat, self.bot)
 
     async def _m_senddocument(self, params: dict[str, Any]) -> dict[str, Any]:
         return await self._send_file(params, "document", "document")

@@ -66,6 +66,8 @@ class Upload:
     content_type: str
     data: bytes
     reference: str | None = None
+    # The size of the file a reference names (`data` is then empty).
+    size: int = 0
 
 
 @dataclass
@@ -97,6 +99,14 @@ class BotMessage:
                 return str(button["callback_data"])
         raise LookupError(f"no button {label!r} on message {self.message_id}: {[b['text'] for b in self.buttons]}")
 
+    @property
+    def file_id(self) -> str:
+        """The id of the file this message carries: the one it was sent by, or a new one for an upload."""
+        reference = self.upload.reference if self.upload is not None else None
+        if reference and not reference.startswith(("http://", "https://")):
+            return reference
+        return f"file-{self.chat_id}-{self.message_id}"
+
     def as_json(self, chat: FakeChat, bot: FakeUser) -> dict[str, Any]:
         data: dict[str, Any] = {
             "message_id": self.message_id,
@@ -113,8 +123,9 @@ class BotMessage:
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
             data["reply_markup"] = self.reply_markup
         if self.upload is not None:
-            file = {"file_id": f"file-{self.chat_id}-{self.message_id}", "file_unique_id": f"u{self.message_id}"}
-            size = {"file_size": len(self.upload.data)} if self.upload.data else {}
+            file = {"file_id": self.file_id, "file_unique_id": f"u{self.message_id}"}
+            length = len(self.upload.data) or self.upload.size
+            size = {"file_size": length} if length else {}
             if self.kind == "photo":
                 data["photo"] = [{**file, "width": 800, "height": 600, **size}]
             else:
