@@ -29,6 +29,9 @@ from services.edits import EditRequest
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 3.0
+# A counter due now waits this long before it is read, so the presses right behind the first one
+# write nothing (a burst writes about once per interval per message, not once per press).
+COALESCE_SECONDS = 0.5
 # A network error or timeout is retried with a growing pause; the newest text must land in the end.
 TRANSIENT_ATTEMPTS = 6
 # How often the sending process looks for edits asked for by the others.
@@ -70,6 +73,9 @@ class EditQueue:
         # The coalescing window, safe to lose: live edits seen waiting in the database, and until
         # when (an edit is never sent before its time, so until then a press writes nothing).
         self._waiting: dict[tuple[str, str, str], datetime] = {}
+        # Live edits this process is asking the database about right now: concurrent presses on
+        # one message wait for that answer instead of each asking again.
+        self._asking: dict[tuple[str, str, str], asyncio.Event] = {}
 
     async def put(self, edit: Edit) -> None:
         """Make `edit` the message's next text (written at once, sent by whichever process sends)."""
@@ -85,19 +91,35 @@ class EditQueue:
             final=not edit.throttled,
         )
         now = _wall()
-        if request.live is not None:
-            key = (request.chat_id, request.message_id, request.live)
-            if now < self._waiting.get(key, now):
-                return  # known to wait until then: nothing can have sent it yet
+        if request.live is None:
+            await self._queue(request, now)
+            return
+        key = (request.chat_id, request.message_id, request.live)
+        ahead = self._asking.get(key)
+        if ahead is not None:
+            await ahead.wait()  # a press just before this one is asking the same: its answer serves both
+        if now < self._waiting.get(key, now):
+            return  # known to wait until then: nothing can have sent it yet
+        asking = self._asking[key] = asyncio.Event()
+        try:
             async with self.app.sessions() as session:
                 until = await edits.waiting(session, request, now)
-            if until is not None:
+            if until is None:
+                until = await self._queue(request, now)
+            if until is not None and now < until:
                 self._waiting[key] = until
-                return
-            self._waiting.pop(key, None)
+            else:
+                self._waiting.pop(key, None)
+        finally:
+            if self._asking.get(key) is asking:
+                del self._asking[key]
+            asking.set()
+
+    async def _queue(self, request: EditRequest, now: datetime) -> datetime | None:
         async with self.app.sessions() as session, session.begin():
-            await edits.queue(session, request, now)
+            until = await edits.queue(session, request, now, delay=timedelta(seconds=COALESCE_SECONDS))
         self._wake.set()
+        return until
 
     async def run(self) -> None:
         """Send due edits while this process is the sender, until `stop`."""

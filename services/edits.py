@@ -27,9 +27,14 @@ class EditRequest:
     final: bool
 
 
-async def queue(session: AsyncSession, request: EditRequest, now: datetime) -> None:
-    """Make `request` the message's next text. A throttled (non-final) text waits for the message's
-    interval; a final one goes at once and is never replaced by a later non-final one."""
+async def queue(
+    session: AsyncSession, request: EditRequest, now: datetime, *, delay: timedelta = timedelta(0)
+) -> datetime | None:
+    """Make `request` the message's next text; returns when it goes out (None when a final text
+    already waits and this one was dropped). A final text goes at once and is never replaced by a
+    later non-final one. A throttled (non-final) text waits for the message's interval, or `delay`
+    when the message is due already: presses that follow within it need write nothing, since the
+    text is read when it goes out."""
     table = PendingEdit.__table__
     insert = dialect_insert(session.get_bind().dialect.name)(PendingEdit).values(
         platform=request.platform,
@@ -42,10 +47,10 @@ async def queue(session: AsyncSession, request: EditRequest, now: datetime) -> N
         version=1,
         sent_version=0,
         attempts=0,
-        next_at=now,
+        next_at=now if request.final else now + delay,
     )
     new = insert.excluded
-    await session.execute(
+    return await session.scalar(
         insert.on_conflict_do_update(
             index_elements=["platform", "chat_id", "message_id"],
             set_={
@@ -55,10 +60,10 @@ async def queue(session: AsyncSession, request: EditRequest, now: datetime) -> N
                 "final": new.final,
                 "version": table.c.version + 1,
                 "attempts": 0,
-                "next_at": case((new.final, new.next_at), else_=table.c.next_at),
+                "next_at": case((new.final, new.next_at), (table.c.next_at > now, table.c.next_at), else_=new.next_at),
             },
             where=or_(new.final, ~table.c.final),
-        )
+        ).returning(table.c.next_at)
     )
 
 

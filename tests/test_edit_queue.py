@@ -16,6 +16,7 @@ from channels.ratelimit import RateLimiter
 from channels.telegram import TelegramChannel
 from core.messages import Address, Edit
 from handlers.context import AppContext
+from handlers.edit_queue import EditQueue
 from models import Platform
 from scheduler.sender_lock import SenderLock
 from services import edits
@@ -54,6 +55,35 @@ async def test_a_live_text_waiting_for_its_time_needs_no_new_write(app: AppConte
         # Read when sent at +3 s, so the presses until then are counted without writing.
         assert await edits.waiting(session, live, NOW + timedelta(seconds=2)) is not None
         assert await edits.waiting(session, request("Có mặt 3/5"), NOW + timedelta(seconds=2)) is None
+
+
+async def test_a_due_live_text_waits_a_moment_so_the_presses_behind_it_write_nothing(app: AppContext) -> None:
+    live = request(None, live="checkin:1")
+    delay = timedelta(seconds=0.5)
+    async with app.sessions() as session, session.begin():
+        assert await edits.queue(session, live, NOW, delay=delay) == NOW + delay
+        assert await edits.waiting(session, live, NOW + timedelta(seconds=0.2)) == NOW + delay
+        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
+        # Sent at +0.5 s: the next press waits for the interval, not for a new moment.
+        assert await edits.queue(session, live, NOW + timedelta(seconds=1), delay=delay) == NOW + timedelta(seconds=3)
+        # Long after, the message is due again: the moment starts from the press.
+        await edits.settle(session, 1, 2, NOW + timedelta(seconds=4))
+        later = NOW + timedelta(minutes=1)
+        assert await edits.queue(session, live, later, delay=delay) == later + delay
+
+
+async def test_a_burst_of_presses_on_one_counter_writes_it_once(app: AppContext) -> None:
+    """Concurrent presses in one process ask the database once; the rest wait for that answer."""
+
+    async def never_sent(_edit: Edit, _text: Markup) -> None:
+        raise AssertionError("this queue does not send")
+
+    queue = EditQueue(app, Platform.TELEGRAM, never_sent, sending=lambda: False)
+    counter = Edit(Address(Platform.TELEGRAM, "-100"), "7", Markup("unused"), throttled=True, live="checkin:1")
+    await asyncio.gather(*(queue.put(counter) for _ in range(20)))
+    async with app.sessions() as session:
+        [row] = await edits.due(session, Platform.TELEGRAM, datetime.now(UTC) + timedelta(seconds=1), 10)
+    assert (row.live, row.version, row.sent_version) == ("checkin:1", 1, 0)
 
 
 async def test_a_final_text_goes_at_once_and_no_live_text_replaces_it(app: AppContext) -> None:
