@@ -50,7 +50,7 @@ async def queue(
         next_at=now if request.final else now + delay,
     )
     new = insert.excluded
-    return await session.scalar(
+    until: datetime | None = await session.scalar(
         insert.on_conflict_do_update(
             index_elements=["platform", "chat_id", "message_id"],
             set_={
@@ -65,6 +65,7 @@ async def queue(
             where=or_(new.final, ~table.c.final),
         ).returning(table.c.next_at)
     )
+    return until
 
 
 async def waiting(session: AsyncSession, request: EditRequest, now: datetime) -> datetime | None:
