@@ -53,3 +53,15 @@ async def test_many_at_once_skip_the_keys_already_there(app: AppContext) -> None
             ("k2", "a", "2", None),
             ("k3", "b", "1", None),
         ]
+
+
+async def test_many_across_the_drivers_pages(app: AppContext) -> None:
+    """Over a thousand rows the insert goes in pages: every page's added keys are returned."""
+    now = app.clock.now()
+    to = {f"k{i}": Recipient(Platform.TELEGRAM, str(i)) for i in range(2500)}
+    async with app.sessions() as session:
+        assert len(await enqueue_many(session, Content("a", "material", now), dict(list(to.items())[::2]))) == 1250
+        assert await enqueue_many(session, Content("a", "material", now), to) == {f"k{i}" for i in range(1, 2500, 2)}
+        await session.commit()
+    async with app.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxMessage)) == 2500
