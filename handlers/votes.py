@@ -74,21 +74,20 @@ async def open_vote(ctx: Ctx) -> Response:
             )
         )
     present = await votes.present_voters(ctx.session, meeting)
-    sent = 0
-    for member in await reminders.members(ctx.session, membership.cell_id, meeting.id):
-        if member.to is None or member.person_id not in present:
-            continue
-        sent += await outbox.enqueue(
-            ctx.session,
-            key=f"{votes.ballot_key_prefix(vote)}{member.to.platform}:{member.to.chat_id}",
-            to=member.to,
-            text=str(ctx.t("vote-ballot", **args)),
-            kind="vote",
-            not_before=ctx.now,
-            buttons=ballot,
-            meeting_id=meeting.id,
-            expires_at=vote.closes_at,
-        )
+    ballots = {
+        f"{votes.ballot_key_prefix(vote)}{member.to.platform}:{member.to.chat_id}": member.to
+        for member in await reminders.members(ctx.session, membership.cell_id, meeting.id)
+        if member.to is not None and member.person_id in present
+    }
+    content = outbox.Content(
+        str(ctx.t("vote-ballot", **args)),
+        "vote",
+        ctx.now,
+        ballot,
+        meeting_id=meeting.id,
+        expires_at=vote.closes_at,
+    )
+    sent = len(await outbox.enqueue_many(ctx.session, content, ballots))
     return _private(ctx, response, ctx.t("vote-opened", sent=sent, **args))
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import Cell, Committee, CommitteeKind, Material, MaterialCell, MaterialRead, Membership, Person
@@ -156,8 +156,8 @@ async def create(
     )
     session.add(material)
     await session.flush()
-    session.add_all(MaterialCell(material_id=material.id, cell_id=cell) for cell in cells)
-    await session.flush()
+    # One executemany, not an ORM INSERT … RETURNING per cell (what SQLite gets for add_all).
+    await session.execute(insert(MaterialCell), [{"material_id": material.id, "cell_id": cell} for cell in cells])
     return material
 
 

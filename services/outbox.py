@@ -5,15 +5,17 @@ planning the same reminder twice never sends it twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.messages import Keyboard, store_keyboard
 from models import JobRun, OutboxMessage, OutboxState, Platform
-from models.db import insert_ignoring_duplicates
+from models.db import dialect_insert, insert_ignoring_duplicates
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,46 @@ class Recipient:
     platform: Platform
     chat_id: str
     person_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Content:
+    """What a message says and when it may go: the same for every recipient of a fan-out.
+
+    `text` is catalog markup (HTML subset, user text escaped); `buttons` are stored as JSON;
+    `photo` PNG bytes sent as a picture with `text` as its caption; `material_file_id` a stored
+    file sent with it (by reference: the row does not copy the bytes). `sent_at` records a message a
+    handler sent itself (inline), so that the same key is never sent again from here.
+    """
+
+    text: str
+    kind: str
+    not_before: datetime
+    buttons: Keyboard = ()
+    meeting_id: int | None = None
+    expires_at: datetime | None = None
+    photo: bytes | None = None
+    material_file_id: int | None = None
+    sent_at: datetime | None = None
+
+    def row(self, key: str, to: Recipient) -> dict[str, Any]:
+        return {
+            "key": key,
+            "platform": to.platform,
+            "chat_id": to.chat_id,
+            "person_id": to.person_id,
+            "meeting_id": self.meeting_id,
+            "kind": self.kind,
+            "text": self.text,
+            "buttons": store_keyboard(self.buttons),
+            "photo": self.photo,
+            "material_file_id": self.material_file_id,
+            "not_before": self.not_before,
+            "expires_at": self.expires_at,
+            "state": OutboxState.PENDING if self.sent_at is None else OutboxState.SENT,
+            "sent_at": self.sent_at,
+            "attempts": 0,
+        }
 
 
 async def enqueue(
@@ -38,32 +80,27 @@ async def enqueue(
     material_file_id: int | None = None,
     sent_at: datetime | None = None,
 ) -> bool:
-    """Add one message unless its key exists already; returns whether it was added.
-
-    `text` is catalog markup (HTML subset, user text escaped); `buttons` are stored as JSON;
-    `photo` PNG bytes sent as a picture with `text` as its caption; `material_file_id` a stored
-    file sent with it (by reference: the row does not copy the bytes). `sent_at` records a message a
-    handler sent itself (inline), so that the same key is never sent again from here.
-    """
-    values = {
-        "key": key,
-        "platform": to.platform,
-        "chat_id": to.chat_id,
-        "person_id": to.person_id,
-        "meeting_id": meeting_id,
-        "kind": kind,
-        "text": text,
-        "buttons": store_keyboard(buttons),
-        "photo": photo,
-        "material_file_id": material_file_id,
-        "not_before": not_before,
-        "expires_at": expires_at,
-        "state": OutboxState.PENDING if sent_at is None else OutboxState.SENT,
-        "sent_at": sent_at,
-        "attempts": 0,
-    }
+    """Add one message (fields as in `Content`) unless its key exists already; returns whether it was added."""
+    content = Content(text, kind, not_before, buttons, meeting_id, expires_at, photo, material_file_id, sent_at)
+    values = content.row(key, to)
     result = await session.execute(insert_ignoring_duplicates(session, OutboxMessage, values, ["key"]))
     return bool(getattr(result, "rowcount", 0))
+
+
+async def enqueue_many(session: AsyncSession, content: Content, to: Mapping[str, Recipient]) -> set[str]:
+    """Add one message per key (its recipient as the value) in one statement per thousand rows or
+    so, each unless its key exists already; returns the keys added. A fan-out to a city costs a few
+    hundred statements, not one per recipient."""
+    if not to:
+        return set()
+    table = OutboxMessage.__table__  # Core, not the ORM's bulk mode, which leaves out NULL columns
+    statement = (
+        dialect_insert(session.get_bind().dialect.name)(table)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key)
+    )
+    rows = [content.row(key, recipient) for key, recipient in to.items()]
+    return set((await session.scalars(statement, rows)).all())
 
 
 async def claim_period(session: AsyncSession, job: str, period: str, now: datetime) -> bool:

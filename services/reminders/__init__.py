@@ -24,7 +24,7 @@ secretary's cancel, move and resend). The names below are the package's interfac
 """
 
 from services.reminders.actions import cancel_meeting, move_meeting, resend
-from services.reminders.audience import Member, members, names_list, unreachable
+from services.reminders.audience import Member, current_members, members, names_list, unreachable
 from services.reminders.hygiene import drop_stale, report_undelivered
 from services.reminders.steps import due_meetings, record_announced, tell_no_day, write_due_steps
 from services.reminders.timeline import Kind, Notice, Render, Rendered, Step, plan, summary_step
@@ -37,6 +37,7 @@ __all__ = [
     "Rendered",
     "Step",
     "cancel_meeting",
+    "current_members",
     "drop_stale",
     "due_meetings",
     "members",
