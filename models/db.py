@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, Select, Table, event
+from sqlalchemy import Executable, Select, Table, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -49,6 +49,17 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
     return create_async_engine(
         url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
     )
+
+
+async def sqlite_write_lock(session: AsyncSession) -> None:
+    """Take SQLite's write lock now (BEGIN IMMEDIATE), so that what the transaction reads next
+    cannot change before it commits: SQLite has one writer per database file, across processes.
+    A transaction already open holds it: the driver begins one only at a write. Raises
+    OperationalError when another writer keeps it past the busy timeout."""
+    connection = await session.connection()
+    raw = (await connection.get_raw_connection()).driver_connection
+    if raw is not None and not raw.in_transaction:
+        await session.execute(text("BEGIN IMMEDIATE"))
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

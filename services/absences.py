@@ -21,7 +21,8 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from models import Absence, Attendance, Meeting, Membership
+from models import Absence, Attendance, Meeting, Membership, Person
+from models.db import sqlite_write_lock
 from services import attendance, audit
 from services.errors import DomainError
 from services.parsing import parse_date
@@ -101,6 +102,7 @@ async def declare(
         raise DomainError("absence-no-reason")
     reason = attendance.clean_reason(reason)
     starts_at, ends_at = _bounds(period, zone)
+    await _lock_declarations(session, person_id)
     overlapping = await session.scalar(
         select(Absence)
         .where(Absence.person_id == person_id, active(now), Absence.starts_at < ends_at, Absence.ends_at > starts_at)
@@ -122,6 +124,17 @@ async def declare(
         audit.record(session, actor_id=actor_id, subject_id=person_id, action="declare_absence", detail=reason, now=now)
     await session.flush()
     return absence
+
+
+async def _lock_declarations(session: AsyncSession, person_id: int) -> None:
+    """Hold off other declarations for the member until this transaction ends, so that of two at
+    once (a double tap, the member and the secretary, two serve processes) the second checks for
+    overlaps only after the first is committed. PostgreSQL locks the person's row (FOR NO KEY
+    UPDATE: rows referring to her can still be written); SQLite takes its one write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(Person.id).where(Person.id == person_id).with_for_update(key_share=True))
+    else:
+        await sqlite_write_lock(session)
 
 
 def shown_days(absence: Absence, zone: ZoneInfo) -> tuple[str, str]:

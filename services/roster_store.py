@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models import Account, Cell, Committee, CommitteeRole, MemberRole, Membership, Person, Supervision
+from models.db import sqlite_write_lock
 from services import audit
 from services.roster_file import Problem, RosterError
 from services.roster_plan import SEP, Snapshot, name_key
@@ -40,15 +41,12 @@ async def lock(session: AsyncSession) -> None:
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK_KEY})
         return
-    connection = await session.connection()
-    raw = (await connection.get_raw_connection()).driver_connection
-    if raw is not None and not raw.in_transaction:
-        await _begin_immediate(session)
+    await _begin_immediate(session)
 
 
 async def _begin_immediate(session: AsyncSession) -> None:
     try:
-        await session.execute(text("BEGIN IMMEDIATE"))
+        await sqlite_write_lock(session)
     except OperationalError:
         raise RosterError([Problem("roster-busy")]) from None
 

@@ -4,6 +4,7 @@ member as excused with the reason, and the period ends by itself."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -92,6 +93,36 @@ async def test_declaring_listing_cancelling(app: AppContext, chat: Chat) -> None
         audited = (await session.scalars(select(AuditEntry.action))).all()
     assert audited == ["declare_absence"]  # the secretary's; a member's own declaration is not
     assert world.people
+
+
+async def test_overlapping_declarations_at_once_record_one(app: AppContext) -> None:
+    """A double tap, and the secretary declaring for the member at the same moment (each in its own
+    transaction, as two updates or two serve processes), every two periods overlapping: one is
+    recorded, every other declaration gets the overlap refusal."""
+    world = await build_world(app)
+    cuong, secretary = world.people["Lê Văn Cường"], world.people["Nguyễn Văn An"]
+    zone, now = app.config.schedule.zone, app.clock.now()
+
+    async def declare(first: date, last: date, actor: int) -> str:
+        async with app.sessions() as session:
+            try:
+                await absences.declare(
+                    session, cuong, absences.Period(first, last), "ốm", zone=zone, now=now, actor_id=actor
+                )
+            except DomainError as refused:
+                return refused.key
+            await session.commit()
+            return "declared"
+
+    said = await asyncio.gather(
+        declare(date(2026, 12, 20), date(2027, 1, 10), cuong),
+        declare(date(2026, 12, 20), date(2027, 1, 10), cuong),
+        declare(date(2027, 1, 1), date(2027, 1, 5), secretary),
+        declare(date(2026, 12, 25), date(2027, 1, 2), secretary),
+    )
+    assert sorted(said) == ["absence-overlap"] * 3 + ["declared"]
+    async with app.sessions() as session:
+        assert len((await session.scalars(select(Absence))).all()) == 1
 
 
 async def test_a_period_excuses_reminds_nothing_and_ends_by_itself(
