@@ -106,10 +106,10 @@ class EditQueue:
                 until = await edits.waiting(session, request, now)
             if until is None:
                 until = await self._queue(request, now)
+            # Windows that ended are dropped, so a long-running process keeps only the current ones.
+            self._waiting = {k: end for k, end in self._waiting.items() if now < end and k != key}
             if until is not None and now < until:
                 self._waiting[key] = until
-            else:
-                self._waiting.pop(key, None)
         finally:
             if self._asking.get(key) is asking:
                 del self._asking[key]
