@@ -40,7 +40,7 @@ from models import Account, Attendance, ChatLink, OutboxMessage, Platform, Proce
 from services.meetings import schedule_meeting  # noqa: E402
 from services.roster import import_rows  # noqa: E402
 from services.roster_file import parse_rows  # noqa: E402
-from tests.botprocs import BotProcess, free_port, is_sending, wait_healthy, write_config  # noqa: E402
+from tests.botprocs import BotProcess, check_in_post, free_port, is_sending, wait_healthy, write_config  # noqa: E402
 from tests.dbutil import fresh_database, postgres_admin_url  # noqa: E402
 from tests.fake_telegram.flood import Limits  # noqa: E402
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram  # noqa: E402
@@ -179,11 +179,7 @@ async def burst(
             for secretary, group in zip(secretaries, groups, strict=True):
                 fake.send(secretary, "/modiemdanh", group)
             posts = await fake.wait_for(
-                lambda: (
-                    (found := [next((m for m in fake.sent(g.id) if m.buttons), None) for g in groups])
-                    and all(found)
-                    and found
-                ),
+                lambda: (found := [check_in_post(fake, g.id) for g in groups]) and all(found) and found,
                 within=300,
             )
             presses: list[tuple[float, str, int]] = []

@@ -14,6 +14,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.fake_telegram import BotMessage, FakeTelegram
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -114,6 +116,12 @@ async def wait_healthy(port: int, process: BotProcess, within: float = 60.0) -> 
             if not process.alive or time.monotonic() > deadline:
                 raise AssertionError(f"serve on {port} not healthy:\n{process.text()[-3000:]}")
             await asyncio.sleep(0.2)
+
+
+def check_in_post(fake: FakeTelegram, chat_id: int) -> BotMessage | None:
+    """The group's check-in post. A worker may post the meeting's announcement (its buttons are
+    RSVPs) before or after it, so "the first message with buttons" is not enough."""
+    return next((m for m in fake.sent(chat_id) if [b["text"] for b in m.buttons] == ["Có mặt"]), None)
 
 
 def is_sending(process: BotProcess) -> bool:

@@ -23,7 +23,7 @@ from core.config import load_config
 from models import Account, Attendance, OutboxMessage, OutboxState, Platform, ProcessedUpdate
 from services.roster import import_rows
 from services.roster_file import parse_rows
-from tests.botprocs import BotProcess, free_port, is_sending, wait_healthy, write_config
+from tests.botprocs import BotProcess, check_in_post, free_port, is_sending, wait_healthy, write_config
 from tests.factories import CELL, COMMITTEE, build_world, roster_table
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, Limits
 from tests.fake_telegram.fixtures import ADMIN_ID, People
@@ -123,7 +123,7 @@ async def test_killing_a_serve_process_mid_burst_loses_no_press(
             fake.add_bot(people.an, group)
             await fake.say(people.an, "/ketnoi", group, within=20)
             await fake.say(people.an, "/modiemdanh", group, within=20)
-            [post] = await fake.wait_for(lambda: [m for m in fake.sent(group.id) if m.buttons], within=20)
+            post = await fake.wait_for(lambda: check_in_post(fake, group.id), within=20)
             data = post.buttons[0]["callback_data"]
             members = [fake.user(FIRST_MEMBER_ID + n, f"TV{n}") for n in range(MEMBERS)]
             queries = [fake.press(member, post, data) for member in members]
