@@ -205,6 +205,9 @@ async def build_rollup(
         else:
             children.setdefault(branch, ChildFigures(names[branch], is_cell=False)).add(figures)
         under.append((names[branch] if branch is not None else figures.name, figures))
+    # A child organisation with no cells yet still has its line ("0 chi bộ"): its admin has work to do.
+    for node_id, name in names.items():
+        children.setdefault(node_id, ChildFigures(name, is_cell=False))
     ordered = sorted(children.values(), key=lambda c: (c.is_cell, c.name))
     quarter = visits.quarter_start(start)
     return Rollup(

@@ -93,6 +93,24 @@ async def test_a_ward_sees_each_child_over_its_subtree(app: AppContext) -> None:
     ]
 
 
+async def test_a_child_organisation_without_cells_still_has_its_line(app: AppContext) -> None:
+    """A grassroots committee created before its cells were loaded: the ward sees it with 0 cells,
+    rather than not at all."""
+    ids = await world(app)
+    async with app.sessions() as session:
+        session.add(Committee(name="Đảng bộ Bệnh viện Xanh Pôn", parent_id=ids["Đảng ủy phường Hoàn Kiếm"]))
+        await session.commit()
+        ward = await session.get(Committee, ids["Đảng ủy phường Hoàn Kiếm"])
+        assert ward is not None
+        rollup = await build_rollup(session, ward, MONTH, YEAR)
+    assert [(c.name, c.cells, c.held, c.missing) for c in rollup.children] == [
+        ("Đảng bộ Bệnh viện Xanh Pôn", 0, 0, []),
+        ("Đảng bộ Trường THPT Việt Đức", 1, 1, []),
+        ("Chi bộ Tổ 1", 1, 0, []),
+    ]
+    assert (rollup.total.cells, rollup.total.held) == (2, 1)
+
+
 async def test_the_number_of_statements_does_not_grow_with_the_tree(app: AppContext) -> None:
     ids = await world(app)
     statements: list[str] = []
