@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, Select, Table, event, text
+from sqlalchemy import Executable, Select, Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -55,11 +55,16 @@ async def sqlite_write_lock(session: AsyncSession) -> None:
     """Take SQLite's write lock now (BEGIN IMMEDIATE), so that what the transaction reads next
     cannot change before it commits: SQLite has one writer per database file, across processes.
     A transaction already open holds it: the driver begins one only at a write. Raises
-    OperationalError when another writer keeps it past the busy timeout."""
+    OperationalError when another writer keeps it past the busy timeout. Other databases lock
+    rows, not the file: there it does nothing."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
     connection = await session.connection()
     raw = (await connection.get_raw_connection()).driver_connection
     if raw is not None and not raw.in_transaction:
-        await session.execute(text("BEGIN IMMEDIATE"))
+        # On the connection, not the session: the session would flush pending changes first,
+        # which would begin a transaction of their own.
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.config import Config, parse_clock_time
 from core.localtime import Fit, Resolved, resolve
 from models import Cell, Meeting, MeetingKind, MeetingState
+from models.db import sqlite_write_lock
 from services import reminders
 from services.errors import DomainError
 from services.meetings import schedule_meeting
@@ -145,7 +146,12 @@ async def plan_cell(
     *,
     rule_changed: bool = False,
 ) -> PlanReport:
-    """Plan the cell's regular meetings ahead; see the module docstring. The caller commits."""
+    """Plan the cell's regular meetings ahead; see the module docstring. The caller commits.
+
+    On SQLite the write lock is taken first: a meeting is written after its overlap check, inside
+    a savepoint, and a write committed by another connection in between (the outbox sender's, every
+    few seconds) would otherwise fail it at once with "database is locked"."""
+    await sqlite_write_lock(session)
     rule = rule_of(cell, config)
     report = PlanReport()
     for year, month0 in months_ahead(now, config):

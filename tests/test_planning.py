@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, make_url, select
 
 from bot import open_app
 from core.clock import FakeClock
@@ -19,6 +20,7 @@ from handlers.reminders import renderer
 from models import Cell, Meeting, MeetingKind, MeetingState, OutboxMessage, ReminderStep
 from services import planning, reminders
 from services.meetings import schedule_meeting
+from tests.test_processes import engine_of
 from tests.test_reminders import AN, GROUP, Harness, linked_cell, only_meeting, utc
 
 
@@ -71,6 +73,35 @@ async def test_the_default_rule_plans_the_next_two_months_once(app: AppContext) 
     again = await plan_cell1(app)
     assert again.planned == []
     assert len(await planned(app)) == 2
+
+
+@pytest.mark.parametrize("database_backend", ["sqlite"], indirect=True)
+async def test_a_commit_by_another_connection_mid_plan_cannot_fail_it(app: AppContext, db_url: str) -> None:
+    """The outbox sender commits while a cell is planned. A meeting is written after its overlap
+    check, inside a savepoint; that read's snapshot was stale after the other commit, so the write
+    failed at once with "database is locked" and the months waited for the next day's run. The
+    planner now holds SQLite's write lock from the start: the other writer waits instead."""
+    await linked_cell(app)
+    other = sqlite3.connect(str(make_url(db_url).database), timeout=0.2, isolation_level=None)
+    interfered: list[str] = []
+
+    def meanwhile(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("INSERT INTO meetings") and not interfered:
+            try:
+                other.execute("UPDATE cells SET name = name")
+                interfered.append("committed")
+            except sqlite3.OperationalError:
+                interfered.append("waited")
+
+    sync_engine = engine_of(app).sync_engine
+    event.listen(sync_engine, "before_cursor_execute", meanwhile)
+    try:
+        report = await plan_cell1(app)
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", meanwhile)
+        other.close()
+    assert interfered == ["waited"]
+    assert len(report.planned) == 2
 
 
 async def test_the_cells_rule_and_this_month_when_still_ahead(app: AppContext, clock: FakeClock) -> None:
