@@ -5,8 +5,10 @@ comment in the summary, the quarter's coverage in the rollup, the reminder job, 
 from __future__ import annotations
 
 import asyncio
+import io
 from datetime import UTC, datetime, timedelta
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
 from core.clock import FakeClock
@@ -28,8 +30,9 @@ from models import (
 )
 from scheduler.visits import write_visit_reminders
 from services import attendance, erasure, mydata
+from services.export.node import rollup_workbook
 from services.meetings import schedule_meeting
-from services.rollup import build_rollup
+from services.rollup import Rollup, build_rollup
 from tests.chat import GROUP, Chat
 from tests.factories import CELL, COMMITTEE, build_world, connect_everyone
 from tests.test_export import minutes_text
@@ -189,22 +192,41 @@ async def test_the_code_checks_a_supervisor_in(app: AppContext, chat: Chat, cloc
     assert "chưa kết nối với chi bộ" in (await chat.say("777", f"/diemdanh {code}")).text
 
 
-async def test_the_rollup_shows_each_supervisors_quarter(app: AppContext, chat: Chat, clock: FakeClock) -> None:
-    mid, _ = await followed_world(app, chat)
+async def ward_rollup(app: AppContext) -> Rollup:
     async with app.sessions() as session:
         node = await session.scalar(select(Committee).where(Committee.name == COMMITTEE))
         assert node is not None
-        before = "\n".join(rollup_lines(app.tr, await build_rollup(session, node, MONTH, YEAR), "11/2026"))
-    assert "quý 4/2026" in before
-    assert "• Võ Thị Giang: đã dự 0/1 chi bộ theo dõi — —" in before
+        return await build_rollup(session, node, MONTH, YEAR)
+
+
+async def supervisor_checks_in(chat: Chat, clock: FakeClock, meeting_id: int) -> None:
     clock.set(MEETING_AT)
     await chat.say(SECRETARY, "/modiemdanh")
-    await chat.press(SUPERVISOR, f"ci:{mid}", group=GROUP)
-    async with app.sessions() as session:
-        node = await session.scalar(select(Committee).where(Committee.name == COMMITTEE))
-        assert node is not None
-        after = "\n".join(rollup_lines(app.tr, await build_rollup(session, node, MONTH, YEAR), "11/2026"))
+    await chat.press(SUPERVISOR, f"ci:{meeting_id}", group=GROUP)
+
+
+async def test_the_rollup_shows_each_supervisors_quarter(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    mid, _ = await followed_world(app, chat)
+    before = "\n".join(rollup_lines(app.tr, await ward_rollup(app), "11/2026"))
+    assert "quý 4/2026" in before
+    assert "• Võ Thị Giang: đã dự 0/1 chi bộ theo dõi — —" in before
+    await supervisor_checks_in(chat, clock, mid)
+    after = "\n".join(rollup_lines(app.tr, await ward_rollup(app), "11/2026"))
     assert f"• Võ Thị Giang: đã dự 1/1 chi bộ theo dõi — {CELL}" in after
+
+
+async def test_the_rollup_file_has_the_quarters_visits_sheet(app: AppContext, chat: Chat, clock: FakeClock) -> None:
+    """`/tonghop tep`'s month workbook carries the same coverage as the chat rollup, on its own sheet."""
+    mid, _ = await followed_world(app, chat)
+    await supervisor_checks_in(chat, clock, mid)
+    book = load_workbook(io.BytesIO(rollup_workbook(app.tr, await ward_rollup(app), "11/2026")))
+    assert book.sheetnames[1] == "Dự sinh hoạt quý 4-2026"
+    rows = [list(r) for r in book.worksheets[1].iter_rows(values_only=True)]
+    assert rows[0][0] == f"CẤP ỦY VIÊN THEO DÕI DỰ SINH HOẠT CHI BỘ, QUÝ 4/2026 — {COMMITTEE}"
+    assert rows[2:] == [
+        ["Cấp ủy viên theo dõi", "Chi bộ theo dõi", "Đã dự", "Các chi bộ đã dự"],
+        ["Võ Thị Giang", 1, 1, CELL],
+    ]
 
 
 async def reminders(app: AppContext) -> list[tuple[str, str]]:
@@ -274,9 +296,6 @@ async def test_a_supervisor_of_the_organisation_follows_every_cell_below(
     clock.set(MEETING_AT)
     await chat.say(SECRETARY, "/modiemdanh")
     assert "cấp ủy viên theo dõi" in (await chat.press("9100", f"ci:{mid}", group=GROUP)).toast
-    async with app.sessions() as session:
-        node = await session.scalar(select(Committee).where(Committee.name == COMMITTEE))
-        assert node is not None
-        lines = "\n".join(rollup_lines(app.tr, await build_rollup(session, node, MONTH, YEAR), "11/2026"))
+    lines = "\n".join(rollup_lines(app.tr, await ward_rollup(app), "11/2026"))
     assert f"• Đặng Văn Phường: đã dự 1/2 chi bộ theo dõi — {CELL}" in lines
     assert "• Võ Thị Giang: đã dự 0/1 chi bộ theo dõi — —" in lines

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
+from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,7 @@ from core.i18n import Translator
 from models import Attendance, Committee, Meeting, MeetingState, Outcome
 from services.export.workbook import (
     Value,
+    add_sheet,
     append_row,
     new_sheet,
     set_widths,
@@ -39,6 +41,14 @@ _ROLLUP_COLUMNS = (
     "rollup-xlsx-on-bot",
     "rollup-xlsx-members",
     "rollup-xlsx-unsent",
+)
+
+
+_COVERAGE_COLUMNS = (
+    "rollup-xlsx-supervisor",
+    "rollup-xlsx-followed",
+    "rollup-xlsx-visited",
+    "rollup-xlsx-visited-cells",
 )
 
 
@@ -81,7 +91,24 @@ def rollup_workbook(tr: Translator, rollup: Rollup, month: str) -> bytes:
     row[1], row[4], row[12] = total.cells, len(total.missing), len(total.unsent)
     append_row(sheet, row)
     set_widths(sheet, 1, [34, 30, *[11] * (len(_ROLLUP_COLUMNS) - 2)])
+    if rollup.coverage:
+        _coverage_sheet(tr, add_sheet(book, tr.t("rollup-xlsx-visits-sheet", quarter=rollup.quarter)), rollup)
     return workbook_bytes(book)
+
+
+def _coverage_sheet(tr: Translator, sheet: Worksheet, rollup: Rollup) -> None:
+    """The quarter's visits: one row per supervisor of cells below, as in the chat rollup."""
+    title = tr.t("rollup-xlsx-visits-title", name=rollup.node.name, quarter=rollup.quarter)
+    append_row(sheet, [plain_text(title)])
+    style_title(sheet, "A1")
+    append_row(sheet, [])
+    append_row(sheet, [plain_text(tr.t(key)) for key in _COVERAGE_COLUMNS])
+    style_header(sheet, 3)
+    for supervisor in rollup.coverage:
+        append_row(
+            sheet, [supervisor.name, supervisor.followed, len(supervisor.visited), ", ".join(supervisor.visited)]
+        )
+    set_widths(sheet, 1, [30, 14, 10, 60])
 
 
 async def year_workbook(session: AsyncSession, tr: Translator, node: Committee, year: int, zone: ZoneInfo) -> bytes:

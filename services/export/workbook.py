@@ -29,13 +29,23 @@ def file_slug(name: str) -> str:
 
 
 def new_sheet(title: Markup) -> tuple[Workbook, Worksheet]:
-    """A workbook whose one sheet bears `title`, cut to the length spreadsheets allow and without
-    the characters they refuse in a sheet's name ("11/2026" becomes "11-2026")."""
+    """A workbook whose one sheet bears `title` (see `add_sheet`)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = re.sub(r"[\\/?*\[\]:]", "-", plain_text(title))[:XLSX_SHEET_CHARS]
+    sheet.title = _sheet_name(title)
     return book, sheet
+
+
+def add_sheet(book: Workbook, title: Markup) -> Worksheet:
+    """Another sheet, after the others, bearing `title`."""
+    return book.create_sheet(_sheet_name(title))
+
+
+def _sheet_name(title: Markup) -> str:
+    """Cut to the length spreadsheets allow and without the characters they refuse in a sheet's
+    name ("11/2026" becomes "11-2026")."""
+    return re.sub(r"[\\/?*\[\]:]", "-", plain_text(title))[:XLSX_SHEET_CHARS]
 
 
 def append_row(sheet: Worksheet, values: Sequence[Value]) -> None:
