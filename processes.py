@@ -21,7 +21,7 @@ from channels.calendar_feed import add_calendar_route
 from channels.material_downloads import add_material_route
 from channels.server import HttpServer
 from channels.telegram import TelegramChannel
-from channels.telegram.channel import Receive, concurrency_for
+from channels.telegram.channel import CONCURRENT_UPDATES, Receive
 from channels.telegram.webhook import WEBHOOK_PATH, add_telegram_route, ensure_webhook
 from channels.zalo.runner import ZaloRuntime
 from core.config import Config
@@ -46,7 +46,7 @@ class Role(StrEnum):
 
 
 # PostgreSQL connections per process (pool_size, max_overflow). A serve process handles at most
-# `concurrency_for` (16) updates at once, Telegram's max_connections; a worker needs one for the
+# CONCURRENT_UPDATES (16) updates at once, Telegram's max_connections; a worker needs one for the
 # sender lock, one for the outbox and a few for jobs. 4 serve + 4 workers = 4×16 + 4×6 = 88 < 100.
 POOLS = {Role.RUN: (10, 10), Role.SERVE: (8, 8), Role.WORKER: (4, 2)}
 
@@ -124,8 +124,7 @@ async def run_process(app: AppContext, role: Role, stop: asyncio.Event) -> None:
             stack.push_async_callback(telegram.stop)
             if tg_receive == "webhook":
                 url = config.server.public_url + WEBHOOK_PATH
-                max_connections = concurrency_for(config.database.url)
-                await ensure_webhook(telegram.application.bot, url, config.telegram.webhook_secret, max_connections)
+                await ensure_webhook(telegram.application.bot, url, config.telegram.webhook_secret, CONCURRENT_UPDATES)
         if zalo is not None:
             await zalo.start()
             stack.push_async_callback(zalo.stop)

@@ -25,11 +25,22 @@ class Translator:
     def __init__(self, language: str) -> None:
         self.language = language
         self._bundle = _bundle(language)
+        self._fixed: dict[str, Markup] = {}
 
     def has(self, key: str) -> bool:
         return self._bundle.has_message(key)
 
     def t(self, key: str, **args: Any) -> Markup:
+        if not args:
+            # A message without arguments never changes: formatted once (a button's label, a
+            # toast), since a burst of presses asks for the same few again and again.
+            fixed = self._fixed.get(key)
+            if fixed is None:
+                fixed = self._fixed[key] = self._format(key, {})
+            return fixed
+        return self._format(key, args)
+
+    def _format(self, key: str, args: dict[str, Any]) -> Markup:
         if not self._bundle.has_message(key):
             raise LookupError(f"no message {key!r} in the {self.language} catalog")
         message = self._bundle.get_message(key)

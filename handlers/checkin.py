@@ -28,7 +28,7 @@ from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingState, Membership
 from services import attendance, chats, meetings, visits
-from services.attendance import CheckIn
+from services.attendance import CheckIn, Press
 from services.errors import DomainError
 from services.parsing import looks_like_date
 from services.text import fold
@@ -95,14 +95,13 @@ async def _checked_in(ctx: Ctx, meeting_id: int) -> Response:
 
 
 async def checkin_first_press(ctx: Ctx) -> Response | None:
-    """A burst of presses is mostly first presses by members while check-in is open: one statement
-    each. Anything else goes to `checkin_button`, which explains it."""
-    meeting_id = ctx.data(CheckinData).meeting
-    if not await attendance.check_in_first_press(
-        ctx.session, ctx.incoming.platform, ctx.incoming.user_id, meeting_id, ctx.now
-    ):
+    """A burst of presses is mostly first presses by members while check-in is open: written
+    together with the presses that arrive at the same time (handlers/checkin_batch.py), with the
+    update's mark. Anything else goes to `checkin_button`, which explains it."""
+    press = Press(ctx.incoming.platform, ctx.incoming.user_id, ctx.data(CheckinData).meeting)
+    if not await ctx.app.checkins.first_press(press, ctx.incoming.update_id):
         return None
-    return await _checked_in(ctx, meeting_id)
+    return await _checked_in(ctx, press.meeting_id)
 
 
 async def _as_visitor(ctx: Ctx, meeting: Meeting) -> Response:

@@ -14,6 +14,7 @@ from core.clock import Clock
 from core.config import Config
 from core.i18n import Translator
 from core.messages import Incoming, Keyboard, Response
+from handlers.checkin_batch import CheckinBatch
 from handlers.platforms import UNKNOWN, PlatformTraits
 from models import Platform
 from models.db import Session, SessionFactory
@@ -40,6 +41,11 @@ class AppContext:
     bot_names: dict[Platform, str] = field(default_factory=dict)
     # What each platform can do, as its channel declares it (collected by bot.py).
     platforms: Mapping[Platform, PlatformTraits] = field(default_factory=dict)
+    # Check-in presses being written together (unanswered until their transaction commits).
+    checkins: CheckinBatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "checkins", CheckinBatch(self.sessions, self.clock))
 
     def traits(self, platform: Platform) -> PlatformTraits:
         return self.platforms.get(platform, UNKNOWN)

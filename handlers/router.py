@@ -26,8 +26,10 @@ from services.text import clean_name, clean_text, fold
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Ctx], Awaitable[Response]]
-# Answers the common case of a hot button before the caller is looked up (`ctx.actor` is None);
-# None sends the press the normal way.
+# Answers the common case of a hot button before the caller is looked up (`ctx.actor` is None)
+# and before the update is marked processed: one that answers has written its work and the
+# update's mark (`incoming.update_id`) in a transaction of its own. None sends the press the
+# normal way.
 Shortcut = Callable[[Ctx], Awaitable[Response | None]]
 _COMMAND_RE = re.compile(r"^/([A-Za-z_]+)(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -238,13 +240,13 @@ class Dispatcher:
         async with self.app.sessions() as session:
             ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
             try:
-                if incoming.update_id is not None and not await updates.first_time(
-                    session, incoming.platform, incoming.update_id, self.app.clock.now()
-                ):
-                    # Delivered again after its work was committed (we died before answering).
-                    return Response()
                 response = await self._shortcut(ctx)
                 if response is None:
+                    if incoming.update_id is not None and not await updates.first_time(
+                        session, incoming.platform, incoming.update_id, self.app.clock.now()
+                    ):
+                        # Delivered again after its work was committed (we died before answering).
+                        return Response()
                     ctx.actor = await find_actor(
                         session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
                     )

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Executable, Select, Table, event
+from sqlalchemy import Executable, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -77,19 +77,6 @@ def insert_ignoring_duplicates(
     """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL: the database decides who was first."""
     statement: Executable = _insert(session)(model).values(**values).on_conflict_do_nothing(index_elements=unique)
     return statement
-
-
-def upsert_first_time(
-    dialect: str, table: Table, columns: list[str], rows: Select[*tuple[Any, ...]], unique: list[str], column: str
-) -> Executable:
-    """INSERT … SELECT, or on conflict set `column` on the existing row only while it is NULL;
-    returns the id when this statement was the first to set it, nothing otherwise. Meant for a hot
-    path: build it once with bind parameters and reuse it, since building costs more than running."""
-    insert = _INSERTS[dialect](table).from_select(columns, rows)
-    upsert: Executable = insert.on_conflict_do_update(
-        index_elements=unique, set_={column: insert.excluded[column]}, where=table.c[column].is_(None)
-    ).returning(table.c.id)
-    return upsert
 
 
 _INSERTS: dict[str, Callable[[Any], Any]] = {"postgresql": pg_insert, "sqlite": sqlite_insert}

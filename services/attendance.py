@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 import hmac
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
-from sqlalchemy import Executable, Table, bindparam, func, literal, select, update
+from sqlalchemy import Executable, Select, bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -29,7 +30,7 @@ from models import (
     Rsvp,
     SupervisorVisit,
 )
-from models.db import insert_ignoring_duplicates, upsert_first_time
+from models.db import dialect_insert, insert_ignoring_duplicates, sqlite_write_lock
 from services import absences, audit
 from services.errors import DomainError
 
@@ -162,41 +163,68 @@ def is_open(meeting: Meeting, now: datetime) -> bool:
     )
 
 
+class Press(NamedTuple):
+    """A check-in button pressed: by which account, for which meeting."""
+
+    platform: Platform
+    external_id: str
+    meeting_id: int
+
+
 @functools.cache
-def _first_press(dialect: str) -> Executable:
-    """Built once per kind of database: a burst of presses reuses the statement and its compiled form."""
+def _members_pressing() -> Select[Platform, str, int, int]:
+    """Built once: a burst of presses reuses the statement and its compiled form."""
     now = bindparam("now", type_=Attendance.checked_in_at.type)
-    member = (
-        select(Meeting.id, Account.person_id, literal(0), now)
-        .select_from(Account)
+    pressed = tuple_(Account.platform, Account.external_id, Meeting.id)
+    return (
+        select(Account.platform, Account.external_id, Meeting.id, Account.person_id)
         .join(Membership, Membership.person_id == Account.person_id)
         .join(Meeting, Meeting.cell_id == Membership.cell_id)
         .where(
-            Account.platform == bindparam("platform"),
-            Account.external_id == bindparam("external_id"),
-            Meeting.id == bindparam("meeting_id"),
+            pressed.in_(bindparam("presses", expanding=True)),
             Membership.active_at(Meeting.starts_at),
             Meeting.state == MeetingState.CHECKIN_OPEN,
             Meeting.checkin_closes_at > now,
             Meeting.checkin_requires_code.is_(False),
         )
     )
-    columns = ["meeting_id", "person_id", "code_failures", "checked_in_at"]
+
+
+@functools.cache
+def _record_first(dialect: str) -> Executable:
+    """Insert the check-in, or set it on the member's row (her RSVP) only while it is unset;
+    returns the rows this statement was the first to check in."""
     table = Attendance.__table__
-    assert isinstance(table, Table)
-    return upsert_first_time(dialect, table, columns, member, ["meeting_id", "person_id"], "checked_in_at")
+    insert = dialect_insert(dialect)(table)
+    statement: Executable = insert.on_conflict_do_update(
+        index_elements=["meeting_id", "person_id"],
+        set_={"checked_in_at": insert.excluded.checked_in_at},
+        where=table.c.checked_in_at.is_(None),
+    ).returning(table.c.meeting_id, table.c.person_id)
+    return statement
 
 
-async def check_in_first_press(
-    session: AsyncSession, platform: Platform, external_id: str, meeting_id: int, now: datetime
-) -> bool:
-    """Most presses of a check-in button in one statement, before the presser is even looked up:
-    the account belongs to a member of the meeting's cell, check-in is open without a code, and
-    this is the member's first press. False means one of those does not hold; `check_in` then
-    decides the long way and says which."""
-    params = {"platform": platform, "external_id": external_id, "meeting_id": meeting_id, "now": now}
-    first = await session.execute(_first_press(session.get_bind().dialect.name), params)
-    return first.first() is not None
+async def first_presses(session: AsyncSession, presses: Collection[Press], now: datetime) -> set[Press]:
+    """Record many presses in two statements, before any presser is looked up. Returned: the first
+    presses by members of the meeting's cell while its check-in is open without a code, one per
+    member and meeting (even when she pressed from two accounts). For any other press `check_in`
+    decides the long way and says why. Takes SQLite's write lock first, so nothing the first
+    statement read changes before the second writes."""
+    await sqlite_write_lock(session)
+    connection = await session.connection()
+    members = await connection.execute(_members_pressing(), {"presses": list(presses), "now": now})
+    pressed: dict[tuple[int, int], Press] = {}
+    for platform, external_id, meeting_id, person_id in members:
+        pressed.setdefault((meeting_id, person_id), Press(platform, external_id, meeting_id))
+    if not pressed:
+        return set()
+    # In one order everywhere, so two processes' batches on PostgreSQL never wait on each other in a circle.
+    rows = [
+        {"meeting_id": meeting_id, "person_id": person_id, "code_failures": 0, "checked_in_at": now}
+        for meeting_id, person_id in sorted(pressed)
+    ]
+    first = await connection.execute(_record_first(connection.dialect.name), rows)
+    return {pressed[(meeting_id, person_id)] for meeting_id, person_id in first}
 
 
 async def check_in(

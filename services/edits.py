@@ -3,11 +3,12 @@ that holds the sender lock. One row per message; the newest text replaces the ol
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import Executable, Select, bindparam, case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import PendingEdit, Platform
@@ -27,6 +28,29 @@ class EditRequest:
     final: bool
 
 
+@functools.cache
+def _queue(dialect: str) -> Executable:
+    """Built once per kind of database: every press that asks for an edit reuses it."""
+    table = PendingEdit.__table__
+    now = bindparam("now", type_=PendingEdit.next_at.type)
+    insert = dialect_insert(dialect)(table)
+    new = insert.excluded
+    statement: Executable = insert.on_conflict_do_update(
+        index_elements=["platform", "chat_id", "message_id"],
+        set_={
+            "text": new.text,
+            "live": new.live,
+            "buttons": new.buttons,
+            "final": new.final,
+            "version": table.c.version + 1,
+            "attempts": 0,
+            "next_at": case((new.final, new.next_at), (table.c.next_at > now, table.c.next_at), else_=new.next_at),
+        },
+        where=or_(new.final, ~table.c.final),
+    ).returning(table.c.next_at)
+    return statement
+
+
 async def queue(
     session: AsyncSession, request: EditRequest, now: datetime, *, delay: timedelta = timedelta(0)
 ) -> datetime | None:
@@ -35,54 +59,50 @@ async def queue(
     later non-final one. A throttled (non-final) text waits for the message's interval, or `delay`
     when the message is due already: presses that follow within it need write nothing, since the
     text is read when it goes out."""
-    table = PendingEdit.__table__
-    insert = dialect_insert(session.get_bind().dialect.name)(PendingEdit).values(
-        platform=request.platform,
-        chat_id=request.chat_id,
-        message_id=request.message_id,
-        text=request.text,
-        live=request.live,
-        buttons=request.buttons,
-        final=request.final,
-        version=1,
-        sent_version=0,
-        attempts=0,
-        next_at=now if request.final else now + delay,
-    )
-    new = insert.excluded
-    until: datetime | None = await session.scalar(
-        insert.on_conflict_do_update(
-            index_elements=["platform", "chat_id", "message_id"],
-            set_={
-                "text": new.text,
-                "live": new.live,
-                "buttons": new.buttons,
-                "final": new.final,
-                "version": table.c.version + 1,
-                "attempts": 0,
-                "next_at": case((new.final, new.next_at), (table.c.next_at > now, table.c.next_at), else_=new.next_at),
-            },
-            where=or_(new.final, ~table.c.final),
-        ).returning(table.c.next_at)
-    )
+    row = {
+        "platform": request.platform,
+        "chat_id": request.chat_id,
+        "message_id": request.message_id,
+        "text": request.text,
+        "live": request.live,
+        "buttons": request.buttons,
+        "final": request.final,
+        "version": 1,
+        "sent_version": 0,
+        "attempts": 0,
+        "next_at": now if request.final else now + delay,
+        "now": now,
+    }
+    until: datetime | None = (await session.execute(_queue(session.get_bind().dialect.name), row)).scalar()
     return until
+
+
+@functools.cache
+def _waiting() -> Select[datetime]:
+    return select(PendingEdit.next_at).where(
+        PendingEdit.platform == bindparam("platform"),
+        PendingEdit.chat_id == bindparam("chat_id"),
+        PendingEdit.message_id == bindparam("message_id"),
+        PendingEdit.live == bindparam("live"),
+        ~PendingEdit.final,
+        PendingEdit.sent_version < PendingEdit.version,
+        PendingEdit.next_at > bindparam("now", type_=PendingEdit.next_at.type),
+    )
 
 
 async def waiting(session: AsyncSession, request: EditRequest, now: datetime) -> datetime | None:
     """Until when the same live text already waits for this message and cannot be in flight (its
     time has not come), or None: it will be read when sent, so a press need not write anything (a
     burst writes about once per interval per message, not once per press)."""
-    return await session.scalar(
-        select(PendingEdit.next_at).where(
-            PendingEdit.platform == request.platform,
-            PendingEdit.chat_id == request.chat_id,
-            PendingEdit.message_id == request.message_id,
-            PendingEdit.live == request.live,
-            ~PendingEdit.final,
-            PendingEdit.sent_version < PendingEdit.version,
-            PendingEdit.next_at > now,
-        )
-    )
+    params = {
+        "platform": request.platform,
+        "chat_id": request.chat_id,
+        "message_id": request.message_id,
+        "live": request.live,
+        "now": now,
+    }
+    until: datetime | None = (await session.execute(_waiting(), params)).scalar()
+    return until
 
 
 async def due(session: AsyncSession, platform: Platform, now: datetime, limit: int) -> Sequence[PendingEdit]:
@@ -100,18 +120,25 @@ async def due(session: AsyncSession, platform: Platform, now: datetime, limit: i
     return rows.all()
 
 
-async def settle(session: AsyncSession, edit_id: int, version: int, next_at: datetime) -> None:
-    """`version` went out (or never will): the next text waits until `next_at`, unless it is final."""
+@functools.cache
+def _settle() -> Executable:
     table = PendingEdit.__table__
-    await session.execute(
+    version = bindparam("sent", type_=PendingEdit.version.type)
+    statement: Executable = (
         update(PendingEdit)
-        .where(PendingEdit.id == edit_id, PendingEdit.sent_version < version)
+        .where(PendingEdit.id == bindparam("edit_id"), PendingEdit.sent_version < version)
         .values(
             sent_version=version,
             attempts=0,
-            next_at=case((table.c.final & (table.c.version > version), table.c.next_at), else_=next_at),
+            next_at=case((table.c.final & (table.c.version > version), table.c.next_at), else_=bindparam("later")),
         )
     )
+    return statement
+
+
+async def settle(session: AsyncSession, edit_id: int, version: int, next_at: datetime) -> None:
+    """`version` went out (or never will): the next text waits until `next_at`, unless it is final."""
+    await session.execute(_settle(), {"edit_id": edit_id, "sent": version, "later": next_at})
 
 
 async def retry(session: AsyncSession, edit_id: int, version: int, next_at: datetime, *, failed: bool) -> int:

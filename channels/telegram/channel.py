@@ -39,10 +39,10 @@ from models.db import Engine
 
 log = logging.getLogger(__name__)
 
-# Updates handled at once. SQLite lets one writer in at a time and its busy handler sleeps in
-# coarse steps, so more than a couple of concurrent presses only wait (bench/checkin.py measured
-# fewer presses/s at 8 and 64 than at 1-3); PostgreSQL takes more, though the CPU is soon the limit.
-SQLITE_CONCURRENCY = 2
+# Updates handled at once (Telegram's max_connections for a webhook, too). SQLite takes one writer
+# at a time, but the burst that matters, a room pressing "Có mặt", is written a batch per
+# transaction (handlers/checkin_batch.py): more presses in flight make bigger batches, not
+# more writers. Far more in flight (256) only queued (bench/checkin.py).
 CONCURRENT_UPDATES = 16
 # Long-polling wait (seconds) for getUpdates.
 POLL_TIMEOUT = 10
@@ -54,10 +54,6 @@ EDITS_STOP_SECONDS = 5.0
 def file_url(base_url: str) -> str:
     """Where files are downloaded from: "…/bot" (checked by the config) becomes "…/file/bot"."""
     return base_url.removesuffix("/bot") + "/file/bot"
-
-
-def concurrency_for(database_url: str) -> int:
-    return SQLITE_CONCURRENCY if database_url.startswith("sqlite") else CONCURRENT_UPDATES
 
 
 # "polling", "webhook", or None for a process that only sends (a worker).
@@ -99,7 +95,7 @@ class TelegramChannel:
         self.application: Application = (  # type: ignore[type-arg]
             builder.token(config.token)
             .base_url(config.base_url)
-            .concurrent_updates(concurrency or concurrency_for(app.config.database.url))
+            .concurrent_updates(concurrency or CONCURRENT_UPDATES)
             .read_timeout(request_timeout)
             .write_timeout(request_timeout)
             .connect_timeout(request_timeout)
