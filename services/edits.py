@@ -130,7 +130,10 @@ def _settle() -> Executable:
         .values(
             sent_version=version,
             attempts=0,
-            next_at=case((table.c.final & (table.c.version > version), table.c.next_at), else_=bindparam("later")),
+            next_at=case(
+                (table.c.final & (table.c.version > version), table.c.next_at),
+                else_=bindparam("later", type_=PendingEdit.next_at.type),
+            ),
         )
     )
     return statement
