@@ -57,10 +57,14 @@ class CheckinBatch:
                     first = await self._write(batch)
                 except Exception as error:  # every press of the batch fails as its own update would
                     for waiting in batch:
-                        waiting.answer.set_exception(error)
+                        if not waiting.answer.done():
+                            waiting.answer.set_exception(error)
                     continue
                 for waiting, checked_in in zip(batch, first, strict=True):
-                    waiting.answer.set_result(checked_in)
+                    # A press whose update was cancelled meanwhile (the process stopping) is
+                    # recorded all the same; the member's next press is told so.
+                    if not waiting.answer.done():
+                        waiting.answer.set_result(checked_in)
         finally:
             # Cancelled (the loop is closing): nobody is left waiting for ever.
             for waiting in (*batch, *self._waiting):

@@ -138,3 +138,21 @@ async def test_a_redelivered_press_does_nothing_and_its_mark_is_written_with_the
     again = await asyncio.gather(*(dispatcher.handle(press(MEMBER, meeting_id, update=u)) for u in ("501", "502")))
     assert again == [Response(), Response()]
     assert await checked_in(app, meeting_id) == 1
+
+
+async def test_a_press_cancelled_while_its_batch_is_written_does_not_stop_the_others(
+    app: AppContext, dispatcher: Dispatcher, clock: FakeClock
+) -> None:
+    meeting_id = await open_checkin(app, clock)
+    gone = asyncio.create_task(dispatcher.handle(press(SECRETARY, meeting_id)))
+    kept = asyncio.create_task(dispatcher.handle(press(MEMBER, meeting_id)))
+    await asyncio.sleep(0)  # both wait for the batch, which has not been written yet
+    gone.cancel()
+    assert (await kept).toast == DONE
+    with pytest.raises(asyncio.CancelledError):
+        await gone
+    # The cancelled press was written with its batch: pressing again is told so.
+    assert (await dispatcher.handle(press(SECRETARY, meeting_id))).toast == (
+        "Đồng chí đã điểm danh cuộc họp ngày 23/11/2026."
+    )
+    assert await checked_in(app, meeting_id) == 2
