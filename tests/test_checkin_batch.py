@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -156,3 +157,17 @@ async def test_a_press_cancelled_while_its_batch_is_written_does_not_stop_the_ot
         "Đồng chí đã điểm danh cuộc họp ngày 23/11/2026."
     )
     assert await checked_in(app, meeting_id) == 2
+
+
+async def test_a_forged_press_in_the_burst_does_not_fail_the_members_batch(
+    app: AppContext, dispatcher: Dispatcher, clock: FakeClock, batches: list[int]
+) -> None:
+    """A 30-digit meeting id would overflow PostgreSQL's INTEGER and fail the whole batch: it is
+    refused when the button is read, before it can join one."""
+    meeting_id = await open_checkin(app, clock)
+    forged = replace(press(MEMBER, meeting_id), button="ci:" + "9" * 30)
+    answers = await asyncio.gather(dispatcher.handle(forged), dispatcher.handle(press(SECRETARY, meeting_id)))
+    assert batches == [1]
+    assert answers[0].toast == "Nút này đã hết hiệu lực."
+    assert answers[1].toast == DONE
+    assert await checked_in(app, meeting_id) == 1
