@@ -14,7 +14,7 @@ import asyncio
 from dataclasses import dataclass
 
 from core.clock import Clock
-from models.db import SessionFactory
+from models.db import SessionFactory, writing
 from services import attendance, updates
 from services.attendance import Press
 
@@ -74,7 +74,7 @@ class CheckinBatch:
         """One transaction: the check-ins, and the marks of the updates that made them. Of two
         identical presses in one batch (a double tap), the first is the one that counted."""
         now = self.clock.now()
-        async with self.sessions() as session, session.begin():
+        async with writing(self.sessions) as session:
             recorded = await attendance.first_presses(session, {w.press for w in batch}, now)
             first = []
             for waiting in batch:

@@ -46,17 +46,22 @@ def checkin_keyboard(tr: Translator, meeting_id: int) -> Keyboard:
 LIVE_COUNTER = "checkin:"
 
 
-async def live_text(app: AppContext, live: str) -> Markup | None:
+async def live_text(session: Session, tr: Translator, live: str) -> Markup | None:
     """The text a live edit names, read from committed rows now; None when there is nothing to show
     any more (the check-in closed: its final edit is authoritative) or the name is not known."""
     kind, _, meeting_id = live.partition(":")
     if f"{kind}:" != LIVE_COUNTER or not meeting_id.isdigit():
         return None
+    meeting = await session.get(Meeting, int(meeting_id))
+    if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
+        return None
+    return check_in_post(tr, meeting, await attendance.tally(session, meeting))
+
+
+async def _live_text_now(app: AppContext, live: str) -> Markup | None:
+    """`live_text` in a session of its own: for channels that edit at once (Zalo, the console)."""
     async with app.sessions() as session:
-        meeting = await session.get(Meeting, int(meeting_id))
-        if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
-            return None
-        return check_in_post(app.tr, meeting, await attendance.tally(session, meeting))
+        return await live_text(session, app.tr, live)
 
 
 def live_counter(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edit:
@@ -64,7 +69,12 @@ def live_counter(app: AppContext, to: Address, message_id: str, meeting_id: int)
     asks for it spends no query on it and no concurrent press is missed."""
     live = f"{LIVE_COUNTER}{meeting_id}"
     return Edit(
-        to, message_id, partial(live_text, app, live), checkin_keyboard(app.tr, meeting_id), throttled=True, live=live
+        to,
+        message_id,
+        partial(_live_text_now, app, live),
+        checkin_keyboard(app.tr, meeting_id),
+        throttled=True,
+        live=live,
     )
 
 

@@ -15,6 +15,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -23,6 +24,7 @@ from handlers.checkin_post import live_text
 from handlers.context import AppContext
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure
 from models import PendingEdit, Platform
+from models.db import Session, writing
 from services import edits
 from services.edits import EditRequest
 
@@ -42,6 +44,13 @@ PARALLEL = 8
 
 # Sends one edit with its text read; raises the delivery errors of handlers/delivery.py.
 ApplyEdit = Callable[[Edit, Markup], Awaitable[None]]
+
+
+class _Outcome(NamedTuple):
+    """What became of one edit: `again` seconds until it is tried again (None: sent or given up)."""
+
+    again: float | None
+    failed: bool
 
 
 def _wall() -> datetime:
@@ -102,10 +111,9 @@ class EditQueue:
             return  # known to wait until then: nothing can have sent it yet
         asking = self._asking[key] = asyncio.Event()
         try:
-            async with self.app.sessions() as session:
-                until = await edits.waiting(session, request, now)
-            if until is None:
-                until = await self._queue(request, now)
+            # Written even when another process queued it already: the write returns the time it
+            # goes out, which a read would have to ask for as well.
+            until = await self._queue(request, now)
             # Windows that ended are dropped, so a long-running process keeps only the current ones.
             self._waiting = {k: end for k, end in self._waiting.items() if now < end and k != key}
             if until is not None and now < until:
@@ -116,7 +124,7 @@ class EditQueue:
             asking.set()
 
     async def _queue(self, request: EditRequest, now: datetime) -> datetime | None:
-        async with self.app.sessions() as session, session.begin():
+        async with writing(self.app.sessions) as session:
             until = await edits.queue(session, request, now, delay=timedelta(seconds=COALESCE_SECONDS))
         self._wake.set()
         return until
@@ -141,50 +149,63 @@ class EditQueue:
         self._wake.set()
 
     async def send_due(self) -> int:
+        """One round of due edits: their live texts read in one session, the edits sent side by side,
+        what became of each settled in one transaction (a burst's counters go out in rounds)."""
         async with self.app.sessions() as session:
             rows = await edits.due(session, self.platform, _wall(), BATCH)
+            texts = {row.id: await self._text(session, row) for row in rows}
         gate = asyncio.Semaphore(PARALLEL)
 
-        async def one(row: PendingEdit) -> None:
+        async def one(row: PendingEdit) -> _Outcome:
             async with gate:
-                await self._send(row)
+                return await self._send(row, texts[row.id])
 
-        await asyncio.gather(*(one(row) for row in rows))
+        outcomes = await asyncio.gather(*(one(row) for row in rows))
+        if rows:
+            async with writing(self.app.sessions) as session:
+                for row, outcome in zip(rows, outcomes, strict=True):
+                    await self._settle(session, row, outcome)
         return len(rows)
 
-    async def _send(self, row: PendingEdit) -> None:
-        # The database holds catalog markup whose arguments were escaped when it was written.
-        fixed = Markup(row.text or "")  # noqa: S704
-        edit = Edit(Address(row.platform, row.chat_id), row.message_id, fixed, load_keyboard(row.buttons))
-        again: float | None = None
-        failed = False
+    async def _text(self, session: Session, row: PendingEdit) -> Markup | TransientFailure | None:
+        """The text to send: fixed, or a live one read now. A failed read is retried like a network
+        error, since the newest count must land in the end."""
+        if row.live is None:
+            # The database holds catalog markup whose arguments were escaped when it was written.
+            return Markup(row.text or "")  # noqa: S704
         try:
-            text = await self._read(row) if row.live is not None else fixed
-            if text is not None:
-                await self.apply(edit, text)
-        except RetryLater as error:
-            again = error.retry_after
-        except TransientFailure as error:
-            again, failed = self.interval * (row.attempts + 1), True
-            log.info("editing message %s failed (%s); trying again", row.message_id, error)
-        except DeliveryError as error:
-            log.warning("cannot edit message %s: %s", row.message_id, error)
-        async with self.app.sessions() as session, session.begin():
-            now = _wall()
-            if again is not None:
-                later = now + timedelta(seconds=again)
-                failures = await edits.retry(session, row.id, row.version, later, failed=failed)
-                if failures < TRANSIENT_ATTEMPTS:
-                    return
-                log.warning("giving up editing message %s after %d failures", row.message_id, failures)
-            await edits.settle(session, row.id, row.version, now + timedelta(seconds=self.interval))
-
-    async def _read(self, row: PendingEdit) -> Markup | None:
-        """A live text, read now; a failed read is retried like a network error, since the newest
-        count must land in the end."""
-        assert row.live is not None
-        try:
-            return await live_text(self.app, row.live)
+            return await live_text(session, self.app.tr, row.live)
         except Exception as error:
             log.exception("could not read the text of message %s", row.message_id)
-            raise TransientFailure(f"live text unavailable: {type(error).__name__}") from error
+            return TransientFailure(f"live text unavailable: {type(error).__name__}")
+
+    async def _send(self, row: PendingEdit, text: Markup | TransientFailure | None) -> _Outcome:
+        """Send one edit; returns when to try again (None: done) and whether that is a failure."""
+        try:
+            if isinstance(text, TransientFailure):
+                raise text
+            if text is not None:
+                to = Address(row.platform, row.chat_id)
+                await self.apply(Edit(to, row.message_id, text, load_keyboard(row.buttons)), text)
+        except RetryLater as error:
+            return _Outcome(error.retry_after, failed=False)
+        except TransientFailure as error:
+            log.info("editing message %s failed (%s); trying again", row.message_id, error)
+            return _Outcome(self.interval * (row.attempts + 1), failed=True)
+        except DeliveryError as error:
+            log.warning("cannot edit message %s: %s", row.message_id, error)
+        except Exception:
+            # A bug must not hold back the round's other edits; this one is tried a few times more.
+            log.exception("editing message %s failed unexpectedly", row.message_id)
+            return _Outcome(self.interval * (row.attempts + 1), failed=True)
+        return _Outcome(None, failed=False)
+
+    async def _settle(self, session: Session, row: PendingEdit, outcome: _Outcome) -> None:
+        now = _wall()
+        if outcome.again is not None:
+            later = now + timedelta(seconds=outcome.again)
+            failures = await edits.retry(session, row.id, row.version, later, failed=outcome.failed)
+            if failures < TRANSIENT_ATTEMPTS:
+                return
+            log.warning("giving up editing message %s after %d failures", row.message_id, failures)
+        await edits.settle(session, row.id, row.version, now + timedelta(seconds=self.interval))

@@ -5,10 +5,14 @@ absence reasons, and an exception text ends up in the log."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from sqlalchemy import Engine as SyncEngine
 from sqlalchemy import Executable, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -65,6 +69,34 @@ async def sqlite_write_lock(session: AsyncSession) -> None:
         # On the connection, not the session: the session would flush pending changes first,
         # which would begin a transaction of their own.
         await connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# One turn at a time for the writers of each SQLite database in this process (see `writing`).
+_WRITER_TURNS: WeakKeyDictionary[SyncEngine, tuple[asyncio.AbstractEventLoop, asyncio.Lock]] = WeakKeyDictionary()
+
+
+def _writer_turn(engine: SyncEngine) -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    turn = _WRITER_TURNS.get(engine)
+    if turn is None or turn[0] is not loop:
+        turn = _WRITER_TURNS[engine] = (loop, asyncio.Lock())
+    return turn[1]
+
+
+@contextlib.asynccontextmanager
+async def writing(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session in a transaction that writes, committed when the block ends (rolled back if it
+    raises). On SQLite this process's writers that come here take turns on an asyncio lock, and each
+    takes the file's write lock at once (`sqlite_write_lock`): a writer that met the lock inside
+    SQLite's busy handler would sleep in steps of up to 100 ms with the event loop waiting on it, so a
+    burst of check-ins stalled behind its own counter edits. Writers of other processes still meet
+    the busy timeout. Elsewhere it is an ordinary transaction."""
+    async with sessions() as session:
+        engine = session.get_bind().engine
+        turn = _writer_turn(engine) if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+        async with turn, session.begin():
+            await sqlite_write_lock(session)
+            yield session
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

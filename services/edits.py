@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Executable, Select, bindparam, case, delete, or_, select, update
+from sqlalchemy import Executable, bindparam, case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import PendingEdit, Platform
@@ -74,34 +74,6 @@ async def queue(
         "now": now,
     }
     until: datetime | None = (await session.execute(_queue(session.get_bind().dialect.name), row)).scalar()
-    return until
-
-
-@functools.cache
-def _waiting() -> Select[datetime]:
-    return select(PendingEdit.next_at).where(
-        PendingEdit.platform == bindparam("platform"),
-        PendingEdit.chat_id == bindparam("chat_id"),
-        PendingEdit.message_id == bindparam("message_id"),
-        PendingEdit.live == bindparam("live"),
-        ~PendingEdit.final,
-        PendingEdit.sent_version < PendingEdit.version,
-        PendingEdit.next_at > bindparam("now", type_=PendingEdit.next_at.type),
-    )
-
-
-async def waiting(session: AsyncSession, request: EditRequest, now: datetime) -> datetime | None:
-    """Until when the same live text already waits for this message and cannot be in flight (its
-    time has not come), or None: it will be read when sent, so a press need not write anything (a
-    burst writes about once per interval per message, not once per press)."""
-    params = {
-        "platform": request.platform,
-        "chat_id": request.chat_id,
-        "message_id": request.message_id,
-        "live": request.live,
-        "now": now,
-    }
-    until: datetime | None = (await session.execute(_waiting(), params)).scalar()
     return until
 
 

@@ -43,31 +43,18 @@ async def test_newer_texts_replace_older_ones_and_wait_for_the_interval(app: App
     assert (due.text, due.version, due.sent_version) == ("Có mặt 3/5", 3, 1)
 
 
-async def test_a_live_text_waiting_for_its_time_needs_no_new_write(app: AppContext) -> None:
-    live = request(None, live="checkin:1")
-    async with app.sessions() as session, session.begin():
-        assert await edits.waiting(session, live, NOW) is None
-        await edits.queue(session, live, NOW)
-        assert await edits.waiting(session, live, NOW) is None  # due now: the sender may be reading it
-        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
-        assert await edits.waiting(session, live, NOW + timedelta(seconds=1)) is None  # sent: a press writes
-        await edits.queue(session, live, NOW + timedelta(seconds=1))
-        # Read when sent at +3 s, so the presses until then are counted without writing.
-        assert await edits.waiting(session, live, NOW + timedelta(seconds=2)) is not None
-        assert await edits.waiting(session, request("Có mặt 3/5"), NOW + timedelta(seconds=2)) is None
-
-
 async def test_a_due_live_text_waits_a_moment_so_the_presses_behind_it_write_nothing(app: AppContext) -> None:
     live = request(None, live="checkin:1")
     delay = timedelta(seconds=0.5)
     async with app.sessions() as session, session.begin():
         assert await edits.queue(session, live, NOW, delay=delay) == NOW + delay
-        assert await edits.waiting(session, live, NOW + timedelta(seconds=0.2)) == NOW + delay
+        # A press within the moment (another process's) is told the same time, not a later one.
+        assert await edits.queue(session, live, NOW + timedelta(seconds=0.2), delay=delay) == NOW + delay
         await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
         # Sent at +0.5 s: the next press waits for the interval, not for a new moment.
         assert await edits.queue(session, live, NOW + timedelta(seconds=1), delay=delay) == NOW + timedelta(seconds=3)
         # Long after, the message is due again: the moment starts from the press.
-        await edits.settle(session, 1, 2, NOW + timedelta(seconds=4))
+        await edits.settle(session, 1, 3, NOW + timedelta(seconds=4))
         later = NOW + timedelta(minutes=1)
         assert await edits.queue(session, live, later, delay=delay) == later + delay
 
@@ -81,9 +68,32 @@ async def test_a_burst_of_presses_on_one_counter_writes_it_once(app: AppContext)
     queue = EditQueue(app, Platform.TELEGRAM, never_sent, sending=lambda: False)
     counter = Edit(Address(Platform.TELEGRAM, "-100"), "7", Markup("unused"), throttled=True, live="checkin:1")
     await asyncio.gather(*(queue.put(counter) for _ in range(20)))
+    await queue.put(counter)  # a press just after: the moment is known, nothing is written
     async with app.sessions() as session:
         [row] = await edits.due(session, Platform.TELEGRAM, datetime.now(UTC) + timedelta(seconds=1), 10)
     assert (row.live, row.version, row.sent_version) == ("checkin:1", 1, 0)
+
+
+async def test_an_edit_that_fails_unexpectedly_does_not_hold_back_the_others_of_its_round(app: AppContext) -> None:
+    """A round's edits are settled together: a bug in one edit must neither resend the others nor
+    drop itself at once (it is tried again, like a network error)."""
+    sent: list[str] = []
+
+    async def apply(edit: Edit, text: Markup) -> None:
+        if edit.message_id == "8":
+            raise RuntimeError("a bug")
+        sent.append(str(text))
+
+    queue = EditQueue(app, Platform.TELEGRAM, apply)
+    group = Address(Platform.TELEGRAM, "-100")
+    await queue.put(Edit(group, "7", Markup("Đã kết thúc: 4/5")))
+    await queue.put(Edit(group, "8", Markup("Đã kết thúc: 3/5")))
+    assert await queue.send_due() == 2
+    assert await queue.send_due() == 0  # the failed one waits for its retry; the sent one is done
+    assert sent == ["Đã kết thúc: 4/5"]
+    async with app.sessions() as session:
+        [retried] = await edits.due(session, Platform.TELEGRAM, datetime.now(UTC) + timedelta(minutes=1), 10)
+    assert (retried.message_id, retried.attempts, retried.sent_version) == ("8", 1, 0)
 
 
 async def test_a_final_text_goes_at_once_and_no_live_text_replaces_it(app: AppContext) -> None:

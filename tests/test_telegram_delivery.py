@@ -18,12 +18,14 @@ from channels.ratelimit import RateLimiter, Window
 from channels.telegram import TelegramChannel, TelegramSender, run_telegram
 from channels.telegram.sender import telegram_limiter
 from core.clock import FakeClock
+from core.i18n import Translator
 from core.messages import Address, Edit
 from handlers import edit_queue
 from handlers.context import AppContext
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable
 from handlers.edit_queue import EDIT_INTERVAL
 from models import Platform
+from models.db import Session
 from scheduler import jobs
 from tests.factories import build_world
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, Limits
@@ -249,7 +251,7 @@ async def test_a_live_text_is_read_when_sent_and_read_again_after_a_failure(
     message_id = await channel.sender.send(to(group.id), Markup("Có mặt 0/5"))
     reads: list[str] = []
 
-    async def counter(_app: AppContext, live: str) -> Markup:
+    async def counter(_session: Session, _tr: Translator, live: str) -> Markup:
         reads.append(live)
         if len(reads) == 1:
             raise OSError("database is locked")
