@@ -19,6 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -39,6 +40,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_reset(dbapi_connection: Any, _record: Any, state: PoolResetState) -> None:
+    """A connection back in the pool is rolled back only if its driver still holds a transaction:
+    after a commit it holds none, and every rollback is a round trip to aiosqlite's thread."""
+    if state.asyncio_safe and not state.terminate_only and dbapi_connection.driver_connection.in_transaction:
+        dbapi_connection.rollback()
+
+
 def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
     """Create the async engine; for a SQLite file, create its folder first. On PostgreSQL each
     process holds at most pool_size + max_overflow connections (bot.py sizes them per role, so
@@ -47,8 +55,14 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True)
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+            pool_reset_on_return=None,
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _sqlite_reset)
         return engine
     return create_async_engine(
         url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow, hide_parameters=True
@@ -86,16 +100,16 @@ def _writer_turn(engine: SyncEngine) -> asyncio.Lock:
 @contextlib.asynccontextmanager
 async def writing(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A session in a transaction that writes, committed when the block ends (rolled back if it
-    raises). On SQLite this process's writers that come here take turns on an asyncio lock, and each
-    takes the file's write lock at once (`sqlite_write_lock`): a writer that met the lock inside
-    SQLite's busy handler would sleep in steps of up to 100 ms with the event loop waiting on it, so a
-    burst of check-ins stalled behind its own counter edits. Writers of other processes still meet
-    the busy timeout. Elsewhere it is an ordinary transaction."""
+    raises). On SQLite this process's writers that come here take turns on an asyncio lock: one
+    that met another's lock inside SQLite's busy handler would sleep in steps of up to 100 ms with
+    the event loop waiting on it, so a burst of check-ins stalled behind its own counter edits.
+    Writers of other processes still meet the busy timeout. A transaction that reads before it
+    writes still takes the file's lock first (`sqlite_write_lock`). Elsewhere it is an ordinary
+    transaction."""
     async with sessions() as session:
         engine = session.get_bind().engine
         turn = _writer_turn(engine) if engine.dialect.name == "sqlite" else contextlib.nullcontext()
         async with turn, session.begin():
-            await sqlite_write_lock(session)
             yield session
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from sqlalchemy import Executable, Select, bindparam, func, select, tuple_, update
+from sqlalchemy import Executable, Select, bindparam, func, literal, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import (
@@ -30,7 +30,7 @@ from models import (
     Rsvp,
     SupervisorVisit,
 )
-from models.db import dialect_insert, insert_ignoring_duplicates, sqlite_write_lock
+from models.db import dialect_insert, insert_ignoring_duplicates
 from services import absences, audit
 from services.errors import DomainError
 
@@ -172,13 +172,17 @@ class Press(NamedTuple):
 
 
 @functools.cache
-def _members_pressing() -> Select[Platform, str, int, int]:
-    """Built once: a burst of presses reuses the statement and its compiled form."""
+def _record_pressing(dialect: str) -> Executable:
+    """Built once: checks in, in one statement, every member of a meeting's cell who pressed while
+    its check-in is open without a code (inserting her row, or setting it on her RSVP's row only
+    while unset); returns the (meeting, person) pairs this statement was the first to check in.
+    Writing first takes SQLite's write lock with the statement that needs it."""
     now = bindparam("now", type_=Attendance.checked_in_at.type)
     pressed = tuple_(Account.platform, Account.external_id, Meeting.id)
-    return (
-        select(Account.platform, Account.external_id, Meeting.id, Account.person_id)
-        .join(Membership, Membership.person_id == Account.person_id)
+    members = (
+        select(Meeting.id, Account.person_id, literal(0), now)
+        .distinct()
+        .join_from(Account, Membership, Membership.person_id == Account.person_id)
         .join(Meeting, Meeting.cell_id == Membership.cell_id)
         .where(
             pressed.in_(bindparam("presses", expanding=True)),
@@ -190,15 +194,13 @@ def _members_pressing() -> Select[Platform, str, int, int]:
             Meeting.checkin_closes_at > now,
             Meeting.checkin_requires_code.is_(False),
         )
+        # In one order everywhere, so two processes' batches on PostgreSQL never wait on each other in a circle.
+        .order_by(Meeting.id, Account.person_id)
     )
-
-
-@functools.cache
-def _record_first(dialect: str) -> Executable:
-    """Insert the check-in, or set it on the member's row (her RSVP) only while it is unset;
-    returns the rows this statement was the first to check in."""
     table = Attendance.__table__
-    insert = dialect_insert(dialect)(table)
+    insert = dialect_insert(dialect)(table).from_select(
+        ["meeting_id", "person_id", "code_failures", "checked_in_at"], members
+    )
     statement: Executable = insert.on_conflict_do_update(
         index_elements=["meeting_id", "person_id"],
         set_={"checked_in_at": insert.excluded.checked_in_at},
@@ -207,30 +209,39 @@ def _record_first(dialect: str) -> Executable:
     return statement
 
 
+@functools.cache
+def _pressers() -> Select[Platform, str, int]:
+    return select(Account.platform, Account.external_id, Account.person_id).where(
+        tuple_(Account.platform, Account.external_id).in_(bindparam("accounts", expanding=True))
+    )
+
+
 async def first_presses(session: AsyncSession, presses: Collection[Press], now: datetime) -> set[Press]:
     """Record many presses in two statements, before any presser is looked up. Returned: the first
     presses by members of the meeting's cell while its check-in is open without a code, one per
-    member and meeting (even when she pressed from two accounts). For any other press `check_in`
-    decides the long way and says why. Takes SQLite's write lock first, so nothing the first
-    statement read changes before the second writes."""
-    await sqlite_write_lock(session)
+    member and meeting (of two accounts of one member, the press that sorts first). For any other
+    press `check_in` decides the long way and says why."""
     connection = await session.connection()
-    meetings = sorted({press.meeting_id for press in presses})
-    members = await connection.execute(
-        _members_pressing(), {"presses": list(presses), "meetings": meetings, "now": now}
-    )
-    pressed: dict[tuple[int, int], Press] = {}
-    for platform, external_id, meeting_id, person_id in members:
-        pressed.setdefault((meeting_id, person_id), Press(platform, external_id, meeting_id))
-    if not pressed:
+    params = {"presses": list(presses), "meetings": sorted({p.meeting_id for p in presses}), "now": now}
+    counted = {
+        (meeting_id, person_id)
+        for meeting_id, person_id in await connection.execute(_record_pressing(connection.dialect.name), params)
+    }
+    if not counted:
         return set()
-    # In one order everywhere, so two processes' batches on PostgreSQL never wait on each other in a circle.
-    rows = [
-        {"meeting_id": meeting_id, "person_id": person_id, "code_failures": 0, "checked_in_at": now}
-        for meeting_id, person_id in sorted(pressed)
-    ]
-    first = await connection.execute(_record_first(connection.dialect.name), rows)
-    return {pressed[(meeting_id, person_id)] for meeting_id, person_id in first}
+    # Read in the transaction that wrote, which on SQLite holds the write lock: the same accounts.
+    accounts = sorted({(p.platform, p.external_id) for p in presses})
+    persons = {
+        (platform, external_id): person_id
+        for platform, external_id, person_id in await connection.execute(_pressers(), {"accounts": accounts})
+    }
+    first = set()
+    for press in sorted(presses):
+        key = (press.meeting_id, persons.get((press.platform, press.external_id)))
+        if key in counted:
+            counted.discard(key)
+            first.add(press)
+    return first
 
 
 async def check_in(
