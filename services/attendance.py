@@ -211,8 +211,11 @@ def _record_pressing(dialect: str) -> Executable:
 
 @functools.cache
 def _pressers() -> Select[Platform, str, int]:
+    """The accounts that pressed, and a few more: SQLite looks a pair of columns up in their index
+    only when each has its own IN (a list of pairs scans every account); callers pick the pairs."""
     return select(Account.platform, Account.external_id, Account.person_id).where(
-        tuple_(Account.platform, Account.external_id).in_(bindparam("accounts", expanding=True))
+        Account.platform.in_(bindparam("platforms", expanding=True)),
+        Account.external_id.in_(bindparam("external_ids", expanding=True)),
     )
 
 
@@ -230,10 +233,13 @@ async def first_presses(session: AsyncSession, presses: Collection[Press], now: 
     if not counted:
         return set()
     # Read in the transaction that wrote, which on SQLite holds the write lock: the same accounts.
-    accounts = sorted({(p.platform, p.external_id) for p in presses})
+    accounts = {
+        "platforms": sorted({p.platform for p in presses}),
+        "external_ids": sorted({p.external_id for p in presses}),
+    }
     persons = {
         (platform, external_id): person_id
-        for platform, external_id, person_id in await connection.execute(_pressers(), {"accounts": accounts})
+        for platform, external_id, person_id in await connection.execute(_pressers(), accounts)
     }
     first = set()
     for press in sorted(presses):
