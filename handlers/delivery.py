@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from markupsafe import Markup
@@ -138,15 +139,31 @@ async def _send_patiently(senders: Senders, to: Address, message: Outgoing) -> s
     return None
 
 
-async def deliver(
-    app: AppContext, response: Response, origin: Address, senders: Senders, *, origin_wrote: bool = True
-) -> None:
-    """Send a handler's messages and edits, each through its own address's platform. One recipient
-    who cannot be reached (blocked the bot, left the group) does not stop the others.
+@dataclass(frozen=True)
+class Addressed:
+    """A response with each message's recipient decided: what `send` will do, fixed at one moment."""
+
+    messages: Sequence[tuple[Outgoing, Address]]
+    edits: Sequence[Edit]
+
+    async def send(self, app: AppContext, senders: Senders) -> None:
+        """Send the messages, then the edits. One recipient who cannot be reached (blocked the bot,
+        left the group) does not stop the others."""
+        for message, target in self.messages:
+            message_id = await _send_patiently(senders, target, message)
+            if message_id is not None and message.remember is not None:
+                await remember_posted(app, message.remember, target, message, message_id)
+        await send_edits(self.edits, senders)
+
+
+async def address(app: AppContext, response: Response, origin: Address, *, origin_wrote: bool = True) -> Addressed:
+    """Decide where a handler's messages go, as the database stands now.
 
     An account that never wrote to the bot is not written to (the platform would refuse: "chat not
     found"). `origin_wrote` says the action came from the `origin` chat itself, so it is open; a
-    button pressed in a group is answered in the presser's private chat, which may not be.
+    button pressed in a group is answered in the presser's private chat, which may not be. A channel
+    that answers first (a toast) decides before answering: a member who writes to the bot because
+    of the toast does not then get a request she has already answered.
     """
     targets = [message.to or origin for message in response.messages]
     doubtful = {(t.platform, t.chat_id) for t in targets if t != origin or not origin_wrote}
@@ -154,14 +171,21 @@ async def deliver(
     if doubtful:
         async with app.sessions() as session:
             silent = await not_connected(session, doubtful)
+    messages = []
     for message, target in zip(response.messages, targets, strict=True):
         if (target.platform, target.chat_id) in silent:
             log.info("a %s account has not written to the bot yet; message not sent", target.platform)
-            continue
-        message_id = await _send_patiently(senders, target, message)
-        if message_id is not None and message.remember is not None:
-            await remember_posted(app, message.remember, target, message, message_id)
-    await send_edits(response.edits, senders)
+        else:
+            messages.append((message, target))
+    return Addressed(messages, response.edits)
+
+
+async def deliver(
+    app: AppContext, response: Response, origin: Address, senders: Senders, *, origin_wrote: bool = True
+) -> None:
+    """Send a handler's messages and edits, each through its own address's platform (see `address`)."""
+    addressed = await address(app, response, origin, origin_wrote=origin_wrote)
+    await addressed.send(app, senders)
 
 
 async def send_edits(edits: Sequence[Edit], senders: Senders) -> None:

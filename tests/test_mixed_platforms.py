@@ -7,11 +7,9 @@ through its own platform's sender, whichever channel received the action.
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import TypeVar
 
 import pytest
 
@@ -31,8 +29,8 @@ from tests.factories import COMMITTEE
 from tests.fake_telegram.fixtures import roomy_limiter
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
 from tests.fake_zalo import FakeZalo, serving
+from tests.polling import until
 
-T = TypeVar("T")
 ZALO_CELL, TELEGRAM_CELL = "Chi bộ Khu phố Zalo", "Chi bộ Khu phố Telegram"
 AN_ZALO, HOA_ZALO = "a1a1a1a1a1a1a1a1a1a1", "b2b2b2b2b2b2b2b2b2b2"
 KHANG_TG, MAI_TG = 2001, 3003
@@ -81,16 +79,6 @@ async def both(db_url: str, clock: FakeClock, fake: FakeTelegram, zalo_fake: Fak
         ):
             assert set(senders) == {Platform.TELEGRAM, Platform.ZALO}
             yield Bot(app, fake, zalo_fake)
-
-
-async def until(predicate: Callable[[], T], within: float = 5.0) -> T:
-    """Poll until `predicate()` is truthy (the two fake servers do not notify each other)."""
-    for _ in range(int(within / 0.05)):
-        found = predicate()
-        if found:
-            return found
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"nothing arrived within {within}s")
 
 
 def cell_code(text: str) -> str:

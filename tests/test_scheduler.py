@@ -31,6 +31,7 @@ from services.roster_file import parse_rows
 from tests.factories import connect_everyone
 from tests.fake_telegram.flood import Limits
 from tests.fake_telegram.server import DEFAULT_TOKEN, FakeTelegram
+from tests.polling import until
 from tests.test_reminders import RecordingSender
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,14 +203,6 @@ async def exited(bot: subprocess.Popen[bytes]) -> None:
     await asyncio.to_thread(bot.wait, 30)
 
 
-async def wait_until(check: object, within: float) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not check():  # type: ignore[operator]
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out waiting for the bot processes")
-        await asyncio.sleep(0.05)
-
-
 @pytest.fixture
 async def process_app(db_url: str) -> AsyncIterator[AppContext]:
     """The database the bot processes share, seen from the test with the real clock."""
@@ -229,7 +222,7 @@ async def test_a_bot_stopped_or_killed_mid_fan_out_reminds_everyone_after_a_rest
         async def run_until(count: int, how: signal.Signals, name: str) -> None:
             bot = start_bot(config, tmp_path / f"{name}.log")
             try:
-                await wait_until(lambda: sum(delivered(fake, ids).values()) >= count, within=60)
+                await until(lambda: sum(delivered(fake, ids).values()) >= count, within=60)
             finally:
                 bot.send_signal(how)
                 await exited(bot)
@@ -250,7 +243,7 @@ async def test_a_bot_stopped_or_killed_mid_fan_out_reminds_everyone_after_a_rest
         await run_until(90, signal.SIGKILL, "killed-2")
         bot = start_bot(config, tmp_path / "last.log")
         try:
-            await wait_until(lambda: set(delivered(fake, ids)) == set(ids), within=60)
+            await until(lambda: set(delivered(fake, ids)) == set(ids), within=60)
             await asyncio.sleep(0.5)  # nothing more arrives afterwards
         finally:
             bot.send_signal(signal.SIGTERM)
@@ -279,7 +272,7 @@ async def test_two_bot_processes_on_one_postgresql_database_never_send_twice(
             for name, log in zip(("one", "two"), logs, strict=True)
         ]
         try:
-            await wait_until(lambda: set(delivered(fake, ids)) == set(ids), within=90)
+            await until(lambda: set(delivered(fake, ids)) == set(ids), within=90)
             await asyncio.sleep(1)
         finally:
             for bot in bots:

@@ -5,7 +5,10 @@ unchanged edits: test_summary_telegram.py.)"""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+
+import pytest
 
 from channels.telegram import TelegramChannel
 from core.clock import FakeClock
@@ -17,6 +20,7 @@ from scheduler.jobs import Ticker
 from tests.factories import build_world
 from tests.fake_telegram import FakeChat, FakeTelegram
 from tests.fake_telegram.fixtures import People
+from tests.polling import until
 
 
 def ticker(app: AppContext, clock: FakeClock, channel: TelegramChannel) -> Ticker:
@@ -78,4 +82,39 @@ async def test_accounts_that_never_wrote_are_named_not_written_to(
     assert "Trần Thị Bình" in invites.text.split("Chưa kết nối")[-1]
     # Nothing at all went to Bình or Dung, who never opened the bot.
     assert [c for c in fake.calls if str(c.params.get("chat_id")) in ("1002", "1004")] == []
+    assert fake.rejected() == []
+
+
+async def test_whether_a_presser_can_be_written_to_is_decided_when_the_press_is_handled(
+    tg_app: AppContext,
+    fake: FakeTelegram,
+    people: People,
+    channel: TelegramChannel,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Dung never opened the bot. She presses "Xin vắng" in the group; the toast asks her to write
+    the reason to the bot, and she does before the toast has even arrived (Telegram was slow). Her
+    reason is taken, and no "send your reason" request follows it into her chat: the bot decided not
+    to write to her when it handled the press, not after the toast went out."""
+    caplog.set_level(logging.INFO, logger="handlers.delivery")
+    await build_world(tg_app)
+    group = await linked_group(fake, people)
+    since = fake.mark()
+    await fake.say(people.an, "/datlich 25/11 19:30 Nhà văn hóa")
+    [announcement] = await fake.wait_for(
+        lambda: [m for m in fake.sent(group.id, since=since) if "Thông báo sinh hoạt chi bộ" in m.text]
+    )
+    fake.hang("answerCallbackQuery", 2.0)
+    fake.press(people.dung, announcement, announcement.button("Xin vắng"))
+    await fake.wait_for(lambda: "answercallbackquery" in fake.hung)  # the question is asked by now
+    [excused] = await fake.say(people.dung, "Đi công tác")
+    assert "xin vắng có lý do" in excused.text
+
+    # The press's own private message, once its toast is answered: sent, or left unsent.
+    def settled() -> bool:
+        unsent = any("has not written to the bot yet" in r.getMessage() for r in caplog.records)
+        return unsent or len(fake.sent(people.dung.id)) > 1
+
+    await until(settled, within=10, what="the press was not settled")
+    assert [m.text for m in fake.sent(people.dung.id)] == [excused.text]
     assert fake.rejected() == []

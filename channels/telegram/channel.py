@@ -29,7 +29,7 @@ from channels.telegram.sender import TelegramSender, telegram_limiter
 from channels.telegram.updates import bot_joined_group, to_incoming
 from core.messages import Address, Incoming, Response
 from handlers.context import AppContext
-from handlers.delivery import Sender, deliver
+from handlers.delivery import Sender, address, deliver
 from handlers.edit_queue import EDIT_INTERVAL, EditQueue
 from handlers.registry import ROUTER
 from handlers.router import Dispatcher, UpdateNotHandled
@@ -233,11 +233,12 @@ class TelegramChannel:
         return {Platform.TELEGRAM: self.sender, **self.senders}
 
     async def render(self, incoming: Incoming, response: Response, query_id: str | None) -> None:
-        if query_id is not None:
-            await self._answer(query_id, response.toast)
         # A press is never answered in the chat it came from: what the handler says goes to the presser.
         origin = Address(Platform.TELEGRAM, incoming.user_id) if query_id is not None else incoming.chat
-        await deliver(self.app, response, origin, self._senders(), origin_wrote=origin == incoming.chat)
+        addressed = await address(self.app, response, origin, origin_wrote=origin == incoming.chat)
+        if query_id is not None:
+            await self._answer(query_id, response.toast)
+        await addressed.send(self.app, self._senders())
 
     async def _answer(self, query_id: str, toast: str | None) -> None:
         try:

@@ -142,6 +142,8 @@ class FakeTelegram:
         self.webhook_deliveries: list[Any] = []
         self._delivered: set[int] = set()
         self.faults: list[Fault] = []
+        # Methods whose calls began hanging (see `hang`), in the order they arrived.
+        self.hung: list[str] = []
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._confirmed = 0
@@ -357,7 +359,8 @@ class FakeTelegram:
         self.faults.append(Fault(method.lower(), times, status, description, retry_after, chat_id=chat_id))
 
     def hang(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """The next `times` calls of `method` wait `seconds` before being handled (the bot may time out)."""
+        """The next `times` calls of `method` wait `seconds` before being handled (the bot may time
+        out); `hung` lists each such call as it arrives."""
         self.faults.append(Fault(method.lower(), times, 200, hang=seconds))
 
     def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
@@ -449,6 +452,8 @@ class FakeTelegram:
         try:
             fault = self._take_fault(method, params)
             if fault is not None and fault.hang:
+                self.hung.append(method)
+                await self._notify()
                 await asyncio.sleep(fault.hang)
             elif fault is not None:
                 raise ApiError(fault.status, fault.description, fault.retry_after)
