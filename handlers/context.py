@@ -62,10 +62,10 @@ def is_admin(config: Config, incoming: Incoming) -> bool:
 
 @dataclass
 class Ctx:
-    """One update: the session is committed by the dispatcher when the handler returns."""
+    """One update: its session is opened on first use and committed by the dispatcher when the
+    handler returns (an update that needs none, a check-in press its batch wrote, costs none)."""
 
     app: AppContext
-    session: Session
     incoming: Incoming
     actor: Actor | None
     args: str = ""
@@ -80,6 +80,25 @@ class Ctx:
     expect: Question | None = None
     # Every registered command, for /help.
     commands: Sequence[Command] = ()
+    _session: Session | None = field(default=None, repr=False)
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = self.app.sessions()
+        return self._session
+
+    async def commit(self) -> None:
+        if self._session is not None:
+            await self._session.commit()
+
+    async def rollback(self) -> None:
+        if self._session is not None:
+            await self._session.rollback()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
     @property
     def now(self) -> datetime:

@@ -237,50 +237,51 @@ class Dispatcher:
         await self._note_connected(incoming)
         route = self.router.route_name(incoming, bare=self._bare(incoming, None))
         who: int | str = "-"  # people are logged by id only, never by name
-        async with self.app.sessions() as session:
-            ctx = Ctx(self.app, session, incoming, None, commands=self.router.commands)
-            try:
-                response = await self._shortcut(ctx)
-                if response is None:
-                    if incoming.update_id is not None and not await updates.first_time(
-                        session, incoming.platform, incoming.update_id, self.app.clock.now()
-                    ):
-                        # Delivered again after its work was committed (we died before answering).
-                        return Response()
-                    ctx.actor = await find_actor(
-                        session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
+        ctx = Ctx(self.app, incoming, None, commands=self.router.commands)
+        try:
+            response = await self._shortcut(ctx)
+            if response is None:
+                if incoming.update_id is not None and not await updates.first_time(
+                    ctx.session, incoming.platform, incoming.update_id, self.app.clock.now()
+                ):
+                    # Delivered again after its work was committed (we died before answering).
+                    return Response()
+                ctx.actor = await find_actor(
+                    ctx.session, incoming.platform, incoming.user_id, is_admin=is_admin(self.app.config, incoming)
+                )
+                who = ctx.actor.person.id if ctx.actor else who
+                if incoming.button is None and incoming.chat_kind is ChatKind.PRIVATE:
+                    ctx.question = await prompts.open_question(
+                        ctx.session, incoming.platform, incoming.user_id, ctx.now
                     )
-                    who = ctx.actor.person.id if ctx.actor else who
-                    if incoming.button is None and incoming.chat_kind is ChatKind.PRIVATE:
-                        ctx.question = await prompts.open_question(
-                            session, incoming.platform, incoming.user_id, ctx.now
-                        )
-                        route = self.router.route_name(incoming, bare=self._bare(incoming, ctx.question))
-                    handler = self._route(ctx)
-                    if handler is None:
-                        return Response()
-                    response = await handler(ctx)
-                    await self._settle(ctx)
-                await session.commit()
-            except DomainError as refusal:
-                await session.rollback()
-                response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
-                await self._drop_question(ctx)
-            except DATABASE_UNREACHABLE as lost:
-                await session.rollback()
-                UPDATE_FAILURES.labels(route).inc()
-                if incoming.update_id is not None:
-                    # The database is out of reach: leave the update unanswered so it comes again.
-                    raise UpdateNotHandled(str(lost)) from lost
-                log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
-                response = self._refusal(ctx, "err-internal")
-                await self._drop_question(ctx)
-            except Exception:
-                await session.rollback()
-                log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
-                UPDATE_FAILURES.labels(route).inc()
-                response = self._refusal(ctx, "err-internal")
-                await self._drop_question(ctx)
+                    route = self.router.route_name(incoming, bare=self._bare(incoming, ctx.question))
+                handler = self._route(ctx)
+                if handler is None:
+                    return Response()
+                response = await handler(ctx)
+                await self._settle(ctx)
+            await ctx.commit()
+        except DomainError as refusal:
+            await ctx.rollback()
+            response = self._refusal(ctx, refusal.key, **refusal.args_for_message)
+            await self._drop_question(ctx)
+        except DATABASE_UNREACHABLE as lost:
+            await ctx.rollback()
+            UPDATE_FAILURES.labels(route).inc()
+            if incoming.update_id is not None:
+                # The database is out of reach: leave the update unanswered so it comes again.
+                raise UpdateNotHandled(str(lost)) from lost
+            log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
+            response = self._refusal(ctx, "err-internal")
+            await self._drop_question(ctx)
+        except Exception:
+            await ctx.rollback()
+            log.exception("handler failed for %s update (%s, person %s)", incoming.platform, route, who)
+            UPDATE_FAILURES.labels(route).inc()
+            response = self._refusal(ctx, "err-internal")
+            await self._drop_question(ctx)
+        finally:
+            await ctx.close()
         # Counted once answered: a redelivered duplicate or one left for the platform to send again is not.
         UPDATES.labels(route).inc()
         return response
