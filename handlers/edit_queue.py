@@ -11,7 +11,7 @@ undone by an older one (services/edits.py).
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import heapq
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -38,6 +38,8 @@ COALESCE_SECONDS = 0.5
 TRANSIENT_ATTEMPTS = 6
 # How often the sending process looks for edits asked for by the others.
 POLL_SECONDS = 0.5
+# The edits written in this process that fall due this soon after the first one go in its round.
+ROUND_GRACE = 0.2
 BATCH = 50
 # Edits of different messages in flight at once (each still waits for the limiter).
 PARALLEL = 8
@@ -78,6 +80,10 @@ class EditQueue:
         self.sending = sending
         self.poll = poll
         self._wake = asyncio.Event()
+        # When `run` looks next (it rests until then), and the send times the writes of this
+        # process were told (a heap): safe to lose, since `run` also looks every `poll` seconds.
+        self._looks_at = _wall()
+        self._due_times: list[datetime] = []
         self._stopping = False
         # The coalescing window, safe to lose: live edits seen waiting in the database, and until
         # when (an edit is never sent before its time, so until then a press writes nothing).
@@ -126,22 +132,43 @@ class EditQueue:
     async def _queue(self, request: EditRequest, now: datetime) -> datetime | None:
         async with writing(self.app.sessions) as session:
             until = await edits.queue(session, request, now, delay=timedelta(seconds=COALESCE_SECONDS))
-        self._wake.set()
+        if until is not None:
+            heapq.heappush(self._due_times, until)
+            if until < self._looks_at:
+                self._wake.set()  # due before `run` would look: it looks then instead
         return until
 
     async def run(self) -> None:
         """Send due edits while this process is the sender, until `stop`."""
         while not self._stopping:
             sent = 0
+            looked = _wall()
             if self.sending():
                 try:
                     sent = await self.send_due()
                 except Exception:
                     log.exception("could not send the pending edits; trying again shortly")
-            if not sent:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.poll)
+            if sent < BATCH:  # a full round may have left more that are due now
+                await self._rest(looked)
+
+    async def _rest(self, looked: datetime) -> None:
+        """Wait until the soonest edit this process queued is due, or `poll` seconds for the
+        other processes' edits: a burst of presses does not make `run` ask the database each time
+        one of them writes an edit that goes out later. A write that is due sooner re-arms the wait."""
+        while self._due_times and self._due_times[0] <= looked:
+            heapq.heappop(self._due_times)  # the round that looked at `looked` has seen these
+        deadline = _wall() + timedelta(seconds=self.poll)
+        while not self._stopping:
+            self._wake.clear()
+            now = _wall()
+            soonest = self._due_times[0] + timedelta(seconds=ROUND_GRACE) if self._due_times else deadline
+            self._looks_at = min(deadline, soonest)
+            if self._looks_at <= now:
+                return
+            try:
+                await asyncio.wait_for(self._wake.wait(), (self._looks_at - now).total_seconds())
+            except TimeoutError:
+                return
 
     def stop(self) -> None:
         """Finish the edits in flight, then return from `run`; the rest wait for the next sender."""

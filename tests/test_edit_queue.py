@@ -8,7 +8,9 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,13 +18,14 @@ from channels.ratelimit import RateLimiter
 from channels.telegram import TelegramChannel
 from core.messages import Address, Edit
 from handlers.context import AppContext
-from handlers.edit_queue import EditQueue
+from handlers.edit_queue import COALESCE_SECONDS, EditQueue
 from models import Platform
 from scheduler.sender_lock import SenderLock
 from services import edits
 from services.edits import EditRequest
 from tests.fake_telegram import FakeTelegram
 from tests.fake_telegram.fixtures import People, roomy_limiter
+from tests.polling import until
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -72,6 +75,45 @@ async def test_a_burst_of_presses_on_one_counter_writes_it_once(app: AppContext)
     async with app.sessions() as session:
         [row] = await edits.due(session, Platform.TELEGRAM, datetime.now(UTC) + timedelta(seconds=1), 10)
     assert (row.live, row.version, row.sent_version) == ("checkin:1", 1, 0)
+
+
+async def test_the_sender_looks_for_due_edits_when_they_are_due_not_at_every_write(
+    app: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twenty counters pressed at once each wait a moment before they go out: the sending process
+    asks the database for due edits when that moment ends, not once per counter written (a burst
+    of check-ins asked about 175 times instead of about 30), and sends each counter once."""
+    looks = 0
+    due = edits.due
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal looks
+        looks += 1
+        return await due(*args, **kwargs)
+
+    monkeypatch.setattr(edits, "due", counted)
+    sent: dict[str, datetime] = {}
+
+    async def apply(edit: Edit, _text: Markup) -> None:
+        assert edit.message_id not in sent, "sent twice"
+        sent[edit.message_id] = datetime.now(UTC)
+
+    # No periodic look during the test: only what this process wrote wakes the sender.
+    queue = EditQueue(app, Platform.TELEGRAM, apply, poll=60)
+    running = asyncio.create_task(queue.run())
+    try:
+        await until(lambda: looks, what="the sender never looked")  # its first look, at start
+        group = Address(Platform.TELEGRAM, "-100")
+        written = datetime.now(UTC)
+        await asyncio.gather(
+            *(queue.put(Edit(group, str(n), Markup(f"Có mặt {n}/20"), throttled=True)) for n in range(20))
+        )
+        await until(lambda: len(sent) == 20, within=10, what="not every counter was sent")
+    finally:
+        queue.stop()
+        await running
+    assert looks <= 5  # at start and when the moment ended (twice or thrice if the writes were slow)
+    assert min(sent.values()) >= written + timedelta(seconds=COALESCE_SECONDS)
 
 
 async def test_an_edit_that_fails_unexpectedly_does_not_hold_back_the_others_of_its_round(app: AppContext) -> None:
