@@ -5,6 +5,7 @@ Shared by check-in, the secretary's marks and the job that closes check-ins at t
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import partial
 
 from markupsafe import Markup
@@ -13,7 +14,7 @@ from core.buttons import CheckinData
 from core.i18n import Translator
 from core.messages import Address, Button, Edit, Keyboard
 from handlers.context import AppContext, Ctx
-from models import Meeting, MeetingState
+from models import Meeting
 from models.db import Session
 from services import attendance
 from services.attendance import Tally
@@ -46,22 +47,25 @@ def checkin_keyboard(tr: Translator, meeting_id: int) -> Keyboard:
 LIVE_COUNTER = "checkin:"
 
 
-async def live_text(session: Session, tr: Translator, live: str) -> Markup | None:
-    """The text a live edit names, read from committed rows now; None when there is nothing to show
-    any more (the check-in closed: its final edit is authoritative) or the name is not known."""
+async def live_texts(session: Session, tr: Translator, lives: Collection[str]) -> dict[str, Markup | None]:
+    """The texts these live edits name, read from committed rows now (two queries for them all);
+    None when there is nothing to show any more (the check-in closed: its final edit is
+    authoritative) or the name is not known."""
+    named = {live: _counter_meeting(live) for live in lives}
+    found = await attendance.open_tallies(session, {mid for mid in named.values() if mid is not None})
+    return {live: check_in_post(tr, *found[mid]) if mid in found else None for live, mid in named.items()}
+
+
+def _counter_meeting(live: str) -> int | None:
     kind, _, meeting_id = live.partition(":")
-    if f"{kind}:" != LIVE_COUNTER or not meeting_id.isdigit():
-        return None
-    meeting = await session.get(Meeting, int(meeting_id))
-    if meeting is None or meeting.state is not MeetingState.CHECKIN_OPEN:
-        return None
-    return check_in_post(tr, meeting, await attendance.tally(session, meeting))
+    known = f"{kind}:" == LIVE_COUNTER and meeting_id.isascii() and meeting_id.isdigit()
+    return int(meeting_id) if known else None
 
 
 async def _live_text_now(app: AppContext, live: str) -> Markup | None:
-    """`live_text` in a session of its own: for channels that edit at once (Zalo, the console)."""
+    """One live text in a session of its own: for channels that edit at once (Zalo, the console)."""
     async with app.sessions() as session:
-        return await live_text(session, app.tr, live)
+        return (await live_texts(session, app.tr, [live]))[live]
 
 
 def live_counter(app: AppContext, to: Address, message_id: str, meeting_id: int) -> Edit:

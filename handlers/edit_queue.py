@@ -13,14 +13,14 @@ from __future__ import annotations
 import asyncio
 import heapq
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from markupsafe import Markup
 
 from core.messages import Address, Edit, load_keyboard, store_keyboard
-from handlers.checkin_post import live_text
+from handlers.checkin_post import live_texts
 from handlers.context import AppContext
 from handlers.delivery import DeliveryError, RetryLater, TransientFailure
 from models import PendingEdit, Platform
@@ -180,7 +180,7 @@ class EditQueue:
         what became of each settled in one transaction (a burst's counters go out in rounds)."""
         async with self.app.sessions() as session:
             rows = await edits.due(session, self.platform, _wall(), BATCH)
-            texts = {row.id: await self._text(session, row) for row in rows}
+            texts = await self._texts(session, rows)
         gate = asyncio.Semaphore(PARALLEL)
 
         async def one(row: PendingEdit) -> _Outcome:
@@ -194,17 +194,25 @@ class EditQueue:
                     await self._settle(session, row, outcome)
         return len(rows)
 
-    async def _text(self, session: Session, row: PendingEdit) -> Markup | TransientFailure | None:
-        """The text to send: fixed, or a live one read now. A failed read is retried like a network
-        error, since the newest count must land in the end."""
-        if row.live is None:
-            # The database holds catalog markup whose arguments were escaped when it was written.
-            return Markup(row.text or "")  # noqa: S704
+    async def _texts(
+        self, session: Session, rows: Sequence[PendingEdit]
+    ) -> dict[int, Markup | TransientFailure | None]:
+        """The texts to send: fixed, or live ones read now, all in one go. A failed read is retried
+        like a network error, since the newest count must land in the end."""
+        # The database holds catalog markup whose arguments were escaped when it was written.
+        texts: dict[int, Markup | TransientFailure | None] = {
+            row.id: Markup(row.text or "")  # noqa: S704
+            for row in rows
+            if row.live is None
+        }
+        live = [row for row in rows if row.live is not None]
         try:
-            return await live_text(session, self.app.tr, row.live)
+            read = await live_texts(session, self.app.tr, {row.live for row in live if row.live is not None})
         except Exception as error:
-            log.exception("could not read the text of message %s", row.message_id)
-            return TransientFailure(f"live text unavailable: {type(error).__name__}")
+            log.exception("could not read the texts of %d live messages", len(live))
+            failed = TransientFailure(f"live text unavailable: {type(error).__name__}")
+            return texts | {row.id: failed for row in live}
+        return texts | {row.id: read[row.live] for row in live if row.live is not None}
 
     async def _send(self, row: PendingEdit, text: Markup | TransientFailure | None) -> _Outcome:
         """Send one edit; returns when to try again (None: done) and whether that is a failure."""

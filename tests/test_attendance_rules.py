@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.context import AppContext
-from models import Attendance, Meeting, Rsvp
+from models import Attendance, Meeting, Membership, Rsvp
 from services import attendance
 from services.attendance import CheckIn
 from services.errors import DomainError
+from services.meetings import schedule_meeting
 from tests.factories import build_world
 
 
@@ -55,6 +56,36 @@ async def test_tally_leaves_exempted_members_out_of_the_denominator(app: AppCont
             await attendance.check_in(session, meeting, people[name], app.clock.now(), code=None)
         count = await attendance.tally(session, meeting)
     assert (count.present, count.counted, count.present_exempt) == (1, 5, 1)
+
+
+async def test_a_round_of_counters_is_counted_in_one_go_as_each_alone(app: AppContext) -> None:
+    """The edit sender reads all its live counters at once (`open_tallies`): each meeting keeps its
+    own members (a membership that ended between two meetings counts in the first only), exempted
+    members stay out of the denominator, and a meeting whose check-in is not open is left out."""
+    first_id, people = await open_meeting(app)
+    now = app.clock.now()
+    async with app.sessions() as session:
+        first = await session.get(Meeting, first_id)
+        assert first is not None
+        second = await schedule_meeting(session, first.cell_id, first.starts_at + timedelta(days=1), now)
+        planned = await schedule_meeting(session, first.cell_id, first.starts_at + timedelta(days=2), now)
+        await attendance.open_checkin(session, second, second.starts_at, 150, requires_code=False)
+        leaving = await session.scalar(
+            select(Membership).where(
+                Membership.person_id == people["Lê Văn Cường"], Membership.cell_id == first.cell_id
+            )
+        )
+        assert leaving is not None
+        leaving.ended_at = first.starts_at + timedelta(hours=2)
+        for name in ("Hoàng Văn Em", "Nguyễn Văn An", "Lê Văn Cường"):
+            await attendance.check_in(session, first, people[name], now, code=None)
+        await attendance.check_in(session, second, people["Nguyễn Văn An"], second.starts_at, code=None)
+        await session.commit()
+        together = await attendance.open_tallies(session, [first.id, second.id, planned.id, 10**30])
+        alone = {m.id: await attendance.tally(session, m) for m in (first, second)}
+    assert {mid: count for mid, (_meeting, count) in together.items()} == alone
+    assert (alone[first.id].present, alone[first.id].counted, alone[first.id].present_exempt) == (2, 5, 1)
+    assert (alone[second.id].present, alone[second.id].counted) == (1, 4)
 
 
 async def test_answers_need_a_reason_and_a_meeting_ahead(app: AppContext) -> None:
