@@ -190,8 +190,7 @@ class EditQueue:
         outcomes = await asyncio.gather(*(one(row) for row in rows))
         if rows:
             async with writing(self.app.sessions) as session:
-                for row, outcome in zip(rows, outcomes, strict=True):
-                    await self._settle(session, row, outcome)
+                await self._settle(session, rows, outcomes)
         return len(rows)
 
     async def _texts(
@@ -235,12 +234,17 @@ class EditQueue:
             return _Outcome(self.interval * (row.attempts + 1), failed=True)
         return _Outcome(None, failed=False)
 
-    async def _settle(self, session: Session, row: PendingEdit, outcome: _Outcome) -> None:
+    async def _settle(self, session: Session, rows: Sequence[PendingEdit], outcomes: Sequence[_Outcome]) -> None:
+        """Each edit to retry is put back on its own (its failures are counted); the rest of the
+        round is settled in one statement."""
         now = _wall()
-        if outcome.again is not None:
-            later = now + timedelta(seconds=outcome.again)
-            failures = await edits.retry(session, row.id, row.version, later, failed=outcome.failed)
-            if failures < TRANSIENT_ATTEMPTS:
-                return
-            log.warning("giving up editing message %s after %d failures", row.message_id, failures)
-        await edits.settle(session, row.id, row.version, now + timedelta(seconds=self.interval))
+        done = []
+        for row, outcome in zip(rows, outcomes, strict=True):
+            if outcome.again is not None:
+                later = now + timedelta(seconds=outcome.again)
+                failures = await edits.retry(session, row.id, row.version, later, failed=outcome.failed)
+                if failures < TRANSIENT_ATTEMPTS:
+                    continue
+                log.warning("giving up editing message %s after %d failures", row.message_id, failures)
+            done.append((row.id, row.version, now + timedelta(seconds=self.interval)))
+        await edits.settle(session, done)

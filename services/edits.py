@@ -7,8 +7,9 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Executable, bindparam, case, delete, or_, select, update
+from sqlalchemy import Executable, Table, bindparam, case, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models import PendingEdit, Platform
@@ -94,11 +95,12 @@ async def due(session: AsyncSession, platform: Platform, now: datetime, limit: i
 
 @functools.cache
 def _settle() -> Executable:
-    table = PendingEdit.__table__
+    """On the table, not the ORM entity: run with a list of rows it is one plain executemany."""
+    table = cast(Table, PendingEdit.__table__)
     version = bindparam("sent", type_=PendingEdit.version.type)
     statement: Executable = (
-        update(PendingEdit)
-        .where(PendingEdit.id == bindparam("edit_id"), PendingEdit.sent_version < version)
+        update(table)
+        .where(table.c.id == bindparam("edit_id"), table.c.sent_version < version)
         .values(
             sent_version=version,
             attempts=0,
@@ -111,9 +113,12 @@ def _settle() -> Executable:
     return statement
 
 
-async def settle(session: AsyncSession, edit_id: int, version: int, next_at: datetime) -> None:
-    """`version` went out (or never will): the next text waits until `next_at`, unless it is final."""
-    await session.execute(_settle(), {"edit_id": edit_id, "sent": version, "later": next_at})
+async def settle(session: AsyncSession, sent: Sequence[tuple[int, int, datetime]]) -> None:
+    """These (edit, version) went out, or never will, in one statement: each message's next text
+    waits until its `next_at`, unless it is final."""
+    if sent:
+        rows = [{"edit_id": edit_id, "sent": version, "later": next_at} for edit_id, version, next_at in sent]
+        await session.execute(_settle(), rows)
 
 
 async def retry(session: AsyncSession, edit_id: int, version: int, next_at: datetime, *, failed: bool) -> int:

@@ -37,13 +37,36 @@ def request(text: str | None, *, live: str | None = None, final: bool = False) -
 async def test_newer_texts_replace_older_ones_and_wait_for_the_interval(app: AppContext) -> None:
     async with app.sessions() as session, session.begin():
         await edits.queue(session, request("Có mặt 1/5"), NOW)
-        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
+        await edits.settle(session, [(1, 1, NOW + timedelta(seconds=3))])
     async with app.sessions() as session, session.begin():
         await edits.queue(session, request("Có mặt 2/5"), NOW + timedelta(seconds=1))
         await edits.queue(session, request("Có mặt 3/5"), NOW + timedelta(seconds=1))
         assert await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=2), 10) == []
         [due] = await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=3), 10)
     assert (due.text, due.version, due.sent_version) == ("Có mặt 3/5", 3, 1)
+
+
+async def test_a_round_is_settled_in_one_statement_each_edit_by_its_own_version(app: AppContext) -> None:
+    """Two messages settled together: the one whose sent text is current waits for its interval;
+    the one that got a final text meanwhile goes again at once, with that text."""
+    seven = EditRequest(Platform.TELEGRAM, "-100", "7", "Có mặt 1/5", None, None, False)
+    eight = EditRequest(Platform.TELEGRAM, "-100", "8", "Có mặt 1/6", None, None, False)
+    async with app.sessions() as session, session.begin():
+        await edits.queue(session, seven, NOW)
+        await edits.queue(session, eight, NOW)
+        sent = {row.message_id: (row.id, row.version) for row in await edits.due(session, Platform.TELEGRAM, NOW, 10)}
+    async with app.sessions() as session, session.begin():
+        closed = EditRequest(Platform.TELEGRAM, "-100", "8", "Đã kết thúc: 6/6", None, None, True)
+        await edits.queue(session, closed, NOW + timedelta(seconds=1))
+        await edits.settle(
+            session, [(*sent["7"], NOW + timedelta(seconds=3)), (*sent["8"], NOW + timedelta(seconds=3))]
+        )
+    async with app.sessions() as session, session.begin():
+        [again] = await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=1), 10)
+        newer = EditRequest(Platform.TELEGRAM, "-100", "7", "Có mặt 2/5", None, None, False)
+        waits_until = await edits.queue(session, newer, NOW + timedelta(seconds=1))
+    assert (again.message_id, again.text, again.sent_version) == ("8", "Đã kết thúc: 6/6", 1)
+    assert waits_until == NOW + timedelta(seconds=3)
 
 
 async def test_a_due_live_text_waits_a_moment_so_the_presses_behind_it_write_nothing(app: AppContext) -> None:
@@ -53,11 +76,11 @@ async def test_a_due_live_text_waits_a_moment_so_the_presses_behind_it_write_not
         assert await edits.queue(session, live, NOW, delay=delay) == NOW + delay
         # A press within the moment (another process's) is told the same time, not a later one.
         assert await edits.queue(session, live, NOW + timedelta(seconds=0.2), delay=delay) == NOW + delay
-        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
+        await edits.settle(session, [(1, 1, NOW + timedelta(seconds=3))])
         # Sent at +0.5 s: the next press waits for the interval, not for a new moment.
         assert await edits.queue(session, live, NOW + timedelta(seconds=1), delay=delay) == NOW + timedelta(seconds=3)
         # Long after, the message is due again: the moment starts from the press.
-        await edits.settle(session, 1, 3, NOW + timedelta(seconds=4))
+        await edits.settle(session, [(1, 3, NOW + timedelta(seconds=4))])
         later = NOW + timedelta(minutes=1)
         assert await edits.queue(session, live, later, delay=delay) == later + delay
 
@@ -141,7 +164,7 @@ async def test_an_edit_that_fails_unexpectedly_does_not_hold_back_the_others_of_
 async def test_a_final_text_goes_at_once_and_no_live_text_replaces_it(app: AppContext) -> None:
     async with app.sessions() as session, session.begin():
         await edits.queue(session, request(None, live="checkin:1"), NOW)
-        await edits.settle(session, 1, 1, NOW + timedelta(seconds=3))
+        await edits.settle(session, [(1, 1, NOW + timedelta(seconds=3))])
         await edits.queue(session, request("Đã kết thúc: 4/5", final=True), NOW + timedelta(seconds=1))
         # A press committed just before the close asks for its counter after it.
         await edits.queue(session, request(None, live="checkin:1"), NOW + timedelta(seconds=1))
@@ -154,10 +177,10 @@ async def test_a_final_text_asked_for_while_an_older_one_is_sent_still_goes_at_o
         await edits.queue(session, request(None, live="checkin:1"), NOW)
         # The sender took version 1; meanwhile the check-in closed (version 2, final).
         await edits.queue(session, request("Đã kết thúc", final=True), NOW + timedelta(seconds=1))
-        await edits.settle(session, 1, 1, NOW + timedelta(seconds=4))
+        await edits.settle(session, [(1, 1, NOW + timedelta(seconds=4))])
         [due] = await edits.due(session, Platform.TELEGRAM, NOW + timedelta(seconds=1), 10)
         assert due.version == 2
-        await edits.settle(session, due.id, 2, NOW + timedelta(seconds=4))
+        await edits.settle(session, [(due.id, 2, NOW + timedelta(seconds=4))])
         assert await edits.due(session, Platform.TELEGRAM, NOW + timedelta(days=1), 10) == []
         assert await edits.forget_settled(session, NOW + timedelta(hours=2)) == 1
 
