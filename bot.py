@@ -30,10 +30,10 @@ from core.config import Config, ConfigError, ServerConfig, load_config, mask_url
 from core.i18n import Translator
 from core.logs import Redactor, setup_logging
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.exports import build_exports, save_exports
 from handlers.privacy import erase_texts
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import CommitteeRole, Membership, Person, Platform, Supervision
 from models.backup import BackupError, backup, restore
 from models.db import make_engine, make_sessionmaker

@@ -27,8 +27,8 @@ from channels.zalo.runner import ZaloRuntime
 from core.config import Config
 from handlers.context import AppContext
 from handlers.delivery import Sender
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import Platform
 from ops.metrics import add_metrics
 from scheduler.dispatch import worker_name

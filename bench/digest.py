@@ -32,8 +32,8 @@ from core.clock import FakeClock  # noqa: E402
 from core.config import Config  # noqa: E402
 from core.messages import ChatKind, Incoming  # noqa: E402
 from handlers.context import AppContext  # noqa: E402
+from handlers.dispatcher import Dispatcher  # noqa: E402
 from handlers.registry import ROUTER  # noqa: E402
-from handlers.router import Dispatcher  # noqa: E402
 from models import (  # noqa: E402
     Account,
     Attendance,

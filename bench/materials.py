@@ -27,8 +27,8 @@ from bot import open_app  # noqa: E402
 from core.clock import FakeClock  # noqa: E402
 from core.config import Config  # noqa: E402
 from core.messages import ChatKind, Incoming  # noqa: E402
+from handlers.dispatcher import Dispatcher  # noqa: E402
 from handlers.registry import ROUTER  # noqa: E402
-from handlers.router import Dispatcher  # noqa: E402
 from models import Account, Cell, ChatLink, Committee, CommitteeRole, Membership, Person, Platform  # noqa: E402
 from tests.dbutil import run_on_sqlite_file  # noqa: E402
 

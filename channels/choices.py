@@ -23,7 +23,7 @@ from markupsafe import Markup
 from core.i18n import Translator
 from core.messages import Address, Button, Incoming, Keyboard, Response
 from handlers.context import AppContext
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from services import prompts
 from services.prompts import Choice
 from services.text import fold

@@ -20,8 +20,8 @@ from channels.plain import to_plain
 from core.messages import Address, Attachment, ChatKind, Edit, Incoming, Keyboard
 from handlers.context import AppContext
 from handlers.delivery import deliver
+from handlers.dispatcher import Dispatcher
 from handlers.platforms import PlatformTraits
-from handlers.router import Dispatcher
 from handlers.stored_files import StoredFiles
 from models import Platform
 

@@ -27,10 +27,11 @@ from handlers.common import (
 from handlers.context import Ctx
 from handlers.router import Need, Router
 from models import Cell, Meeting, MeetingState, Membership
-from services import attendance, chats, meetings, visits
-from services.attendance import CheckIn, Press
+from services import attendance, chats, meetings, tallies, visits
+from services.attendance import CheckIn
 from services.errors import DomainError
 from services.parsing import looks_like_date
+from services.presses import Press
 from services.text import fold
 
 router = Router()
@@ -41,7 +42,7 @@ async def _open(ctx: Ctx, membership: Membership, meeting: Meeting, requires_cod
         code = await attendance.open_checkin(
             ctx.session, meeting, ctx.now, ctx.app.config.schedule.checkin_minutes, requires_code=requires_code
         )
-    post = check_in_post(ctx.app.tr, meeting, await attendance.tally(ctx.session, meeting))
+    post = check_in_post(ctx.app.tr, meeting, await tallies.tally(ctx.session, meeting))
     button = checkin_keyboard(ctx.app.tr, meeting.id)
     groups = await chats.cell_groups(ctx.session, membership.cell_id)
     response = Response()

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from core.clock import Clock
 from models.db import SessionFactory, writing
-from services import attendance, updates
-from services.attendance import Press
+from services import presses, updates
+from services.presses import Press
 
 # Presses written in one transaction at most (a burst is cut into batches of this size).
 BATCH_LIMIT = 100
@@ -39,7 +39,7 @@ class CheckinBatch:
         self._writer: asyncio.Task[None] | None = None
 
     async def first_press(self, press: Press, update_id: str | None) -> bool:
-        """Whether this press checked its member in (see `attendance.first_presses`); False sends
+        """Whether this press checked its member in (see `presses.first_presses`); False sends
         it the long way, which says why not. Raises what writing its batch raised."""
         loop = asyncio.get_running_loop()
         waiting = _Waiting(press, update_id, loop.create_future())
@@ -75,7 +75,7 @@ class CheckinBatch:
         identical presses in one batch (a double tap), the first is the one that counted."""
         now = self.clock.now()
         async with writing(self.sessions) as session:
-            recorded = await attendance.first_presses(session, {w.press for w in batch}, now)
+            recorded = await presses.first_presses(session, {w.press for w in batch}, now)
             first = []
             for waiting in batch:
                 first.append(waiting.press in recorded)

@@ -16,9 +16,9 @@ from core.messages import Address, Button, Edit, Keyboard
 from handlers.context import AppContext, Ctx
 from models import Meeting
 from models.db import Session
-from services import attendance
-from services.attendance import Tally
+from services import tallies
 from services.posted import checkin_posts
+from services.tallies import Tally
 
 
 def counter_text(tr: Translator, count: Tally, *, closed: bool = False) -> Markup:
@@ -52,7 +52,7 @@ async def live_texts(session: Session, tr: Translator, lives: Collection[str]) -
     None when there is nothing to show any more (the check-in closed: its final edit is
     authoritative) or the name is not known."""
     named = {live: _counter_meeting(live) for live in lives}
-    found = await attendance.open_tallies(session, {mid for mid in named.values() if mid is not None})
+    found = await tallies.open_tallies(session, {mid for mid in named.values() if mid is not None})
     return {live: check_in_post(tr, *found[mid]) if mid in found else None for live, mid in named.items()}
 
 

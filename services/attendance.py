@@ -6,34 +6,29 @@ marked with a conditional UPDATE, so two presses racing each other count once.
 
 from __future__ import annotations
 
-import functools
 import hmac
 import secrets
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import NamedTuple
 
-from sqlalchemy import Executable, Select, bindparam, func, literal, select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.callback import ID_MAX
 from models import (
-    Account,
     Attendance,
     Meeting,
     MeetingState,
     Membership,
     MemberStatus,
     Outcome,
-    Platform,
     Rsvp,
     SupervisorVisit,
 )
-from models.db import dialect_insert, insert_ignoring_duplicates
+from models.db import insert_ignoring_duplicates
 from services import absences, audit
 from services.errors import DomainError
+from services.tallies import Tally, tally
 
 # Check-in may open this long before the planned start (members arrive early).
 OPEN_EARLY = timedelta(hours=2)
@@ -50,15 +45,6 @@ class CheckIn(StrEnum):
     ALREADY = "already"
     WRONG_CODE = "wrong_code"
     LOCKED = "locked"
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Present members over the members who count (exempted members are out of the denominator)."""
-
-    present: int
-    counted: int
-    present_exempt: int
 
 
 async def attendance_row(session: AsyncSession, meeting_id: int, person_id: int) -> Attendance:
@@ -164,93 +150,6 @@ def is_open(meeting: Meeting, now: datetime) -> bool:
     )
 
 
-class Press(NamedTuple):
-    """A check-in button pressed: by which account, for which meeting."""
-
-    platform: Platform
-    external_id: str
-    meeting_id: int
-
-
-@functools.cache
-def _record_pressing(dialect: str) -> Executable:
-    """Built once: checks in, in one statement, every member of a meeting's cell who pressed while
-    its check-in is open without a code (inserting her row, or setting it on her RSVP's row only
-    while unset); returns the (meeting, person) pairs this statement was the first to check in.
-    Writing first takes SQLite's write lock with the statement that needs it."""
-    now = bindparam("now", type_=Attendance.checked_in_at.type)
-    pressed = tuple_(Account.platform, Account.external_id, Meeting.id)
-    members = (
-        select(Meeting.id, Account.person_id, literal(0), now)
-        .distinct()
-        .join_from(Account, Membership, Membership.person_id == Account.person_id)
-        .join(Meeting, Meeting.cell_id == Membership.cell_id)
-        .where(
-            pressed.in_(bindparam("presses", expanding=True)),
-            # Redundant with the line above, but it lets SQLite start from the pressed meetings
-            # rather than scan every meeting with check-in open (a city's 5th of the month).
-            Meeting.id.in_(bindparam("meetings", expanding=True)),
-            Membership.active_at(Meeting.starts_at),
-            Meeting.state == MeetingState.CHECKIN_OPEN,
-            Meeting.checkin_closes_at > now,
-            Meeting.checkin_requires_code.is_(False),
-        )
-        # In one order everywhere, so two processes' batches on PostgreSQL never wait on each other in a circle.
-        .order_by(Meeting.id, Account.person_id)
-    )
-    table = Attendance.__table__
-    insert = dialect_insert(dialect)(table).from_select(
-        ["meeting_id", "person_id", "code_failures", "checked_in_at"], members
-    )
-    statement: Executable = insert.on_conflict_do_update(
-        index_elements=["meeting_id", "person_id"],
-        set_={"checked_in_at": insert.excluded.checked_in_at},
-        where=table.c.checked_in_at.is_(None),
-    ).returning(table.c.meeting_id, table.c.person_id)
-    return statement
-
-
-@functools.cache
-def _pressers() -> Select[Platform, str, int]:
-    """The accounts that pressed, and a few more: SQLite looks a pair of columns up in their index
-    only when each has its own IN (a list of pairs scans every account); callers pick the pairs."""
-    return select(Account.platform, Account.external_id, Account.person_id).where(
-        Account.platform.in_(bindparam("platforms", expanding=True)),
-        Account.external_id.in_(bindparam("external_ids", expanding=True)),
-    )
-
-
-async def first_presses(session: AsyncSession, presses: Collection[Press], now: datetime) -> set[Press]:
-    """Record many presses in two statements, before any presser is looked up. Returned: the first
-    presses by members of the meeting's cell while its check-in is open without a code, one per
-    member and meeting (of two accounts of one member, the press that sorts first). For any other
-    press `check_in` decides the long way and says why."""
-    connection = await session.connection()
-    params = {"presses": list(presses), "meetings": sorted({p.meeting_id for p in presses}), "now": now}
-    counted = {
-        (meeting_id, person_id)
-        for meeting_id, person_id in await connection.execute(_record_pressing(connection.dialect.name), params)
-    }
-    if not counted:
-        return set()
-    # Read in the transaction that wrote, which on SQLite holds the write lock: the same accounts.
-    accounts = {
-        "platforms": sorted({p.platform for p in presses}),
-        "external_ids": sorted({p.external_id for p in presses}),
-    }
-    persons = {
-        (platform, external_id): person_id
-        for platform, external_id, person_id in await connection.execute(_pressers(), accounts)
-    }
-    first = set()
-    for press in sorted(presses):
-        key = (press.meeting_id, persons.get((press.platform, press.external_id)))
-        if key in counted:
-            counted.discard(key)
-            first.add(press)
-    return first
-
-
 async def check_in(
     session: AsyncSession, meeting: Meeting, person_id: int, now: datetime, *, code: str | None, visitor: bool = False
 ) -> CheckIn:
@@ -302,51 +201,6 @@ async def check_in_by_code(
     if all(r is CheckIn.ALREADY for r in results):
         return meetings[0], CheckIn.ALREADY
     return meetings[0], CheckIn.LOCKED if CheckIn.LOCKED in results else CheckIn.WRONG_CODE
-
-
-async def tally(session: AsyncSession, meeting: Meeting) -> Tally:
-    """Live count for the check-in message: one query, whatever the cell's size."""
-    return (await _tallies(session, [meeting.id])).get(meeting.id, Tally(0, 0, 0))
-
-
-async def open_tallies(session: AsyncSession, meeting_ids: Collection[int]) -> dict[int, tuple[Meeting, Tally]]:
-    """The meetings among these whose check-in is open, with their live counts: two queries for a
-    whole round of counter edits, whatever their number. An id no database key can be is nobody's."""
-    meeting_ids = [mid for mid in meeting_ids if 1 <= mid <= ID_MAX]
-    if not meeting_ids:
-        return {}
-    opened = await session.scalars(
-        select(Meeting).where(Meeting.id.in_(meeting_ids), Meeting.state == MeetingState.CHECKIN_OPEN)
-    )
-    meetings = {m.id: m for m in opened}
-    counts = await _tallies(session, meetings)
-    return {mid: (meeting, counts.get(mid, Tally(0, 0, 0))) for mid, meeting in meetings.items()}
-
-
-async def _tallies(session: AsyncSession, meeting_ids: Collection[int]) -> dict[int, Tally]:
-    """Each meeting's members present, members counted (the exempted are not) and exempted members
-    present, in one query; a meeting with no members is left out."""
-    if not meeting_ids:
-        return {}
-    exempt = Membership.status == MemberStatus.EXEMPT
-    present = Attendance.checked_in_at.is_not(None)
-    rows = await session.execute(
-        select(
-            Meeting.id,
-            func.count().filter(~exempt & present),
-            func.count().filter(~exempt),
-            func.count().filter(exempt & present),
-        )
-        .select_from(Meeting)
-        .join(Membership, (Membership.cell_id == Meeting.cell_id) & Membership.active_at(Meeting.starts_at))
-        .outerjoin(
-            Attendance,
-            (Attendance.person_id == Membership.person_id) & (Attendance.meeting_id == Meeting.id),
-        )
-        .where(Meeting.id.in_(meeting_ids))
-        .group_by(Meeting.id)
-    )
-    return {mid: Tally(present=p, counted=c, present_exempt=e) for mid, p, c, e in rows.all()}
 
 
 def _settle(row: Attendance, status: MemberStatus) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from channels.plain import to_plain
 from core.messages import Attachment, ChatKind, Incoming, Response
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from models import Platform
 
 GROUP = "-100500"

@@ -12,8 +12,8 @@ from bot import open_app
 from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from tests.chat import Chat
 from tests.dbutil import BACKENDS, empty_tables, fresh_database, postgres_admin_url
 

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from channels.console import ConsoleChannel
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 
 # (who, what they type, the bot's whole reply as the console prints it)
 Step = tuple[str, str, str]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from handlers.context import AppContext
 from models import Attendance, Meeting, Membership, Rsvp
-from services import attendance
+from services import attendance, tallies
 from services.attendance import CheckIn
 from services.errors import DomainError
 from services.meetings import schedule_meeting
@@ -54,7 +54,7 @@ async def test_tally_leaves_exempted_members_out_of_the_denominator(app: AppCont
         assert meeting is not None
         for name in ("Hoàng Văn Em", "Nguyễn Văn An"):
             await attendance.check_in(session, meeting, people[name], app.clock.now(), code=None)
-        count = await attendance.tally(session, meeting)
+        count = await tallies.tally(session, meeting)
     assert (count.present, count.counted, count.present_exempt) == (1, 5, 1)
 
 
@@ -81,8 +81,8 @@ async def test_a_round_of_counters_is_counted_in_one_go_as_each_alone(app: AppCo
             await attendance.check_in(session, first, people[name], now, code=None)
         await attendance.check_in(session, second, people["Nguyễn Văn An"], second.starts_at, code=None)
         await session.commit()
-        together = await attendance.open_tallies(session, [first.id, second.id, planned.id, 10**30])
-        alone = {m.id: await attendance.tally(session, m) for m in (first, second)}
+        together = await tallies.open_tallies(session, [first.id, second.id, planned.id, 10**30])
+        alone = {m.id: await tallies.tally(session, m) for m in (first, second)}
     assert {mid: count for mid, (_meeting, count) in together.items()} == alone
     assert (alone[first.id].present, alone[first.id].counted, alone[first.id].present_exempt) == (2, 5, 1)
     assert (alone[second.id].present, alone[second.id].counted) == (1, 4)

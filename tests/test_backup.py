@@ -21,8 +21,8 @@ from bot import open_app
 from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import AuditEntry, Meeting, Opinion, Person
 from models.backup import BackupError, backup, daily_done, prune, restore
 from scheduler.jobs import daily_backup

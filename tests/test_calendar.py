@@ -20,9 +20,9 @@ from core.clock import FakeClock
 from core.config import Config
 from core.messages import Incoming
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
 from handlers.reminders import renderer
-from handlers.router import Dispatcher
 from models import CalendarToken, Meeting, Membership, Person, Platform
 from services import erasure, reminders
 from services.meetings import schedule_meeting

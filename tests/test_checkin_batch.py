@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.clock import FakeClock
 from core.messages import ChatKind, Incoming, Response
 from handlers.context import AppContext
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from models import Account, Attendance, Meeting, Platform, ProcessedUpdate
-from services import attendance
-from services.attendance import Press
+from services import attendance, presses
+from services.presses import Press
 from tests.chat import GROUP
 from tests.factories import build_world
 
@@ -53,13 +53,13 @@ def press(user: str, meeting_id: int, *, platform: Platform = Platform.TELEGRAM,
 def batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The size of every batch written."""
     sizes: list[int] = []
-    record = attendance.first_presses
+    record = presses.first_presses
 
     async def counted(session: AsyncSession, presses: Collection[Press], now: datetime) -> set[Press]:
         sizes.append(len(presses))
         return await record(session, presses, now)
 
-    monkeypatch.setattr(attendance, "first_presses", counted)
+    monkeypatch.setattr(presses, "first_presses", counted)
     return sizes
 
 
@@ -107,18 +107,18 @@ async def test_a_failed_batch_fails_each_of_its_presses_and_the_next_press_is_wr
     app: AppContext, dispatcher: Dispatcher, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     meeting_id = await open_checkin(app, clock)
-    record = attendance.first_presses
+    record = presses.first_presses
 
     async def broken(session: AsyncSession, presses: Collection[Press], now: datetime) -> set[Press]:
         await record(session, presses, now)  # written, then the transaction fails: nothing may stay
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(attendance, "first_presses", broken)
+    monkeypatch.setattr(presses, "first_presses", broken)
     answers = await asyncio.gather(*(dispatcher.handle(press(u, meeting_id)) for u in (SECRETARY, MEMBER)))
     internal = "Đã có lỗi khi xử lý yêu cầu, chưa có gì bị thay đổi. Vui lòng thử lại sau."
     assert [a.toast for a in answers] == [internal, internal]
     assert await checked_in(app, meeting_id) == 0
-    monkeypatch.setattr(attendance, "first_presses", record)
+    monkeypatch.setattr(presses, "first_presses", record)
     assert (await dispatcher.handle(press(MEMBER, meeting_id))).toast == DONE
     assert await checked_in(app, meeting_id) == 1
 

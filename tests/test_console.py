@@ -16,8 +16,8 @@ from channels.console import ConsoleChannel
 from core.clock import FakeClock
 from handlers.announce import rsvp_buttons
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import Meeting, MeetingState
 from tests.dialog import ConsoleDialog, Consoles
 from tests.factories import build_world

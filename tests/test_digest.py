@@ -25,8 +25,8 @@ from core.messages import Address, Edit, Keyboard, Outgoing
 from handlers.context import AppContext
 from handlers.delivery import Undeliverable
 from handlers.digest import digest_messages
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import (
     Account,
     Cell,

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot import main
 from core.messages import Response
 from handlers.context import AppContext
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from tests.test_digest import build_history
 from tests.test_summary import Recorder, all_text, in_group, private, run
 

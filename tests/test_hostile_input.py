@@ -21,8 +21,9 @@ from sqlalchemy import Table, delete, insert, select
 from channels.plain import to_plain
 from core.messages import Response
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Command, Dispatcher, Need
+from handlers.router import Command, Need
 from models import Base, ChatLink, Platform
 from services import invites
 from tests.chat import GROUP, Chat

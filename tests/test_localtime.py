@@ -19,8 +19,8 @@ from core.clock import FakeClock
 from core.config import Config, ConfigError, load_config
 from core.localtime import Fit, days_before, resolve
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import Meeting
 from services.reminders import Kind, plan
 from tests.chat import Chat

@@ -27,7 +27,7 @@ from core.config import Config
 from core.i18n import Translator
 from core.messages import Address
 from handlers.context import AppContext
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from handlers.stored_files import StoredFiles
 from models import Material, MaterialFile, OutboxMessage, Platform
 from scheduler.dispatch import OutboxDispatcher

@@ -12,7 +12,7 @@ from channels.choices import PromptBook, typed_reply
 from channels.plain import to_plain
 from core.messages import Address, Incoming, load_keyboard
 from handlers.context import AppContext
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from models import Committee, CommitteeRole, Material, MaterialRead, NodeRole, OutboxMessage, Platform
 from tests.chat import Chat
 from tests.factories import COMMITTEE, build_world, connect_everyone

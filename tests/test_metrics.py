@@ -18,7 +18,8 @@ from core.buttons import Answer, RsvpData
 from core.clock import FakeClock
 from core.messages import ChatKind, Incoming, Response
 from handlers.context import AppContext, Ctx
-from handlers.router import Dispatcher, Need, Router
+from handlers.dispatcher import Dispatcher
+from handlers.router import Need, Router
 from models import Platform
 from models.db import make_engine, make_sessionmaker
 from ops.metrics import METRICS_PATH, add_metrics

@@ -20,8 +20,8 @@ from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
 from handlers.delivery import Sender
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import Platform
 from services.roster import import_rows
 from services.roster_file import parse_rows

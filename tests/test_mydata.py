@@ -6,7 +6,7 @@ import json
 
 from core.messages import Incoming
 from handlers.context import AppContext
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from models import Platform
 from tests.chat import Chat
 from tests.dialog import ConsoleDialog

@@ -21,9 +21,9 @@ from core.config import Config
 from core.messages import Address, Edit, Keyboard
 from handlers.context import AppContext
 from handlers.delivery import TransientFailure, Undeliverable
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
 from handlers.reminders import renderer
-from handlers.router import Dispatcher
 from models import Account, Cell, ChatLink, Meeting, OutboxMessage, OutboxState, Person, Platform, Rsvp
 from scheduler import jobs
 from scheduler.dispatch import OutboxDispatcher

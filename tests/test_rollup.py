@@ -10,7 +10,7 @@ from sqlalchemy import event, select
 
 from core.messages import ChatKind, Incoming
 from handlers.context import AppContext
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from models import (
     Attendance,
     Cell,

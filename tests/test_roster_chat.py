@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from bot import open_app
 from core.clock import FakeClock
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import AuditEntry, Cell, Membership, Person, Prompt
 from services import retention
 from services.roster import import_rows

@@ -11,8 +11,8 @@ from bot import open_app
 from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import Cell, MeetingScore, MemberStatus
 from services.scoring import proposed_attendance, rating_for
 from services.summary import Breakdown

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.messages import Address, ChatKind, Edit, Incoming, Keyboard, Response
 from handlers.context import AppContext
 from handlers.delivery import deliver
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from handlers.textsplit import split_messages, visible_length
 from models import (
     ChatLink,

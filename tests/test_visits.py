@@ -29,7 +29,7 @@ from models import (
     SupervisorVisit,
 )
 from scheduler.visits import write_visit_reminders
-from services import attendance, erasure, mydata
+from services import erasure, mydata, tallies
 from services.export.node import rollup_workbook
 from services.meetings import schedule_meeting
 from services.rollup import Rollup, build_rollup
@@ -128,7 +128,7 @@ async def test_a_supervisor_checks_in_as_a_visitor_and_comments(app: AppContext,
     async with app.sessions() as session:
         meeting = await session.get(Meeting, mid)
         assert meeting is not None
-        assert (await attendance.tally(session, meeting)).present == 1
+        assert (await tallies.tally(session, meeting)).present == 1
         visitors = await session.scalar(
             select(func.count(Attendance.id))
             .join(SupervisorVisit, SupervisorVisit.person_id == Attendance.person_id)

@@ -15,8 +15,8 @@ from core.clock import FakeClock
 from core.messages import Address, Incoming, load_keyboard
 from handlers import votes as vote_handlers
 from handlers.context import AppContext
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import Account, Membership, MemberStatus, OutboxMessage, OutboxState, Platform, Vote, VoteBallot, VoteChoice
 from scheduler import jobs
 from services import attendance, votes

@@ -34,8 +34,8 @@ from core.messages import Address, Button, ChatKind, Edit, Incoming, Keyboard
 from core.metrics import REGISTRY
 from handlers.context import AppContext
 from handlers.delivery import RetryLater, Sender, TransientFailure, Undeliverable, deliver
+from handlers.dispatcher import Dispatcher
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher
 from models import Account, Attendance, JoinRequest, JoinState, Meeting, MeetingState, Person, Platform, Rsvp
 from services.meetings import schedule_meeting
 from tests.botprocs import free_port

@@ -21,8 +21,8 @@ from core.clock import FakeClock
 from core.config import Config
 from handlers.context import AppContext
 from handlers.delivery import Sender
+from handlers.dispatcher import Dispatcher
 from handlers.reminders import renderer
-from handlers.router import Dispatcher
 from models import Account, Attendance, Meeting, Opinion, Outcome, Person, Platform, Rsvp
 from scheduler import jobs
 from scheduler.digest import write_weekly_digest

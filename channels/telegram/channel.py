@@ -30,9 +30,9 @@ from channels.telegram.updates import bot_joined_group, to_incoming
 from core.messages import Address, Incoming, Response
 from handlers.context import AppContext
 from handlers.delivery import Sender, address, deliver
+from handlers.dispatcher import Dispatcher, UpdateNotHandled
 from handlers.edit_queue import EDIT_INTERVAL, EditQueue
 from handlers.registry import ROUTER
-from handlers.router import Dispatcher, UpdateNotHandled
 from handlers.stored_files import StoredFiles
 from models import Platform
 from models.db import Engine

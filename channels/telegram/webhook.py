@@ -17,7 +17,7 @@ from telegram import Bot, Update
 
 from channels.server import HttpServer, Route, refused, secret_matches
 from channels.telegram.channel import ALLOWED_UPDATES, TelegramChannel
-from handlers.router import UpdateNotHandled
+from handlers.dispatcher import UpdateNotHandled
 
 log = logging.getLogger(__name__)
 

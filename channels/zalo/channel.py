@@ -23,7 +23,7 @@ from channels.zalo.updates import BadUpdate, ZaloUpdate, parse_update
 from core.messages import Address, ChatKind, Outgoing, Response
 from handlers.context import AppContext
 from handlers.delivery import Sender, deliver
-from handlers.router import Dispatcher, UpdateNotHandled
+from handlers.dispatcher import Dispatcher, UpdateNotHandled
 from models import Platform
 
 log = logging.getLogger(__name__)

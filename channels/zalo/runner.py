@@ -23,7 +23,7 @@ from channels.zalo.sender import ZaloSender, zalo_limiter
 from channels.zalo.server import WEBHOOK_PATH, add_zalo_routes
 from handlers.context import AppContext
 from handlers.delivery import Sender
-from handlers.router import Dispatcher
+from handlers.dispatcher import Dispatcher
 from handlers.stored_files import StoredFiles
 from models import Platform
 

@@ -19,7 +19,7 @@ from channels.server import HttpServer, Route, refused, secret_matches
 from channels.zalo.channel import ZaloChannel
 from channels.zalo.charts import CHART_PREFIX, ChartStore
 from channels.zalo.updates import BadUpdate, parse_update
-from handlers.router import UpdateNotHandled
+from handlers.dispatcher import UpdateNotHandled
 
 log = logging.getLogger(__name__)
 
