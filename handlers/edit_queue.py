@@ -161,7 +161,9 @@ class EditQueue:
         while not self._stopping:
             self._wake.clear()
             now = _wall()
-            soonest = self._due_times[0] + timedelta(seconds=ROUND_GRACE) if self._due_times else deadline
+            soonest = self._due_times[0] if self._due_times else deadline
+            if soonest > now:  # the grace lets neighbours share a round; what is due now (a final text) goes now
+                soonest += timedelta(seconds=ROUND_GRACE)
             self._looks_at = min(deadline, soonest)
             if self._looks_at <= now:
                 return
